@@ -1,0 +1,107 @@
+//! The TOML file as written: every key optional here, checked in `config::load`.
+//! `deny_unknown_fields` everywhere so a typo is an error, not a silently ignored key.
+
+use std::collections::BTreeMap;
+
+use booking_widget::wire::{FieldKind, FieldValue};
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    #[serde(default)]
+    pub server: RawServer,
+    #[serde(default)]
+    pub limits: RawLimits,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, RawProfile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawServer {
+    pub listen: Option<String>,
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    pub database: Option<String>,
+    pub assets_dir: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimits {
+    pub bookings_per_minute: Option<u32>,
+    pub body_bytes: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    Local,
+    Calcom,
+    Aurinko,
+    Jicoo,
+    Vyte,
+}
+
+/// Cal.com's event type ids are integers, Jicoo's are strings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawId {
+    Int(i64),
+    Str(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProfile {
+    pub provider: ProviderKind,
+    // Any provider: overrides and cache.
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub fields: Vec<RawField>,
+    pub cache_seconds: Option<u32>,
+    // Local scheduling.
+    pub time_zone: Option<String>,
+    pub durations: Option<Vec<u32>>,
+    pub slot_step: Option<u32>,
+    pub buffer: Option<u32>,
+    pub min_notice: Option<u32>,
+    pub horizon_days: Option<u32>,
+    pub location: Option<String>,
+    pub requires_confirmation: Option<bool>,
+    pub hours: Option<RawHours>,
+    // Remote providers.
+    pub api_key_env: Option<String>,
+    pub base_url: Option<String>,
+    pub event_type_id: Option<RawId>,
+    pub profile_id: Option<i64>,
+    pub users: Option<Vec<String>>,
+    pub emails: Option<Vec<String>>,
+    pub duration: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHours {
+    pub mon: Option<Vec<String>>,
+    pub tue: Option<Vec<String>>,
+    pub wed: Option<Vec<String>>,
+    pub thu: Option<Vec<String>>,
+    pub fri: Option<Vec<String>>,
+    pub sat: Option<Vec<String>>,
+    pub sun: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawField {
+    pub name: String,
+    pub label: Option<String>,
+    pub kind: FieldKind,
+    pub required: Option<bool>,
+    pub default: Option<FieldValue>,
+    #[serde(default)]
+    pub options: Vec<String>,
+}

@@ -1,0 +1,128 @@
+//! One error type for every handler, rendered as the API's envelope
+//! `{"error": {"code", "message", "fields"?}}`.
+
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use booking_widget::wire::{ApiError, ErrorCode, ErrorEnvelope};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("There is no booking profile {0:?}.")]
+    ProfileNotFound(String),
+    #[error("Not found.")]
+    NotFound,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("That time is no longer available. Please choose another.")]
+    SlotUnavailable,
+    #[error("Some fields need attention.")]
+    InvalidBooking(BTreeMap<String, String>),
+    #[error("This Idempotency-Key was already used for a different booking.")]
+    IdempotencyKeyReused,
+    #[error("A request with this Idempotency-Key is still being processed.")]
+    RequestInProgress,
+    #[error("The request body is too large.")]
+    PayloadTooLarge,
+    #[error("Too many requests. Please wait a moment and try again.")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("The scheduling service failed. Please try again.")]
+    Upstream,
+    #[error("The scheduling service did not answer in time. Please try again.")]
+    UpstreamTimeout,
+    /// The detail is logged, never sent.
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        Self::Internal(e.to_string())
+    }
+
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
+        match self {
+            Self::ProfileNotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::ProfileNotFound),
+            Self::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            Self::SlotUnavailable => (StatusCode::CONFLICT, ErrorCode::SlotUnavailable),
+            Self::InvalidBooking(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidBooking)
+            }
+            Self::IdempotencyKeyReused => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::IdempotencyKeyReused,
+            ),
+            Self::RequestInProgress => (StatusCode::CONFLICT, ErrorCode::RequestInProgress),
+            Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+            Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            Self::Upstream => (StatusCode::BAD_GATEWAY, ErrorCode::UpstreamError),
+            Self::UpstreamTimeout => (StatusCode::GATEWAY_TIMEOUT, ErrorCode::UpstreamTimeout),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
+        }
+    }
+
+    /// The envelope and status this error is sent as.
+    pub fn envelope(&self) -> (StatusCode, ErrorEnvelope) {
+        let (status, code) = self.status_and_code();
+        let fields = match self {
+            Self::InvalidBooking(fields) => Some(fields.clone()),
+            _ => None,
+        };
+        (
+            status,
+            ErrorEnvelope {
+                error: ApiError {
+                    code,
+                    message: self.to_string(),
+                    fields,
+                },
+            },
+        )
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let (status, body) = self.envelope();
+        let mut response = (status, Json(body)).into_response();
+        if let Self::RateLimited { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        response
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return Self::PayloadTooLarge;
+        }
+        Self::BadRequest(rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::BadRequest(rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(rejection: PathRejection) -> Self {
+        Self::BadRequest(rejection.body_text())
+    }
+}
+
+/// `axum::Json` whose rejections are our envelope.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct JsonBody<T>(pub T);

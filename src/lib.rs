@@ -1,0 +1,12 @@
+//! booking-widget: the embeddable booking widget, and the wire types shared with booking-proxy.
+
+pub mod wire;
+
+#[cfg(feature = "ui")]
+pub mod api;
+#[cfg(feature = "ui")]
+pub mod app;
+#[cfg(feature = "ui")]
+pub mod components;
+#[cfg(feature = "ui")]
+pub mod mount;

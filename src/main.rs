@@ -1,0 +1,33 @@
+//! The public booking page (`/book/{profile}`) and the development page: mounts one widget
+//! into `#booking-widget`, for the profile in the path (or the element's `data-profile`).
+
+use booking_widget::mount::{mount, Options};
+use wasm_bindgen::JsValue;
+
+fn main() -> Result<(), JsValue> {
+    console_error_panic_hook::set_once();
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let host = document
+        .get_element_by_id("booking-widget")
+        .ok_or("no #booking-widget element")?;
+    let path = window.location().pathname()?;
+    let profile = match path.strip_prefix("/book/").map(|p| p.trim_end_matches('/')) {
+        Some(id) if !id.is_empty() => decode(id),
+        _ => host
+            .get_attribute("data-profile")
+            .unwrap_or_else(|| "demo".into()),
+    };
+    let api = match host.get_attribute("data-api") {
+        Some(api) if !api.is_empty() => api,
+        _ => window.location().origin()?,
+    };
+    mount(&host, Options { profile, api })?.forget();
+    Ok(())
+}
+
+fn decode(segment: &str) -> String {
+    js_sys::decode_uri_component(segment)
+        .map(String::from)
+        .unwrap_or_else(|_| segment.to_owned())
+}

@@ -1,0 +1,164 @@
+//! The JSON that crosses the wire between the widget and booking-proxy, defined once.
+//! No UI dependencies: the proxy compiles this module with the `ui` feature off.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub mod validate;
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// A booking profile as the widget sees it: what is booked and which fields the form asks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Profile {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    /// The host's IANA zone.
+    pub time_zone: String,
+    /// Bookable lengths in minutes; the first is the default.
+    pub durations: Vec<u32>,
+    pub location: Option<String>,
+    pub requires_confirmation: bool,
+    /// Extra questions; the booker's name and email are always asked and are not listed.
+    pub fields: Vec<Field>,
+}
+
+/// One question of the booking form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    pub kind: FieldKind,
+    pub required: bool,
+    #[serde(default)]
+    pub default: Option<FieldValue>,
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    Text,
+    Textarea,
+    Email,
+    Phone,
+    Number,
+    Url,
+    Select,
+    Multiselect,
+    /// With `options`: any number of them ticked (a list); without: one tick box (a bool).
+    Checkbox,
+    Boolean,
+}
+
+/// An answer to a field: text, a number, yes/no, or a list of chosen options.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(untagged)]
+pub enum FieldValue {
+    Bool(bool),
+    Number(f64),
+    Text(String),
+    List(Vec<String>),
+}
+
+/// A bookable interval, in UTC.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Slot {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SlotsResponse {
+    pub time_zone: String,
+    pub slots: Vec<Slot>,
+}
+
+/// The body of `POST /api/v1/profiles/{profile}/bookings`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BookingRequest {
+    pub start: DateTime<Utc>,
+    pub duration: u32,
+    /// The booker's zone, for the host's and the booker's messages.
+    pub time_zone: String,
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldValue>,
+    #[serde(default)]
+    pub guests: Vec<String>,
+    #[serde(default)]
+    pub notes: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BookingStatus {
+    Confirmed,
+    /// The host must still accept it.
+    Pending,
+}
+
+/// A created booking.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Booking {
+    pub id: String,
+    pub status: BookingStatus,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub time_zone: String,
+    pub title: String,
+    pub location: Option<String>,
+}
+
+/// Every error response: `{"error": {...}}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ErrorEnvelope {
+    pub error: ApiError,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// Present only for validation errors: field name → what is wrong with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    NotFound,
+    ProfileNotFound,
+    SlotUnavailable,
+    InvalidBooking,
+    IdempotencyKeyReused,
+    RequestInProgress,
+    PayloadTooLarge,
+    RateLimited,
+    UpstreamError,
+    UpstreamTimeout,
+    Internal,
+    /// A code this build does not know yet (a newer proxy).
+    #[serde(other)]
+    Unknown,
+}

@@ -1,0 +1,204 @@
+//! Booking-form rules, shared by the widget (inline messages) and the proxy (the 422), so the
+//! two can never disagree. Slot-grid and availability checks need the schedule and stay in
+//! the proxy.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::{BookingRequest, Field, FieldKind, FieldValue};
+
+pub const MAX_NAME: usize = 200;
+pub const MAX_EMAIL: usize = 254;
+pub const MAX_TEXT: usize = 500;
+pub const MAX_TEXTAREA: usize = 5000;
+pub const MAX_GUESTS: usize = 10;
+
+/// What is wrong with one field. `Display` is the proxy's English message; the widget
+/// shows its own translation of the variant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldError {
+    Required,
+    InvalidEmail,
+    InvalidPhone,
+    InvalidUrl,
+    InvalidNumber,
+    NotAnOption,
+    WrongType,
+    TooLong { max: usize },
+    TooManyGuests { max: usize },
+    UnknownField,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Required => f.write_str("This field is required."),
+            Self::InvalidEmail => f.write_str("Enter a valid email address."),
+            Self::InvalidPhone => f.write_str("Enter a valid phone number."),
+            Self::InvalidUrl => f.write_str("Enter a valid http or https address."),
+            Self::InvalidNumber => f.write_str("Enter a number."),
+            Self::NotAnOption => f.write_str("Choose one of the listed options."),
+            Self::WrongType => f.write_str("This value has the wrong type."),
+            Self::TooLong { max } => write!(f, "Use at most {max} characters."),
+            Self::TooManyGuests { max } => write!(f, "Add at most {max} guests."),
+            Self::UnknownField => f.write_str("This profile has no such field."),
+        }
+    }
+}
+
+/// Field name → error. Empty means valid. Keys are `name`, `email`, `notes`, `guests`,
+/// or a profile field's name.
+pub type Errors = BTreeMap<String, FieldError>;
+
+/// Checks a booking's form data against the profile's fields.
+pub fn validate_booking(fields: &[Field], req: &BookingRequest) -> Errors {
+    let mut errors = Errors::new();
+    let mut put = |key: &str, res: Result<(), FieldError>| {
+        if let Err(e) = res {
+            errors.insert(key.to_owned(), e);
+        }
+    };
+    put("name", check_text(&req.name, true, MAX_NAME));
+    put("email", check_email(&req.email, true));
+    put("notes", check_text(&req.notes, false, MAX_TEXTAREA));
+    put("guests", check_guests(&req.guests));
+    for field in fields {
+        put(&field.name, check_field(field, req.fields.get(&field.name)));
+    }
+    for name in req.fields.keys() {
+        if !fields.iter().any(|f| &f.name == name) {
+            errors.insert(name.clone(), FieldError::UnknownField);
+        }
+    }
+    errors
+}
+
+/// Checks one answer (or its absence) against its field's kind, options and length.
+pub fn check_field(field: &Field, value: Option<&FieldValue>) -> Result<(), FieldError> {
+    let Some(value) = value.filter(|v| !is_empty(v)) else {
+        return if field.required {
+            Err(FieldError::Required)
+        } else {
+            Ok(())
+        };
+    };
+    match (field.kind, value) {
+        (FieldKind::Text, FieldValue::Text(s)) => check_text(s, false, MAX_TEXT),
+        (FieldKind::Textarea, FieldValue::Text(s)) => check_text(s, false, MAX_TEXTAREA),
+        (FieldKind::Email, FieldValue::Text(s)) => check_email(s, false),
+        (FieldKind::Phone, FieldValue::Text(s)) => check_phone(s),
+        (FieldKind::Url, FieldValue::Text(s)) => check_url(s),
+        (FieldKind::Number, FieldValue::Number(n)) if n.is_finite() => Ok(()),
+        (FieldKind::Number, FieldValue::Text(s)) => s
+            .trim()
+            .parse::<f64>()
+            .map(|_| ())
+            .map_err(|_| FieldError::InvalidNumber),
+        (FieldKind::Number, _) => Err(FieldError::InvalidNumber),
+        (FieldKind::Select, FieldValue::Text(s)) => check_options(field, std::slice::from_ref(s)),
+        (FieldKind::Multiselect, FieldValue::List(l)) => check_options(field, l),
+        (FieldKind::Checkbox, FieldValue::List(l)) if !field.options.is_empty() => {
+            check_options(field, l)
+        }
+        (FieldKind::Checkbox, FieldValue::Bool(b)) if field.options.is_empty() => {
+            // A required single tick box (consent) must be ticked.
+            if field.required && !b {
+                Err(FieldError::Required)
+            } else {
+                Ok(())
+            }
+        }
+        (FieldKind::Boolean, FieldValue::Bool(_)) => Ok(()),
+        _ => Err(FieldError::WrongType),
+    }
+}
+
+fn is_empty(v: &FieldValue) -> bool {
+    match v {
+        FieldValue::Text(s) => s.trim().is_empty(),
+        FieldValue::List(l) => l.is_empty(),
+        FieldValue::Bool(_) | FieldValue::Number(_) => false,
+    }
+}
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+pub fn check_text(s: &str, required: bool, max: usize) -> Result<(), FieldError> {
+    if required && s.trim().is_empty() {
+        Err(FieldError::Required)
+    } else if chars(s) > max {
+        Err(FieldError::TooLong { max })
+    } else {
+        Ok(())
+    }
+}
+
+/// The shape of an address, not its existence: `local@domain.tld`, no spaces.
+pub fn check_email(s: &str, required: bool) -> Result<(), FieldError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return if required {
+            Err(FieldError::Required)
+        } else {
+            Ok(())
+        };
+    }
+    if chars(s) > MAX_EMAIL {
+        return Err(FieldError::TooLong { max: MAX_EMAIL });
+    }
+    let ok = match s.rsplit_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+                && domain.contains('.')
+                && !domain.contains('@')
+                && domain.split('.').all(|part| !part.is_empty())
+        }
+        None => false,
+    };
+    ok.then_some(()).ok_or(FieldError::InvalidEmail)
+}
+
+/// Digits with the usual separators and an optional leading `+`; 5 to 20 digits.
+fn check_phone(s: &str) -> Result<(), FieldError> {
+    let s = s.trim();
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let body = s.strip_prefix('+').unwrap_or(s);
+    let allowed = body
+        .chars()
+        .all(|c| c.is_ascii_digit() || " -.()".contains(c));
+    (allowed && (5..=20).contains(&digits))
+        .then_some(())
+        .ok_or(FieldError::InvalidPhone)
+}
+
+fn check_url(s: &str) -> Result<(), FieldError> {
+    let s = s.trim();
+    check_text(s, false, MAX_TEXT)?;
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') && !s.contains(char::is_whitespace) => {
+            Ok(())
+        }
+        _ => Err(FieldError::InvalidUrl),
+    }
+}
+
+fn check_options(field: &Field, chosen: &[String]) -> Result<(), FieldError> {
+    if chosen.iter().all(|c| field.options.contains(c)) {
+        Ok(())
+    } else {
+        Err(FieldError::NotAnOption)
+    }
+}
+
+fn check_guests(guests: &[String]) -> Result<(), FieldError> {
+    if guests.len() > MAX_GUESTS {
+        return Err(FieldError::TooManyGuests { max: MAX_GUESTS });
+    }
+    guests.iter().try_for_each(|g| check_email(g, true))
+}
