@@ -1,0 +1,53 @@
+# booking-widget task runner. `make demo` and `make test` are the README's two commands;
+# both first run `make setup`, which installs whatever is missing (idempotent).
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+export CHROMEDRIVER := /usr/bin/chromedriver
+WASM := --target wasm32-unknown-unknown
+
+.PHONY: setup build widget demo test lint test-wire test-proxy test-wasm test-e2e size bench
+
+setup:
+	@bash scripts/setup.sh
+
+## build: the release widget in dist/ and the release proxy in target/release/booking-proxy
+build: setup widget
+	cargo build --release -p booking-proxy
+
+widget:
+	trunk build --release --offline
+
+## demo: build, then run booking-proxy with proxy/demo.toml (local SQLite provider)
+demo: build
+	@bash scripts/demo.sh
+
+## test: formatting, lints (native and wasm32), proxy tests, browser tests, size report
+test: setup lint test-wire test-proxy test-wasm widget test-e2e size
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p booking-widget $(WASM) --all-targets -- -D warnings
+
+test-wire:
+	cargo test -p booking-widget --no-default-features --lib
+
+test-proxy:
+	cargo test -p booking-proxy
+
+# wasm-bindgen-test in headless Chromium (the runner is set in .cargo/config.toml)
+test-wasm:
+	cargo test -p booking-widget $(WASM) --test '*'
+
+# Playwright (playwright-core) driving Debian's Chromium against the real proxy
+test-e2e:
+	cargo build -p booking-proxy
+	node --test --test-concurrency=1 tests/e2e/
+
+size:
+	@bash scripts/size-report.sh dist
+
+bench: setup widget
+	@bash scripts/size-report.sh dist

@@ -1,0 +1,68 @@
+//! Starts `app()` on a loopback port with a config written for the test.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use booking_proxy::{app, config, AppState};
+
+pub struct TestServer {
+    pub base: String,
+    pub dir: tempfile::TempDir,
+    pub client: reqwest::Client,
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request failed")
+    }
+}
+
+/// A local profile used by most tests; `{extra}` is appended inside `[profiles.intro]`.
+pub fn intro_config(extra: &str) -> String {
+    format!(
+        r#"
+[server]
+allowed_origins = ["http://allowed.test"]
+database = "sqlite://bookings.db"
+assets_dir = "dist"
+
+[profiles.intro]
+provider = "local"
+title = "Intro call"
+description = "A call about {{{{topic}}}}."
+time_zone = "America/New_York"
+durations = [30, 60]
+hours = {{ mon = ["09:00-12:00"], tue = ["09:00-17:00"] }}
+{extra}
+"#
+    )
+}
+
+/// Serves `config_text` (paths relative to a fresh temporary folder).
+pub async fn spawn(config_text: &str) -> TestServer {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("dist")).expect("dist");
+    let config = config::parse(config_text, dir.path(), &|_| None).expect("valid test config");
+    spawn_with(config, dir).await
+}
+
+pub async fn spawn_with(config: config::Config, dir: tempfile::TempDir) -> TestServer {
+    let state = AppState::new(config).expect("state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+            .await
+            .expect("serve");
+    });
+    TestServer { base: format!("http://{addr}"), dir, client: reqwest::Client::new() }
+}
+
+pub fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).expect("write");
+}

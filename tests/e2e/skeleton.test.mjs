@@ -1,0 +1,67 @@
+// The walking skeleton in a real browser: the built widget, served by the real proxy.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startProxy, launchBrowser, artifact, INTRO_PROFILE } from './support.mjs';
+
+let proxy;
+let browser;
+
+before(async () => {
+  proxy = await startProxy(INTRO_PROFILE);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await proxy?.stop();
+});
+
+test('the public page shows the profile title and the fields it asks for', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${proxy.base}/book/intro`);
+  assert.equal(await page.title(), 'Intro call');
+  // Playwright's CSS locators pierce the open shadow root.
+  await page.locator('h2', { hasText: 'Intro call' }).waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator('.bw-header__description').textContent(), 'A call about {{topic}}.');
+  const labels = (await page.locator('[part=field] label').allTextContents()).map((t) => t.trim());
+  assert.deepEqual(labels, ['Name *', 'Email *', 'Team size *', 'Agenda', 'Topic *']);
+  assert.deepEqual(await page.locator('#bw-field-team_size option').allTextContents(), ['1-10', '11-50', '51+']);
+  // The widget lives in an open shadow root on the host element.
+  const inShadow = await page.evaluate(() => !!document.getElementById('booking-widget').shadowRoot?.querySelector('form'));
+  assert.ok(inShadow);
+  await page.screenshot({ path: artifact('skeleton-profile.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('an unknown profile gets a clear, styled message, not a blank box', async () => {
+  const page = await browser.newPage();
+  const response = await page.goto(`${proxy.base}/book/no-such-profile`);
+  assert.equal(response.status(), 404);
+  const error = page.locator('[part=error]');
+  await error.waitFor({ timeout: 15_000 });
+  assert.match(await error.textContent(), /no booking profile "no-such-profile"/);
+  assert.equal(await error.getAttribute('role'), 'alert');
+  const color = await error.locator('p').evaluate((p) => getComputedStyle(p).color);
+  assert.notEqual(color, 'rgb(0, 0, 0)', 'the message is styled');
+  await page.screenshot({ path: artifact('skeleton-unknown-profile.png') });
+  await page.close();
+});
+
+test('an unreachable proxy gets a message and a retry that recovers', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${proxy.base}/book/intro`);
+  await page.locator('h2', { hasText: 'Intro call' }).waitFor({ timeout: 15_000 });
+  // Cut the API off and reload: the widget must say it cannot reach the service.
+  await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
+  await page.reload();
+  const error = page.locator('[part=error]');
+  await error.waitFor({ timeout: 15_000 });
+  assert.match(await error.textContent(), /could not reach the booking service/i);
+  await page.unroute('**/api/v1/**');
+  await error.locator('button').click();
+  await page.locator('h2', { hasText: 'Intro call' }).waitFor({ timeout: 15_000 });
+  await page.close();
+});

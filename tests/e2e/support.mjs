@@ -1,0 +1,88 @@
+// Shared helpers for the end-to-end tests: a real booking-proxy on a free loopback port
+// and Debian's Chromium driven by playwright-core. Nothing here reaches past 127.0.0.1.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const DIST = join(ROOT, 'dist');
+export const ARTIFACTS = join(ROOT, 'tests/e2e/artifacts');
+const PROXY = process.env.BOOKING_PROXY_BIN ?? join(ROOT, 'target/debug/booking-proxy');
+
+/// Starts booking-proxy with `configToml` (its [server] table is added here) and resolves
+/// once it prints its address. `stop()` ends it.
+export async function startProxy(profilesToml, { origins = [] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'bw-e2e-'));
+  const config = `[server]
+listen = "127.0.0.1:0"
+allowed_origins = ${JSON.stringify(origins)}
+database = "sqlite://${join(dir, 'bookings.db')}"
+assets_dir = "${DIST}"
+
+${profilesToml}`;
+  const path = join(dir, 'proxy.toml');
+  writeFileSync(path, config);
+  const child = spawn(PROXY, ['serve', '--config', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const base = await new Promise((resolveBase, reject) => {
+    const timer = setTimeout(() => reject(new Error(`proxy did not start in 20 s: ${stderr}`)), 20_000);
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) { clearTimeout(timer); resolveBase(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`proxy exited ${code}: ${stderr}`)); });
+  });
+  return {
+    base,
+    dir,
+    logs: () => stderr,
+    stop: () => new Promise((done) => {
+      if (child.exitCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/// Debian's Chromium, headless, with the flags this closed network needs.
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export function artifact(name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return join(ARTIFACTS, name);
+}
+
+export const INTRO_PROFILE = `
+[profiles.intro]
+provider = "local"
+title = "Intro call"
+description = "A call about {{topic}}."
+time_zone = "America/New_York"
+durations = [30, 60]
+hours = { mon = ["09:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], thu = ["09:00-17:00"], fri = ["09:00-17:00"] }
+
+[[profiles.intro.fields]]
+name = "team_size"
+label = "Team size"
+kind = "select"
+options = ["1-10", "11-50", "51+"]
+required = true
+
+[[profiles.intro.fields]]
+name = "agenda"
+label = "Agenda"
+kind = "textarea"
+`;
