@@ -23,17 +23,15 @@ pub fn App(
     view! {
         <div class="bw-root" part="root">
             <Transition fallback=Skeleton>
-                {move || {
-                    loaded
-                        .get()
-                        .map(|result| match result {
-                            Ok(profile) => view! { <ProfileView profile /> }.into_any(),
-                            Err(failure) => {
-                                view! { <ErrorPanel message=describe(&failure) on_retry=retry /> }
-                                    .into_any()
-                            }
-                        })
-                }}
+                {move || Suspend::new(async move {
+                    match loaded.await {
+                        Ok(profile) => view! { <ProfileView profile /> }.into_any(),
+                        Err(failure) => {
+                            view! { <ErrorPanel message=describe(&failure) on_retry=retry /> }
+                                .into_any()
+                        }
+                    }
+                })}
             </Transition>
         </div>
     }

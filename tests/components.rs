@@ -1,9 +1,6 @@
 //! Components mounted in headless Chromium (wasm-bindgen-test).
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::Cell;
-use std::rc::Rc;
-
 use booking_widget::components::{ErrorPanel, ProfileView};
 use booking_widget::mount::{mount, Options, CSS};
 use booking_widget::wire::{Field, FieldKind, Profile};
@@ -50,25 +47,53 @@ fn profile() -> Profile {
 fn texts(root: &Element, selector: &str) -> Vec<String> {
     let list = root.query_selector_all(selector).unwrap();
     (0..list.length())
-        .map(|i| list.item(i).unwrap().text_content().unwrap_or_default().trim().to_owned())
+        .map(|i| {
+            list.item(i)
+                .unwrap()
+                .text_content()
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        })
         .collect()
 }
 
 #[wasm_bindgen_test]
 fn profile_view_shows_title_description_and_every_field() {
     let root = container();
-    let _handle = leptos::mount::mount_to(root.clone(), || view! { <ProfileView profile=profile() /> });
+    let _handle =
+        leptos::mount::mount_to(root.clone(), || view! { <ProfileView profile=profile() /> });
     assert_eq!(texts(&root, "h2"), vec!["Intro call"]);
-    assert_eq!(texts(&root, ".bw-header__description"), vec!["A call about pricing."]);
+    assert_eq!(
+        texts(&root, ".bw-header__description"),
+        vec!["A call about pricing."]
+    );
     let labels = texts(&root, "[part=field] label");
     assert_eq!(
         labels,
-        vec!["Name *", "Email *", "Label company", "Label size *", "Label agenda", "Label phone"]
+        vec![
+            "Name *",
+            "Email *",
+            "Label company",
+            "Label size *",
+            "Label agenda",
+            "Label phone"
+        ]
     );
     // Each label points at its control, and each control has the right element and type.
-    let control = |name: &str| root.query_selector(&format!("#bw-field-{name}")).unwrap().unwrap();
-    assert_eq!(control("email").get_attribute("type").as_deref(), Some("email"));
-    assert_eq!(control("phone").get_attribute("type").as_deref(), Some("tel"));
+    let control = |name: &str| {
+        root.query_selector(&format!("#bw-field-{name}"))
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(
+        control("email").get_attribute("type").as_deref(),
+        Some("email")
+    );
+    assert_eq!(
+        control("phone").get_attribute("type").as_deref(),
+        Some("tel")
+    );
     assert_eq!(control("agenda").tag_name(), "TEXTAREA");
     assert_eq!(control("size").tag_name(), "SELECT");
     assert_eq!(texts(&control("size"), "option"), vec!["1-10", "11+"]);
@@ -81,35 +106,79 @@ fn profile_view_shows_title_description_and_every_field() {
 #[wasm_bindgen_test]
 fn error_panel_says_what_happened_and_retries() {
     let root = container();
-    let clicks = Rc::new(Cell::new(0));
-    let counter = clicks.clone();
-    let on_retry = Callback::new(move |()| counter.set(counter.get() + 1));
+    let clicks = RwSignal::new(0);
+    let on_retry = Callback::new(move |()| clicks.update(|n| *n += 1));
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         view! { <ErrorPanel message="Could not reach the booking service".to_string() on_retry /> }
     });
-    let panel = root.query_selector("[part=error]").unwrap().expect("error part");
+    let panel = root
+        .query_selector("[part=error]")
+        .unwrap()
+        .expect("error part");
     assert_eq!(panel.get_attribute("role").as_deref(), Some("alert"));
-    assert!(panel.text_content().unwrap().contains("Could not reach the booking service"));
-    let button: HtmlElement = panel.query_selector("button").unwrap().unwrap().unchecked_into();
+    assert!(panel
+        .text_content()
+        .unwrap()
+        .contains("Could not reach the booking service"));
+    let button: HtmlElement = panel
+        .query_selector("button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
     button.click();
     button.click();
-    assert_eq!(clicks.get(), 2);
+    assert_eq!(clicks.get_untracked(), 2);
+}
+
+/// Lets the browser run timers and fetches for `ms` milliseconds.
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Waits (at most 5 s) until `selector` matches inside `root`.
+async fn wait_for(root: &web_sys::ShadowRoot, selector: &str) -> Element {
+    for _ in 0..100 {
+        if let Some(found) = root.query_selector(selector).unwrap() {
+            return found;
+        }
+        sleep(50).await;
+    }
+    panic!("{selector} did not appear");
 }
 
 #[wasm_bindgen_test]
-fn mount_renders_into_an_open_shadow_root_with_the_stylesheet_adopted() {
+async fn mount_renders_into_an_open_shadow_root_with_the_stylesheet_adopted() {
     let host = container();
-    // Nothing listens on port 9 on loopback: the widget must show its loading state first.
-    let mounted = mount(&host, Options { profile: "intro".into(), api: "http://127.0.0.1:9".into() })
-        .expect("mounted");
+    // Nothing listens on port 9 on loopback: the widget must explain, not stay blank.
+    let mounted = mount(
+        &host,
+        Options {
+            profile: "intro".into(),
+            api: "http://127.0.0.1:9".into(),
+        },
+    )
+    .expect("mounted");
     let shadow = host.shadow_root().expect("open shadow root");
     assert!(shadow.query_selector(".bw-root").unwrap().is_some());
-    assert!(shadow.query_selector(".bw-skeleton").unwrap().is_some(), "loading skeleton");
+    let error = wait_for(&shadow, "[part=error]").await;
+    assert!(error
+        .text_content()
+        .unwrap()
+        .contains("could not reach the booking service"));
     let sheets = shadow.adopted_style_sheets();
     assert_eq!(sheets.length(), 1);
     assert!(CSS.contains("--bw-accent"));
     // No inline <style>: a strict CSP on the host page must hold.
     assert!(shadow.query_selector("style").unwrap().is_none());
     drop(mounted);
-    assert!(shadow.query_selector(".bw-root").unwrap().is_none(), "dropping unmounts");
+    assert!(
+        shadow.query_selector(".bw-root").unwrap().is_none(),
+        "dropping unmounts"
+    );
 }

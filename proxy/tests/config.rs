@@ -70,7 +70,9 @@ fn parse_error(text: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("proxy.toml");
     std::fs::write(&path, text).unwrap();
-    let err = config::load(&path, &env).expect_err("expected a config error").to_string();
+    let err = config::load(&path, &env)
+        .expect_err("expected a config error")
+        .to_string();
     assert!(!err.contains('\n'), "error must be one line: {err}");
     err
 }
@@ -79,39 +81,102 @@ fn parse_error(text: &str) -> String {
 fn the_whole_format_parses() {
     let config = config::parse(GOOD, Path::new("/etc/booking"), &env).expect("valid");
     assert_eq!(config.server.listen.to_string(), "127.0.0.1:9000");
-    assert_eq!(config.server.database, "sqlite:///etc/booking/data/bookings.db");
+    assert_eq!(
+        config.server.database,
+        "sqlite:///etc/booking/data/bookings.db"
+    );
     assert_eq!(config.server.assets_dir, Path::new("/etc/booking/dist"));
-    assert_eq!((config.limits.bookings_per_minute, config.limits.body_bytes), (5, 4096));
+    assert_eq!(
+        (config.limits.bookings_per_minute, config.limits.body_bytes),
+        (5, 4096)
+    );
     let intro = &config.profiles["intro"];
-    let Source::Local(rules) = &intro.source else { panic!("intro is local") };
+    let Source::Local(rules) = &intro.source else {
+        panic!("intro is local")
+    };
     assert_eq!(rules.time_zone, chrono_tz::America::New_York);
-    assert_eq!((rules.slot_step, rules.buffer, rules.min_notice, rules.horizon_days), (Some(15), 10, 60, 30));
+    assert_eq!(
+        (
+            rules.slot_step,
+            rules.buffer,
+            rules.min_notice,
+            rules.horizon_days
+        ),
+        (Some(15), 10, 60, 30)
+    );
     assert!(rules.requires_confirmation);
     let mon = rules.hours.on(chrono::Weekday::Mon);
-    assert_eq!(mon.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![(540, 720), (780, 1020)]);
+    assert_eq!(
+        mon.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(),
+        vec![(540, 720), (780, 1020)]
+    );
     assert_eq!(rules.hours.on(chrono::Weekday::Tue)[0].end, 1440);
     assert!(rules.hours.on(chrono::Weekday::Sun).is_empty());
-    let names: Vec<_> = intro.fields.iter().map(|f| (f.name.as_str(), f.required)).collect();
+    let names: Vec<_> = intro
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.required))
+        .collect();
     assert_eq!(names, vec![("size", false), ("topic", true)]);
-    let Source::Remote(sales) = &config.profiles["sales"].source else { panic!("remote") };
+    let Source::Remote(sales) = &config.profiles["sales"].source else {
+        panic!("remote")
+    };
     assert_eq!(sales.api_key, "secret-CALCOM_API_KEY");
     assert_eq!(sales.base_url, "http://127.0.0.1:9");
-    assert!(!format!("{sales:?}").contains("secret"), "Debug must not show the key");
+    assert!(
+        !format!("{sales:?}").contains("secret"),
+        "Debug must not show the key"
+    );
     assert_eq!(config.profiles["au"].cache_seconds, 5);
-    assert_eq!(config.profiles["jp"].cache_seconds, config::DEFAULT_CACHE_SECONDS);
+    assert_eq!(
+        config.profiles["jp"].cache_seconds,
+        config::DEFAULT_CACHE_SECONDS
+    );
 }
 
 #[test]
 fn each_mistake_is_named_by_profile_and_key() {
     let cases: &[(&str, &str, &[&str])] = &[
-        ("colour = \"red\"\n", "", &["profiles.intro", "unknown field `colour`"]),
-        ("", "[server]\nlisten = \"nowhere\"", &["server.listen", "nowhere"]),
-        ("", "[server]\nallowed_origins = [\"http://a.test/path\"]", &["server.allowed_origins", "a.test/path"]),
-        ("", "[server]\ndatabase = \"postgres://x\"", &["server.database"]),
-        ("", "[server]\nport = 1", &["server", "unknown field `port`"]),
-        ("", "[limits]\nbookings_per_minute = 0", &["limits.bookings_per_minute"]),
-        ("", "[limits]\nbody_bytes = \"big\"", &["limits.body_bytes", "invalid type"]),
-        ("buffer = \"ten\"\n", "", &["profiles.intro.buffer", "invalid type"]),
+        (
+            "colour = \"red\"\n",
+            "",
+            &["profiles.intro", "unknown field `colour`"],
+        ),
+        (
+            "",
+            "[server]\nlisten = \"nowhere\"",
+            &["server.listen", "nowhere"],
+        ),
+        (
+            "",
+            "[server]\nallowed_origins = [\"http://a.test/path\"]",
+            &["server.allowed_origins", "a.test/path"],
+        ),
+        (
+            "",
+            "[server]\ndatabase = \"postgres://x\"",
+            &["server.database"],
+        ),
+        (
+            "",
+            "[server]\nport = 1",
+            &["server", "unknown field `port`"],
+        ),
+        (
+            "",
+            "[limits]\nbookings_per_minute = 0",
+            &["limits.bookings_per_minute"],
+        ),
+        (
+            "",
+            "[limits]\nbody_bytes = \"big\"",
+            &["limits.body_bytes", "invalid type"],
+        ),
+        (
+            "buffer = \"ten\"\n",
+            "",
+            &["profiles.intro.buffer", "invalid type"],
+        ),
     ];
     for (extra, tail, expected) in cases {
         let text = format!("{}{extra}{tail}\n", local(""));
@@ -131,36 +196,69 @@ fn local(set: &str) -> String {
         ("durations", "[30]"),
         ("hours", "{ mon = [\"09:00-17:00\"] }"),
     ];
-    let overrides: Vec<(&str, &str)> =
-        set.lines().filter_map(|l| l.split_once(" = ")).collect();
+    let overrides: Vec<(&str, &str)> = set.lines().filter_map(|l| l.split_once(" = ")).collect();
     for (k, v) in &overrides {
         match keys.iter_mut().find(|(key, _)| key == k) {
             Some(slot) => slot.1 = v,
             None => keys.push((k, v)),
         }
     }
-    let body: String = keys.iter().filter(|(_, v)| *v != "-").map(|(k, v)| format!("{k} = {v}\n")).collect();
+    let body: String = keys
+        .iter()
+        .filter(|(_, v)| *v != "-")
+        .map(|(k, v)| format!("{k} = {v}\n"))
+        .collect();
     format!("[profiles.intro]\n{body}")
 }
 
 #[test]
 fn local_profile_values_are_checked() {
     let cases: &[(&str, &[&str])] = &[
-        ("time_zone = \"Mars/Olympus\"", &["profiles.intro.time_zone", "Mars/Olympus"]),
+        (
+            "time_zone = \"Mars/Olympus\"",
+            &["profiles.intro.time_zone", "Mars/Olympus"],
+        ),
         ("time_zone = -", &["profiles.intro.time_zone", "required"]),
-        ("hours = { mon = [\"25:00-26:00\"] }", &["profiles.intro.hours.mon", "25:00"]),
-        ("hours = { mon = [\"9-17\"] }", &["profiles.intro.hours.mon", "9-17"]),
-        ("hours = { tue = [\"17:00-09:00\"] }", &["profiles.intro.hours.tue", "ends before it starts"]),
-        ("hours = { wed = [\"09:00-12:00\", \"11:00-13:00\"] }", &["profiles.intro.hours.wed", "overlaps"]),
-        ("hours = { mondey = [\"09:00-12:00\"] }", &["profiles.intro.hours", "unknown field `mondey`"]),
+        (
+            "hours = { mon = [\"25:00-26:00\"] }",
+            &["profiles.intro.hours.mon", "25:00"],
+        ),
+        (
+            "hours = { mon = [\"9-17\"] }",
+            &["profiles.intro.hours.mon", "9-17"],
+        ),
+        (
+            "hours = { tue = [\"17:00-09:00\"] }",
+            &["profiles.intro.hours.tue", "ends before it starts"],
+        ),
+        (
+            "hours = { wed = [\"09:00-12:00\", \"11:00-13:00\"] }",
+            &["profiles.intro.hours.wed", "overlaps"],
+        ),
+        (
+            "hours = { mondey = [\"09:00-12:00\"] }",
+            &["profiles.intro.hours", "unknown field `mondey`"],
+        ),
         ("hours = -", &["profiles.intro.hours", "required"]),
-        ("durations = []", &["profiles.intro.durations", "at least one"]),
+        (
+            "durations = []",
+            &["profiles.intro.durations", "at least one"],
+        ),
         ("durations = [0]", &["profiles.intro.durations"]),
         ("slot_step = 0", &["profiles.intro.slot_step"]),
         ("horizon_days = 0", &["profiles.intro.horizon_days"]),
         ("title = -", &["profiles.intro.title", "required"]),
-        ("event_type_id = 5", &["profiles.intro.event_type_id", "not used by provider \"local\""]),
-        ("provider = \"outlook\"", &["profiles.intro.provider", "unknown variant `outlook`"]),
+        (
+            "event_type_id = 5",
+            &[
+                "profiles.intro.event_type_id",
+                "not used by provider \"local\"",
+            ],
+        ),
+        (
+            "provider = \"outlook\"",
+            &["profiles.intro.provider", "unknown variant `outlook`"],
+        ),
     ];
     for (set, expected) in cases {
         let err = parse_error(&local(set));

@@ -23,17 +23,27 @@ kind = "text"
     let server = spawn(&intro_config(extra)).await;
     let response = server.get("/api/v1/profiles/intro").await;
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
     let profile: Profile = response.json().await.unwrap();
     assert_eq!(profile.id, "intro");
     assert_eq!(profile.title, "Intro call");
     assert_eq!(profile.description, "A call about {{topic}}.");
     assert_eq!(profile.time_zone, "America/New_York");
     assert_eq!(profile.durations, vec![30, 60]);
-    let names: Vec<_> = profile.fields.iter().map(|f| (f.name.as_str(), f.required)).collect();
+    let names: Vec<_> = profile
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.required))
+        .collect();
     assert_eq!(names, vec![("company", false), ("topic", true)]);
     let topic = &profile.fields[1];
-    assert_eq!((topic.kind, topic.label.as_str()), (FieldKind::Text, "Topic"));
+    assert_eq!(
+        (topic.kind, topic.label.as_str()),
+        (FieldKind::Text, "Topic")
+    );
 }
 
 #[tokio::test]
@@ -61,7 +71,11 @@ async fn book_page_serves_the_built_widget_with_the_profile_title() {
     let server = spawn(&intro_config("")).await;
     let html = "<!doctype html><html><head><title>Book a time</title></head><body><main id=booking-widget></main></body></html>";
     write(&server.dir.path().join("dist"), "index.html", html);
-    write(&server.dir.path().join("dist"), "app-123.js", "export default 1;");
+    write(
+        &server.dir.path().join("dist"),
+        "app-123.js",
+        "export default 1;",
+    );
 
     let page = server.get("/book/intro").await;
     assert_eq!(page.status(), 200);
@@ -71,7 +85,11 @@ async fn book_page_serves_the_built_widget_with_the_profile_title() {
 
     let unknown = server.get("/book/nope").await;
     assert_eq!(unknown.status(), 404);
-    assert!(unknown.text().await.unwrap().contains("<title>Booking profile not found</title>"));
+    assert!(unknown
+        .text()
+        .await
+        .unwrap()
+        .contains("<title>Booking profile not found</title>"));
 
     let asset = server.get("/app-123.js").await;
     assert_eq!(asset.status(), 200);
@@ -80,10 +98,19 @@ async fn book_page_serves_the_built_widget_with_the_profile_title() {
 
 #[tokio::test]
 async fn book_page_escapes_the_title() {
-    let server = spawn(&intro_config("").replace("title = \"Intro call\"", "title = \"<b>Intro</b> & co\"")).await;
-    write(&server.dir.path().join("dist"), "index.html", "<html><head><title>x</title></head></html>");
+    let server =
+        spawn(&intro_config("").replace("title = \"Intro call\"", "title = \"<b>Intro</b> & co\""))
+            .await;
+    write(
+        &server.dir.path().join("dist"),
+        "index.html",
+        "<html><head><title>x</title></head></html>",
+    );
     let text = server.get("/book/intro").await.text().await.unwrap();
-    assert!(text.contains("<title>&lt;b&gt;Intro&lt;/b&gt; &amp; co</title>"), "{text}");
+    assert!(
+        text.contains("<title>&lt;b&gt;Intro&lt;/b&gt; &amp; co</title>"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -104,9 +131,18 @@ async fn cors_allows_only_listed_origins_without_credentials() {
         .send()
         .await
         .unwrap();
-    assert_eq!(allowed.headers()["access-control-allow-origin"], "http://allowed.test");
-    assert!(allowed.headers().get("access-control-allow-credentials").is_none());
-    let vary = allowed.headers()["vary"].to_str().unwrap().to_ascii_lowercase();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "http://allowed.test"
+    );
+    assert!(allowed
+        .headers()
+        .get("access-control-allow-credentials")
+        .is_none());
+    let vary = allowed.headers()["vary"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
     assert!(vary.contains("origin"), "{vary}");
 
     let other = server
@@ -121,16 +157,34 @@ async fn cors_allows_only_listed_origins_without_credentials() {
 
     let preflight = server
         .client
-        .request(reqwest::Method::OPTIONS, server.url("/api/v1/profiles/intro/bookings"))
+        .request(
+            reqwest::Method::OPTIONS,
+            server.url("/api/v1/profiles/intro/bookings"),
+        )
         .header("origin", "http://allowed.test")
         .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "content-type,idempotency-key")
+        .header(
+            "access-control-request-headers",
+            "content-type,idempotency-key",
+        )
         .send()
         .await
         .unwrap();
     assert!(preflight.status().is_success(), "{}", preflight.status());
-    assert_eq!(preflight.headers()["access-control-allow-origin"], "http://allowed.test");
-    let headers = preflight.headers()["access-control-allow-headers"].to_str().unwrap().to_ascii_lowercase();
-    assert!(headers.contains("content-type") && headers.contains("idempotency-key"), "{headers}");
-    assert!(preflight.headers().get("access-control-allow-credentials").is_none());
+    assert_eq!(
+        preflight.headers()["access-control-allow-origin"],
+        "http://allowed.test"
+    );
+    let headers = preflight.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(
+        headers.contains("content-type") && headers.contains("idempotency-key"),
+        "{headers}"
+    );
+    assert!(preflight
+        .headers()
+        .get("access-control-allow-credentials")
+        .is_none());
 }

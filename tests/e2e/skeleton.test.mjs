@@ -50,6 +50,23 @@ test('an unknown profile gets a clear, styled message, not a blank box', async (
   await page.close();
 });
 
+test('while the profile loads, a skeleton holds the space', async () => {
+  const page = await browser.newPage();
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/api/v1/profiles/intro', async (route) => { await held; await route.continue(); });
+  await page.goto(`${proxy.base}/book/intro`);
+  const skeleton = page.locator('.bw-skeleton');
+  await skeleton.waitFor({ timeout: 15_000 });
+  assert.equal(await skeleton.getAttribute('aria-busy'), 'true');
+  const loadingHeight = (await skeleton.boundingBox()).height;
+  assert.ok(loadingHeight > 200, `skeleton reserves space (${loadingHeight}px)`);
+  release();
+  await page.locator('h2', { hasText: 'Intro call' }).waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator('.bw-skeleton').count(), 0);
+  await page.close();
+});
+
 test('an unreachable proxy gets a message and a retry that recovers', async () => {
   const page = await browser.newPage();
   await page.goto(`${proxy.base}/book/intro`);

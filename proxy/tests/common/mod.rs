@@ -18,7 +18,11 @@ impl TestServer {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request failed")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
     }
 }
 
@@ -53,14 +57,23 @@ pub async fn spawn(config_text: &str) -> TestServer {
 
 pub async fn spawn_with(config: config::Config, dir: tempfile::TempDir) -> TestServer {
     let state = AppState::new(config).expect("state");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
-        axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .expect("serve");
+        axum::serve(
+            listener,
+            app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("serve");
     });
-    TestServer { base: format!("http://{addr}"), dir, client: reqwest::Client::new() }
+    TestServer {
+        base: format!("http://{addr}"),
+        dir,
+        client: reqwest::Client::new(),
+    }
 }
 
 pub fn write(dir: &Path, name: &str, text: &str) {
