@@ -5,6 +5,8 @@ use booking_widget::mount::{mount, Options};
 use wasm_bindgen::JsValue;
 
 fn main() -> Result<(), JsValue> {
+    // Panic messages in the console are for development; release builds stay small.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;

@@ -36,7 +36,7 @@ pub fn FieldInput(
         .into_any(),
     };
     view! {
-        <div class="bw-field" part="field" data-kind=format!("{kind:?}").to_lowercase()>
+        <div class="bw-field" part="field" data-kind=kind.as_str()>
             <label class="bw-field__label" for=id>
                 {label}
                 {required.then(|| view! { <span class="bw-field__required" aria-hidden="true">" *"</span> })}

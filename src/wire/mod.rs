@@ -59,6 +59,24 @@ pub enum FieldKind {
     Boolean,
 }
 
+impl FieldKind {
+    /// The wire name, e.g. `"multiselect"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Textarea => "textarea",
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::Number => "number",
+            Self::Url => "url",
+            Self::Select => "select",
+            Self::Multiselect => "multiselect",
+            Self::Checkbox => "checkbox",
+            Self::Boolean => "boolean",
+        }
+    }
+}
+
 /// An answer to a field: text, a number, yes/no, or a list of chosen options.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -161,4 +179,29 @@ pub enum ErrorCode {
     /// A code this build does not know yet (a newer proxy).
     #[serde(other)]
     Unknown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_kind_names_match_serde() {
+        let kinds = [
+            FieldKind::Text,
+            FieldKind::Textarea,
+            FieldKind::Email,
+            FieldKind::Phone,
+            FieldKind::Number,
+            FieldKind::Url,
+            FieldKind::Select,
+            FieldKind::Multiselect,
+            FieldKind::Checkbox,
+            FieldKind::Boolean,
+        ];
+        for kind in kinds {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
+    }
 }
