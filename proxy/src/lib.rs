@@ -2,62 +2,97 @@
 
 pub mod config;
 pub mod error;
+pub mod idempotency;
 pub mod providers;
 pub mod routes;
+pub mod slots;
 pub mod state;
+pub mod store;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::Router;
+use axum::{Json, Router};
 use tower::ServiceBuilder;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::{GovernorError, GovernorLayer};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::error::AppError;
 pub use state::AppState;
 
 /// Slow requests are cut off rather than held open.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The whole HTTP application; `main` serves it and tests call it on a loopback port.
+/// The whole HTTP application; `main` serves it (with `ConnectInfo`, which the rate
+/// limiter keys on) and tests call it on a loopback port.
 pub fn app(state: AppState) -> Router {
     let config = state.config();
-    let api = routes::api()
+    let (api, openapi) = routes::api(rate_limit(config.limits.bookings_per_minute));
+    let openapi = Arc::new(openapi);
+    let api = api
+        .route("/api/v1/openapi.json", get(move || async move { Json(openapi.as_ref().clone()) }))
+        .route("/api/v1/{*rest}", axum::routing::any(|| async { AppError::NotFound }))
         .layer(cors(&config.server.allowed_origins))
         .layer(DefaultBodyLimit::max(config.limits.body_bytes));
     let assets = ServeDir::new(&config.server.assets_dir);
     Router::new()
         .route("/healthz", get(routes::pages::healthz))
         .route("/book/{profile}", get(routes::pages::book_page))
-        .nest("/api/v1", api)
+        .merge(api)
         .fallback_service(assets)
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::REQUEST_TIMEOUT,
-                    REQUEST_TIMEOUT,
-                )),
+                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT)),
         )
         .with_state(state)
 }
 
+/// `per_minute` booking POSTs per client IP (the socket's, never a header), as a burst
+/// refilled evenly over the minute; beyond it 429 `rate_limited` with `Retry-After`.
+fn rate_limit(
+    per_minute: u32,
+) -> GovernorLayer<tower_governor::key_extractor::PeerIpKeyExtractor, governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>, axum::body::Body> {
+    let per_minute = per_minute.max(1);
+    let config = GovernorConfigBuilder::default()
+        .per_millisecond((60_000 / u64::from(per_minute)).max(1))
+        .burst_size(per_minute)
+        .finish()
+        .expect("non-zero period and burst");
+    let limiter = config.limiter().clone();
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        // Forget idle clients so the table does not grow without bound.
+        runtime.spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                limiter.retain_recent();
+            }
+        });
+    }
+    GovernorLayer::new(config).error_handler(|error| match error {
+        GovernorError::TooManyRequests { wait_time, .. } => {
+            AppError::RateLimited { retry_after_secs: wait_time.max(1) }.into_response()
+        }
+        other => AppError::internal(other).into_response(),
+    })
+}
+
 /// Only listed origins get `Access-Control-Allow-Origin`; never credentials.
 fn cors(origins: &[String]) -> CorsLayer {
-    let origins: Vec<HeaderValue> = origins
-        .iter()
-        .filter_map(|o| HeaderValue::from_str(o).ok())
-        .collect();
+    let origins: Vec<HeaderValue> =
+        origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([
-            header::CONTENT_TYPE,
-            HeaderName::from_static("idempotency-key"),
-        ])
+        .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("idempotency-key")])
         .max_age(Duration::from_secs(600))
 }

@@ -1,21 +1,51 @@
-//! The local provider: booking-proxy itself is the scheduling backend.
+//! The local provider: booking-proxy itself is the scheduling backend, in SQLite.
+
+use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use booking_widget::wire::Profile;
+use booking_widget::wire::{Booking, BookingRequest, BookingStatus, Profile, Slot};
+use chrono::{DateTime, TimeDelta, Utc};
+use rand::distributions::{Alphanumeric, DistString};
 
-use super::Provider;
+use super::{fill_placeholders, Provider};
 use crate::config::{LocalRules, ProfileConfig};
 use crate::error::AppError;
+use crate::slots::{self, Busy, Rules};
+use crate::store::{Insert, Store, StoredBooking};
 
 pub struct LocalProvider {
     profile: ProfileConfig,
     rules: LocalRules,
+    store: Store,
 }
 
 impl LocalProvider {
-    pub fn new(profile: ProfileConfig, rules: LocalRules) -> Self {
-        Self { profile, rules }
+    pub fn new(profile: ProfileConfig, rules: LocalRules, store: Store) -> Self {
+        Self { profile, rules, store }
     }
+
+    fn engine_rules(&self, duration: u32) -> Rules<'_> {
+        let r = &self.rules;
+        let minutes = |m: u32| TimeDelta::minutes(i64::from(m));
+        Rules {
+            zone: r.time_zone,
+            hours: &r.hours,
+            duration: minutes(duration),
+            step: minutes(r.slot_step.unwrap_or(duration)),
+            buffer: minutes(r.buffer),
+            min_notice: minutes(r.min_notice),
+            horizon: TimeDelta::days(i64::from(r.horizon_days)),
+        }
+    }
+
+    fn title(&self) -> String {
+        self.profile.title.clone().unwrap_or_default()
+    }
+}
+
+/// `bk_` and 20 random letters and digits.
+fn new_id() -> String {
+    format!("bk_{}", Alphanumeric.sample_string(&mut rand::thread_rng(), 20))
 }
 
 #[async_trait]
@@ -24,7 +54,7 @@ impl Provider for LocalProvider {
         let p = &self.profile;
         Ok(Profile {
             id: p.id.clone(),
-            title: p.title.clone().unwrap_or_default(),
+            title: self.title(),
             description: p.description.clone().unwrap_or_default(),
             time_zone: self.rules.time_zone.name().to_owned(),
             durations: self.rules.durations.clone(),
@@ -32,5 +62,81 @@ impl Provider for LocalProvider {
             requires_confirmation: self.rules.requires_confirmation,
             fields: p.fields.clone(),
         })
+    }
+
+    async fn slots(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        duration: u32,
+    ) -> Result<Vec<Slot>, AppError> {
+        let rules = self.engine_rules(duration);
+        // Bookings that can touch a slot starting in [from, to), buffers included.
+        let busy = self
+            .store
+            .active_between(&self.profile.id, from - rules.buffer, to + rules.duration + rules.buffer)
+            .await
+            .map_err(AppError::internal)?;
+        Ok(slots::free_slots(&rules, (from, to), Utc::now(), &Busy::new(busy)))
+    }
+
+    async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
+        let rules = self.engine_rules(request.duration);
+        if !slots::on_grid(&rules, request.start) {
+            let message = "This start time is not one of the profile's slot times.".to_owned();
+            return Err(AppError::InvalidBooking(BTreeMap::from([("start".to_owned(), message)])));
+        }
+        let now = Utc::now();
+        let slot = Slot { start: request.start, end: request.start + rules.duration };
+        if slot.start < now + rules.min_notice || slot.start >= now + rules.horizon {
+            return Err(AppError::SlotUnavailable);
+        }
+        let status =
+            if self.rules.requires_confirmation { BookingStatus::Pending } else { BookingStatus::Confirmed };
+        let answers = serde_json::json!({
+            "fields": request.fields, "guests": request.guests, "notes": request.notes,
+        });
+        let stored = StoredBooking {
+            id: new_id(),
+            profile: self.profile.id.clone(),
+            start: slot.start,
+            end: slot.end,
+            status: match status {
+                BookingStatus::Confirmed => "confirmed",
+                BookingStatus::Pending => "pending",
+            }
+            .to_owned(),
+            name: request.name.trim().to_owned(),
+            email: request.email.trim().to_owned(),
+            time_zone: request.time_zone.clone(),
+            answers: answers.to_string(),
+            created_at: now,
+        };
+        let buffer = rules.buffer;
+        let inserted = self
+            .store
+            .insert_if_free(&stored, |nearby| !Busy::new(nearby).conflicts(&slot, buffer))
+            .await
+            .map_err(AppError::internal)?;
+        if inserted == Insert::Taken {
+            return Err(AppError::SlotUnavailable);
+        }
+        tracing::info!(booking = %stored.id, profile = %stored.profile, "booking created");
+        Ok(Booking {
+            id: stored.id,
+            status,
+            start: slot.start,
+            end: slot.end,
+            time_zone: request.time_zone.clone(),
+            title: fill_placeholders(&self.title(), request),
+            location: self.rules.location.clone(),
+        })
+    }
+
+    async fn cancel(&self, id: &str) -> Result<(), AppError> {
+        match self.store.cancel(id).await.map_err(AppError::internal)? {
+            true => Ok(()),
+            false => Err(AppError::NotFound),
+        }
     }
 }

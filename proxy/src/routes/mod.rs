@@ -1,17 +1,50 @@
-//! HTTP routes: `/api/v1` (JSON) and the pages the proxy serves.
+//! HTTP routes: `/api/v1` (JSON, described by the OpenAPI document built from the same
+//! route list) and the pages the proxy serves.
 
+pub mod bookings;
 pub mod pages;
 pub mod profiles;
+pub mod slots;
 
-use axum::routing::get;
 use axum::Router;
+use booking_widget::wire::{
+    ApiError, Booking, BookingRequest, BookingStatus, ErrorCode, ErrorEnvelope, Field, FieldKind,
+    FieldValue, Profile, Slot, SlotsResponse,
+};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::error::AppError;
 use crate::state::AppState;
 
-/// Everything under `/api/v1`.
-pub fn api() -> Router<AppState> {
-    Router::new()
-        .route("/profiles/{profile}", get(profiles::get_profile))
-        .fallback(|| async { AppError::NotFound })
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "booking-proxy", description = "The booking widget's API: profiles, free slots and bookings."),
+    components(schemas(
+        Profile, Field, FieldKind, FieldValue, Slot, SlotsResponse, BookingRequest, Booking,
+        BookingStatus, ErrorEnvelope, ApiError, ErrorCode
+    )),
+    tags((name = "booking", description = "What the widget calls"))
+)]
+struct ApiDoc;
+
+/// The `/api/v1` routes and their OpenAPI document (paths without the `/api/v1` prefix
+/// are nested under it). `limit` wraps the booking POST (the rate limiter).
+pub fn api<L>(limit: L) -> (Router<AppState>, utoipa::openapi::OpenApi)
+where
+    L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
+    L::Service: tower::Service<axum::extract::Request, Error = std::convert::Infallible>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    <L::Service as tower::Service<axum::extract::Request>>::Response: axum::response::IntoResponse + 'static,
+    <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
+{
+    let bookings = OpenApiRouter::new().routes(routes!(bookings::create_booking)).layer(limit);
+    let v1 = OpenApiRouter::new()
+        .routes(routes!(profiles::get_profile))
+        .routes(routes!(slots::get_slots))
+        .merge(bookings);
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }

@@ -1,11 +1,23 @@
 use axum::extract::{Path, State};
 use axum::Json;
-use booking_widget::wire::Profile;
+use booking_widget::wire::{ErrorEnvelope, Profile};
 
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// `GET /api/v1/profiles/{profile}`.
+/// A booking profile: what is booked and the fields its form asks.
+#[utoipa::path(
+    get,
+    path = "/profiles/{profile}",
+    params(("profile" = String, Path, description = "Booking profile id")),
+    responses(
+        (status = 200, description = "The profile", body = Profile),
+        (status = 404, description = "Unknown profile (profile_not_found)", body = ErrorEnvelope),
+        (status = 502, description = "Upstream provider failed", body = ErrorEnvelope),
+        (status = 504, description = "Upstream provider timed out", body = ErrorEnvelope),
+    ),
+    tag = "booking"
+)]
 pub async fn get_profile(
     State(state): State<AppState>,
     Path(profile): Path<String>,

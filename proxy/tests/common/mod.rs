@@ -56,7 +56,7 @@ pub async fn spawn(config_text: &str) -> TestServer {
 }
 
 pub async fn spawn_with(config: config::Config, dir: tempfile::TempDir) -> TestServer {
-    let state = AppState::new(config).expect("state");
+    let state = AppState::new(config).await.expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -1,0 +1,160 @@
+//! The slot engine: work hours, rules and existing bookings in, free slots out.
+//! Pure: no I/O and no clock (`now` is an argument), so every case is testable exactly.
+//!
+//! Work hours are wall-clock times in the profile's zone. Each local day's grid is built
+//! in wall-clock minutes and each grid point is turned into real instants with chrono-tz:
+//! a local time that does not exist (spring forward) gives no slot, a repeated one (fall
+//! back) gives one slot per real instant.
+
+use chrono::{DateTime, Days, LocalResult, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use booking_widget::wire::Slot;
+
+use crate::config::{Interval, WeekHours};
+
+/// Everything that decides which slots a profile offers, for one duration.
+#[derive(Debug, Clone)]
+pub struct Rules<'a> {
+    pub zone: Tz,
+    pub hours: &'a WeekHours,
+    pub duration: TimeDelta,
+    /// Between slot starts, from the start of each work interval.
+    pub step: TimeDelta,
+    /// Kept free after each booking (and so before each new slot's neighbour).
+    pub buffer: TimeDelta,
+    pub min_notice: TimeDelta,
+    pub horizon: TimeDelta,
+}
+
+/// Existing bookings, sorted, with the running maximum of their ends so a conflict
+/// check is one binary search.
+#[derive(Debug, Default, Clone)]
+pub struct Busy {
+    by_start: Vec<Slot>,
+    max_end: Vec<DateTime<Utc>>,
+}
+
+impl Busy {
+    pub fn new(mut bookings: Vec<Slot>) -> Self {
+        bookings.sort();
+        let mut max_end = Vec::with_capacity(bookings.len());
+        for b in &bookings {
+            let prev = max_end.last().copied().unwrap_or(b.end);
+            max_end.push(prev.max(b.end));
+        }
+        Self { by_start: bookings, max_end }
+    }
+
+    /// Whether `slot` touches a booking or either one's buffer.
+    pub fn conflicts(&self, slot: &Slot, buffer: TimeDelta) -> bool {
+        // Bookings starting before the slot's buffered end…
+        let n = self.by_start.partition_point(|b| b.start < slot.end + buffer);
+        // …of which any ends (plus buffer) after the slot starts.
+        n > 0 && self.max_end[n - 1] + buffer > slot.start
+    }
+}
+
+/// Free slots starting in `window` (half-open), sorted, none before `now + min_notice`
+/// or after `now + horizon`, none conflicting with `busy`.
+pub fn free_slots(
+    rules: &Rules,
+    window: (DateTime<Utc>, DateTime<Utc>),
+    now: DateTime<Utc>,
+    busy: &Busy,
+) -> Vec<Slot> {
+    let earliest = window.0.max(now + rules.min_notice);
+    let latest = window.1.min(now + rules.horizon);
+    if earliest >= latest {
+        return Vec::new();
+    }
+    let mut slots = candidates(rules, (earliest, latest));
+    slots.retain(|s| !busy.conflicts(s, rules.buffer));
+    slots
+}
+
+/// Every grid slot inside work hours starting in `window`, ignoring time and bookings.
+pub fn candidates(rules: &Rules, window: (DateTime<Utc>, DateTime<Utc>)) -> Vec<Slot> {
+    let (from, to) = window;
+    let mut out = Vec::new();
+    if from >= to || rules.duration <= TimeDelta::zero() || rules.step <= TimeDelta::zero() {
+        return out;
+    }
+    // One local day either side: a zone's day can start up to 14 h from UTC's.
+    let first = from.with_timezone(&rules.zone).date_naive() - Days::new(1);
+    let last = to.with_timezone(&rules.zone).date_naive() + Days::new(1);
+    let step = rules.step.num_minutes().max(1) as u32;
+    for day in first.iter_days().take_while(|d| *d <= last) {
+        for interval in rules.hours.on(chrono::Datelike::weekday(&day)) {
+            day_slots(rules, day, *interval, step, &mut out);
+        }
+    }
+    out.retain(|s| s.start >= from && s.start < to);
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn day_slots(rules: &Rules, day: NaiveDate, work: Interval, step: u32, out: &mut Vec<Slot>) {
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    let at = |minute: u32| midnight + TimeDelta::minutes(i64::from(minute));
+    let work_end = resolve_end(rules.zone, at(work.end));
+    let mut minute = work.start;
+    while minute < work.end {
+        let starts = match rules.zone.from_local_datetime(&at(minute)) {
+            LocalResult::None => [None, None],
+            LocalResult::Single(t) => [Some(t), None],
+            LocalResult::Ambiguous(a, b) => [Some(a), Some(b)],
+        };
+        for start in starts.into_iter().flatten() {
+            let start = start.with_timezone(&Utc);
+            let end = start + rules.duration;
+            if end <= work_end {
+                out.push(Slot { start, end });
+            }
+        }
+        minute += step;
+    }
+}
+
+/// The real instant a work interval ends at: the later one of a repeated local time, or
+/// the moment the clock jumps past a local time that does not exist.
+fn resolve_end(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(t) => t.with_timezone(&Utc),
+        LocalResult::Ambiguous(_, later) => later.with_timezone(&Utc),
+        LocalResult::None => first_instant_after(zone, local),
+    }
+}
+
+/// The first real instant at or after a local time, which may fall in a gap. Gaps are
+/// whole minutes and never longer than a day, so a bounded minute walk finds the end.
+fn first_instant_after(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    (1..=24 * 60)
+        .find_map(|m| zone.from_local_datetime(&(local + TimeDelta::minutes(m))).earliest())
+        .map(|t| t.with_timezone(&Utc))
+        // Unreachable for real zones; fall back to reading the local time as UTC.
+        .unwrap_or_else(|| Utc.from_utc_datetime(&local))
+}
+
+/// The real instants from `from` 00:00 to the end of `to` (inclusive) in `zone`.
+pub fn day_window(from: NaiveDate, to: NaiveDate, zone: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = |d: NaiveDate| {
+        let midnight = d.and_time(chrono::NaiveTime::MIN);
+        match zone.from_local_datetime(&midnight) {
+            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
+            LocalResult::None => first_instant_after(zone, midnight),
+        }
+    };
+    (start(from), start(to + Days::new(1)))
+}
+
+/// Whether `start` is one of the grid slots of the profile for this duration (ignoring
+/// bookings, notice and horizon).
+pub fn on_grid(rules: &Rules, start: DateTime<Utc>) -> bool {
+    let around = (start - TimeDelta::days(1), start + TimeDelta::days(1));
+    candidates(rules, around).iter().any(|s| s.start == start)
+}
+
+#[cfg(test)]
+mod tests;
