@@ -14,8 +14,12 @@ pub const HEADER: &str = "idempotency-key";
 
 /// The header's value, if sent: 1 to 255 printable ASCII characters.
 pub fn key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
-    let Some(value) = headers.get(HEADER) else { return Ok(None) };
-    let bad = || AppError::BadRequest("Idempotency-Key must be 1 to 255 printable ASCII characters.".into());
+    let Some(value) = headers.get(HEADER) else {
+        return Ok(None);
+    };
+    let bad = || {
+        AppError::BadRequest("Idempotency-Key must be 1 to 255 printable ASCII characters.".into())
+    };
     let text = value.to_str().map_err(|_| bad())?;
     let printable = text.bytes().all(|b| (0x20..=0x7e).contains(&b));
     if text.is_empty() || text.len() > 255 || !printable {
@@ -32,7 +36,13 @@ pub fn fingerprint(body: &impl Serialize) -> String {
 
 /// Runs `work` once per (profile, key); replays get the stored answer. Answers from our
 /// own failures (5xx) are not stored, so a retry runs again.
-pub async fn once<F, T>(store: &Store, profile: &str, key: Option<String>, fingerprint: String, work: F) -> Response
+pub async fn once<F, T>(
+    store: &Store,
+    profile: &str,
+    key: Option<String>,
+    fingerprint: String,
+    work: F,
+) -> Response
 where
     F: std::future::Future<Output = Result<(StatusCode, T), AppError>>,
     T: Serialize,

@@ -38,8 +38,14 @@ pub fn app(state: AppState) -> Router {
     let (api, openapi) = routes::api(rate_limit(config.limits.bookings_per_minute));
     let openapi = Arc::new(openapi);
     let api = api
-        .route("/api/v1/openapi.json", get(move || async move { Json(openapi.as_ref().clone()) }))
-        .route("/api/v1/{*rest}", axum::routing::any(|| async { AppError::NotFound }))
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { Json(openapi.as_ref().clone()) }),
+        )
+        .route(
+            "/api/v1/{*rest}",
+            axum::routing::any(|| async { AppError::NotFound }),
+        )
         .layer(cors(&config.server.allowed_origins))
         .layer(DefaultBodyLimit::max(config.limits.body_bytes));
     let assets = ServeDir::new(&config.server.assets_dir);
@@ -51,7 +57,10 @@ pub fn app(state: AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(TraceLayer::new_for_http())
-                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT)),
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    REQUEST_TIMEOUT,
+                )),
         )
         .with_state(state)
 }
@@ -60,7 +69,11 @@ pub fn app(state: AppState) -> Router {
 /// refilled evenly over the minute; beyond it 429 `rate_limited` with `Retry-After`.
 fn rate_limit(
     per_minute: u32,
-) -> GovernorLayer<tower_governor::key_extractor::PeerIpKeyExtractor, governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>, axum::body::Body> {
+) -> GovernorLayer<
+    tower_governor::key_extractor::PeerIpKeyExtractor,
+    governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>,
+    axum::body::Body,
+> {
     let per_minute = per_minute.max(1);
     let config = GovernorConfigBuilder::default()
         .per_millisecond((60_000 / u64::from(per_minute)).max(1))
@@ -79,20 +92,26 @@ fn rate_limit(
         });
     }
     GovernorLayer::new(config).error_handler(|error| match error {
-        GovernorError::TooManyRequests { wait_time, .. } => {
-            AppError::RateLimited { retry_after_secs: wait_time.max(1) }.into_response()
+        GovernorError::TooManyRequests { wait_time, .. } => AppError::RateLimited {
+            retry_after_secs: wait_time.max(1),
         }
+        .into_response(),
         other => AppError::internal(other).into_response(),
     })
 }
 
 /// Only listed origins get `Access-Control-Allow-Origin`; never credentials.
 fn cors(origins: &[String]) -> CorsLayer {
-    let origins: Vec<HeaderValue> =
-        origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::CONTENT_TYPE, HeaderName::from_static("idempotency-key")])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            HeaderName::from_static("idempotency-key"),
+        ])
         .max_age(Duration::from_secs(600))
 }

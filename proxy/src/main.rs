@@ -57,7 +57,9 @@ enum BookingsAction {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let result = match Cli::parse().command {
@@ -78,7 +80,8 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 }
 
 fn serve(path: &Path, listen: Option<SocketAddr>) -> Result<(), String> {
-    let mut config = config::load(path, &|name| std::env::var(name).ok()).map_err(|e| e.to_string())?;
+    let mut config =
+        config::load(path, &|name| std::env::var(name).ok()).map_err(|e| e.to_string())?;
     if let Some(addr) = listen {
         config.server.listen = addr;
     }
@@ -92,10 +95,13 @@ fn serve(path: &Path, listen: Option<SocketAddr>) -> Result<(), String> {
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         // Tests and `make demo` read this line to find the port.
         println!("booking-proxy listening on http://{local}");
-        axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown())
-            .await
-            .map_err(|e| format!("server failed: {e}"))
+        axum::serve(
+            listener,
+            app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| format!("server failed: {e}"))
     })
 }
 
@@ -114,31 +120,51 @@ async fn maintenance(store: Store) {
 
 /// The operator commands touch only the database, so provider keys need not be set.
 fn load_for_store(path: &Path) -> Result<Config, String> {
-    config::load(path, &|name| Some(std::env::var(name).unwrap_or_else(|_| "unused".into())))
-        .map_err(|e| e.to_string())
+    config::load(path, &|name| {
+        Some(std::env::var(name).unwrap_or_else(|_| "unused".into()))
+    })
+    .map_err(|e| e.to_string())
 }
 
 fn bookings(path: &Path, action: BookingsAction) -> Result<(), String> {
     let config = load_for_store(path)?;
     runtime()?.block_on(async move {
-        let store = Store::open(&config.server.database).await.map_err(|e| e.to_string())?;
+        let store = Store::open(&config.server.database)
+            .await
+            .map_err(|e| e.to_string())?;
         match action {
             BookingsAction::List { profile } => {
-                let rows = store.list(profile.as_deref()).await.map_err(|e| e.to_string())?;
+                let rows = store
+                    .list(profile.as_deref())
+                    .await
+                    .map_err(|e| e.to_string())?;
                 println!("id\tprofile\tstatus\tstart\tend\tname\temail");
                 for b in rows {
-                    let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-                    println!("{}\t{}\t{}\t{}\t{}\t{}\t{}", b.id, b.profile, b.status, at(b.start), at(b.end), b.name, b.email);
+                    let at = |t: chrono::DateTime<chrono::Utc>| {
+                        t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                    };
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        b.id,
+                        b.profile,
+                        b.status,
+                        at(b.start),
+                        at(b.end),
+                        b.name,
+                        b.email
+                    );
                 }
                 Ok(())
             }
-            BookingsAction::Cancel { id } => match store.cancel(&id).await.map_err(|e| e.to_string())? {
-                true => {
-                    println!("cancelled {id}");
-                    Ok(())
+            BookingsAction::Cancel { id } => {
+                match store.cancel(&id).await.map_err(|e| e.to_string())? {
+                    true => {
+                        println!("cancelled {id}");
+                        Ok(())
+                    }
+                    false => Err(format!("no active booking {id:?}")),
                 }
-                false => Err(format!("no active booking {id:?}")),
-            },
+            }
         }
     })
 }
@@ -149,7 +175,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -35,14 +35,22 @@ impl AppState {
         let mut providers: BTreeMap<String, Arc<dyn Provider>> = BTreeMap::new();
         for (id, profile) in &config.profiles {
             let provider: Arc<dyn Provider> = match &profile.source {
-                Source::Local(rules) => {
-                    Arc::new(LocalProvider::new(profile.clone(), rules.clone(), store.clone()))
-                }
+                Source::Local(rules) => Arc::new(LocalProvider::new(
+                    profile.clone(),
+                    rules.clone(),
+                    store.clone(),
+                )),
                 Source::Remote(_) => return Err(StartError::Unsupported(id.clone(), "remote")),
             };
             providers.insert(id.clone(), provider);
         }
-        Ok(Self { inner: Arc::new(Inner { config, store, providers }) })
+        Ok(Self {
+            inner: Arc::new(Inner {
+                config,
+                store,
+                providers,
+            }),
+        })
     }
 
     pub fn config(&self) -> &Config {
@@ -54,6 +62,9 @@ impl AppState {
     }
 
     pub fn provider(&self, profile: &str) -> Result<&Arc<dyn Provider>, AppError> {
-        self.inner.providers.get(profile).ok_or_else(|| AppError::ProfileNotFound(profile.to_owned()))
+        self.inner
+            .providers
+            .get(profile)
+            .ok_or_else(|| AppError::ProfileNotFound(profile.to_owned()))
     }
 }

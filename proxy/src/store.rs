@@ -57,7 +57,10 @@ pub enum Claim {
     /// The key was used for a different body.
     Mismatch,
     /// Already answered: send this again.
-    Done { status: u16, body: String },
+    Done {
+        status: u16,
+        body: String,
+    },
 }
 
 fn secs(t: DateTime<Utc>) -> i64 {
@@ -82,7 +85,10 @@ impl Store {
             .acquire_timeout(Duration::from_secs(15))
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations").run(&pool).await.map_err(sqlx::Error::from)?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(sqlx::Error::from)?;
         Ok(Self { pool })
     }
 
@@ -95,7 +101,13 @@ impl Store {
     ) -> Result<Insert, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let margin = TimeDelta::days(1);
-        let nearby = active_between(&mut tx, &booking.profile, booking.start - margin, booking.end + margin).await?;
+        let nearby = active_between(
+            &mut tx,
+            &booking.profile,
+            booking.start - margin,
+            booking.end + margin,
+        )
+        .await?;
         if !is_free(nearby) {
             tx.rollback().await?;
             return Ok(Insert::Taken);
@@ -143,16 +155,21 @@ impl Store {
     }
 
     pub async fn get(&self, id: &str) -> Result<Option<StoredBooking>, StoreError> {
-        let row = sqlx::query("SELECT * FROM bookings WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT * FROM bookings WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(row_to_booking).transpose()
     }
 
     /// Marks a booking cancelled, freeing its time. False if there is no such active booking.
     pub async fn cancel(&self, id: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("UPDATE bookings SET status = 'cancelled' WHERE id = ? AND status != 'cancelled'")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE bookings SET status = 'cancelled' WHERE id = ? AND status != 'cancelled'",
+        )
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -178,7 +195,10 @@ impl Store {
                     Some(Claim::Mismatch)
                 } else if let Some(status) = status {
                     let body: Option<String> = row.try_get("body")?;
-                    Some(Claim::Done { status: u16::try_from(status).unwrap_or(500), body: body.unwrap_or_default() })
+                    Some(Claim::Done {
+                        status: u16::try_from(status).unwrap_or(500),
+                        body: body.unwrap_or_default(),
+                    })
                 } else if created > now - IN_FLIGHT_STALE {
                     Some(Claim::InFlight)
                 } else {
@@ -206,7 +226,13 @@ impl Store {
     }
 
     /// Stores the answer to a claimed key, for replays.
-    pub async fn complete(&self, profile: &str, key: &str, status: u16, body: &str) -> Result<(), StoreError> {
+    pub async fn complete(
+        &self,
+        profile: &str,
+        key: &str,
+        status: u16,
+        body: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE idempotency SET status = ?, body = ? WHERE profile = ? AND key = ?")
             .bind(i64::from(status))
             .bind(body)
@@ -254,7 +280,12 @@ async fn active_between(
     .fetch_all(conn)
     .await?;
     rows.iter()
-        .map(|r| Ok(Slot { start: instant(r.try_get("start_at")?), end: instant(r.try_get("end_at")?) }))
+        .map(|r| {
+            Ok(Slot {
+                start: instant(r.try_get("start_at")?),
+                end: instant(r.try_get("end_at")?),
+            })
+        })
         .collect()
 }
 

@@ -21,7 +21,11 @@ pub struct LocalProvider {
 
 impl LocalProvider {
     pub fn new(profile: ProfileConfig, rules: LocalRules, store: Store) -> Self {
-        Self { profile, rules, store }
+        Self {
+            profile,
+            rules,
+            store,
+        }
     }
 
     fn engine_rules(&self, duration: u32) -> Rules<'_> {
@@ -45,7 +49,10 @@ impl LocalProvider {
 
 /// `bk_` and 20 random letters and digits.
 fn new_id() -> String {
-    format!("bk_{}", Alphanumeric.sample_string(&mut rand::thread_rng(), 20))
+    format!(
+        "bk_{}",
+        Alphanumeric.sample_string(&mut rand::thread_rng(), 20)
+    )
 }
 
 #[async_trait]
@@ -74,25 +81,43 @@ impl Provider for LocalProvider {
         // Bookings that can touch a slot starting in [from, to), buffers included.
         let busy = self
             .store
-            .active_between(&self.profile.id, from - rules.buffer, to + rules.duration + rules.buffer)
+            .active_between(
+                &self.profile.id,
+                from - rules.buffer,
+                to + rules.duration + rules.buffer,
+            )
             .await
             .map_err(AppError::internal)?;
-        Ok(slots::free_slots(&rules, (from, to), Utc::now(), &Busy::new(busy)))
+        Ok(slots::free_slots(
+            &rules,
+            (from, to),
+            Utc::now(),
+            &Busy::new(busy),
+        ))
     }
 
     async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
         let rules = self.engine_rules(request.duration);
         if !slots::on_grid(&rules, request.start) {
             let message = "This start time is not one of the profile's slot times.".to_owned();
-            return Err(AppError::InvalidBooking(BTreeMap::from([("start".to_owned(), message)])));
+            return Err(AppError::InvalidBooking(BTreeMap::from([(
+                "start".to_owned(),
+                message,
+            )])));
         }
         let now = Utc::now();
-        let slot = Slot { start: request.start, end: request.start + rules.duration };
+        let slot = Slot {
+            start: request.start,
+            end: request.start + rules.duration,
+        };
         if slot.start < now + rules.min_notice || slot.start >= now + rules.horizon {
             return Err(AppError::SlotUnavailable);
         }
-        let status =
-            if self.rules.requires_confirmation { BookingStatus::Pending } else { BookingStatus::Confirmed };
+        let status = if self.rules.requires_confirmation {
+            BookingStatus::Pending
+        } else {
+            BookingStatus::Confirmed
+        };
         let answers = serde_json::json!({
             "fields": request.fields, "guests": request.guests, "notes": request.notes,
         });
@@ -115,7 +140,9 @@ impl Provider for LocalProvider {
         let buffer = rules.buffer;
         let inserted = self
             .store
-            .insert_if_free(&stored, |nearby| !Busy::new(nearby).conflicts(&slot, buffer))
+            .insert_if_free(&stored, |nearby| {
+                !Busy::new(nearby).conflicts(&slot, buffer)
+            })
             .await
             .map_err(AppError::internal)?;
         if inserted == Insert::Taken {

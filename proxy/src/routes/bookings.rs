@@ -65,10 +65,16 @@ fn check(profile: &Profile, request: &BookingRequest) -> Result<(), AppError> {
         .map(|(field, error)| (field, error.to_string()))
         .collect();
     if !profile.durations.contains(&request.duration) {
-        errors.insert("duration".into(), format!("Choose one of {:?} minutes.", profile.durations));
+        errors.insert(
+            "duration".into(),
+            format!("Choose one of {:?} minutes.", profile.durations),
+        );
     }
     if request.time_zone.parse::<Tz>().is_err() {
-        errors.insert("time_zone".into(), "Use an IANA time zone such as Europe/Paris.".into());
+        errors.insert(
+            "time_zone".into(),
+            "Use an IANA time zone such as Europe/Paris.".into(),
+        );
     }
     if errors.is_empty() {
         Ok(())

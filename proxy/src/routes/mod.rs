@@ -38,13 +38,18 @@ where
         + Send
         + Sync
         + 'static,
-    <L::Service as tower::Service<axum::extract::Request>>::Response: axum::response::IntoResponse + 'static,
+    <L::Service as tower::Service<axum::extract::Request>>::Response:
+        axum::response::IntoResponse + 'static,
     <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
 {
-    let bookings = OpenApiRouter::new().routes(routes!(bookings::create_booking)).layer(limit);
+    let bookings = OpenApiRouter::new()
+        .routes(routes!(bookings::create_booking))
+        .layer(limit);
     let v1 = OpenApiRouter::new()
         .routes(routes!(profiles::get_profile))
         .routes(routes!(slots::get_slots))
         .merge(bookings);
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", v1)
+        .split_for_parts()
 }

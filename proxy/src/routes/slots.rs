@@ -32,8 +32,11 @@ fn bad(message: String) -> AppError {
 
 fn date(name: &str, value: Option<&str>) -> Result<NaiveDate, AppError> {
     let value = value.ok_or_else(|| bad(format!("`{name}` is required (YYYY-MM-DD).")))?;
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|_| bad(format!("`{name}` must be a date like 2026-11-23, not {value:?}.")))
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
+        bad(format!(
+            "`{name}` must be a date like 2026-11-23, not {value:?}."
+        ))
+    })
 }
 
 /// Free slots of a profile for a range of days in the visitor's zone.
@@ -63,22 +66,36 @@ pub async fn get_slots(
         return Err(bad("`to` must not be before `from`.".into()));
     }
     if (to - from).num_days() + 1 > MAX_DAYS {
-        return Err(bad(format!("`to` is too far from `from`: at most {MAX_DAYS} days per request.")));
+        return Err(bad(format!(
+            "`to` is too far from `from`: at most {MAX_DAYS} days per request."
+        )));
     }
     let zone_name = query.time_zone.as_deref().unwrap_or("UTC");
-    let zone: Tz = zone_name
-        .parse()
-        .map_err(|_| bad(format!("`time_zone` {zone_name:?} is not an IANA time zone.")))?;
+    let zone: Tz = zone_name.parse().map_err(|_| {
+        bad(format!(
+            "`time_zone` {zone_name:?} is not an IANA time zone."
+        ))
+    })?;
     let durations = provider.profile().await?.durations;
     let duration = match query.duration.as_deref() {
-        None => durations.first().copied().ok_or_else(|| AppError::internal("profile has no durations"))?,
+        None => durations
+            .first()
+            .copied()
+            .ok_or_else(|| AppError::internal("profile has no durations"))?,
         Some(d) => d
             .parse::<u32>()
             .ok()
             .filter(|d| durations.contains(d))
-            .ok_or_else(|| bad(format!("`duration` must be one of {durations:?} minutes, not {d:?}.")))?,
+            .ok_or_else(|| {
+                bad(format!(
+                    "`duration` must be one of {durations:?} minutes, not {d:?}."
+                ))
+            })?,
     };
     let (start, end) = day_window(from, to, zone);
     let slots = provider.slots(start, end, duration).await?;
-    Ok(Json(SlotsResponse { time_zone: zone.name().to_owned(), slots }))
+    Ok(Json(SlotsResponse {
+        time_zone: zone.name().to_owned(),
+        slots,
+    }))
 }

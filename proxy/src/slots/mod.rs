@@ -43,13 +43,18 @@ impl Busy {
             let prev = max_end.last().copied().unwrap_or(b.end);
             max_end.push(prev.max(b.end));
         }
-        Self { by_start: bookings, max_end }
+        Self {
+            by_start: bookings,
+            max_end,
+        }
     }
 
     /// Whether `slot` touches a booking or either one's buffer.
     pub fn conflicts(&self, slot: &Slot, buffer: TimeDelta) -> bool {
         // Bookings starting before the slot's buffered end…
-        let n = self.by_start.partition_point(|b| b.start < slot.end + buffer);
+        let n = self
+            .by_start
+            .partition_point(|b| b.start < slot.end + buffer);
         // …of which any ends (plus buffer) after the slot starts.
         n > 0 && self.max_end[n - 1] + buffer > slot.start
     }
@@ -131,7 +136,10 @@ fn resolve_end(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
 /// whole minutes and never longer than a day, so a bounded minute walk finds the end.
 fn first_instant_after(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
     (1..=24 * 60)
-        .find_map(|m| zone.from_local_datetime(&(local + TimeDelta::minutes(m))).earliest())
+        .find_map(|m| {
+            zone.from_local_datetime(&(local + TimeDelta::minutes(m)))
+                .earliest()
+        })
         .map(|t| t.with_timezone(&Utc))
         // Unreachable for real zones; fall back to reading the local time as UTC.
         .unwrap_or_else(|| Utc.from_utc_datetime(&local))

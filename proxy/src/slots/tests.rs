@@ -20,8 +20,13 @@ fn hm(s: &str) -> u32 {
 /// Work hours on one weekday only.
 fn hours_on(day: Weekday, ranges: &[(&str, &str)]) -> WeekHours {
     let mut days: [Vec<Interval>; 7] = Default::default();
-    days[day.num_days_from_monday() as usize] =
-        ranges.iter().map(|(a, b)| Interval { start: hm(a), end: hm(b) }).collect();
+    days[day.num_days_from_monday() as usize] = ranges
+        .iter()
+        .map(|(a, b)| Interval {
+            start: hm(a),
+            end: hm(b),
+        })
+        .collect();
     WeekHours::from_days(days)
 }
 
@@ -116,7 +121,11 @@ fn kolkata_hourly_slots_fall_on_the_local_hour() {
     let r = rules(chrono_tz::Asia::Kolkata, &hours, 60, 60);
     assert_eq!(
         starts_on(&r, "2026-11-23"),
-        ["2026-11-23T03:30:00Z", "2026-11-23T04:30:00Z", "2026-11-23T05:30:00Z"]
+        [
+            "2026-11-23T03:30:00Z",
+            "2026-11-23T04:30:00Z",
+            "2026-11-23T05:30:00Z"
+        ]
     );
 }
 
@@ -149,7 +158,12 @@ fn the_same_instants_fall_on_different_days_for_pago_pago_and_kiritimati() {
             .map(|s| s.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
             .collect::<Vec<_>>()
     };
-    let all = ["2026-11-23T03:00:00Z", "2026-11-23T04:00:00Z", "2026-11-23T05:00:00Z", "2026-11-23T06:00:00Z"];
+    let all = [
+        "2026-11-23T03:00:00Z",
+        "2026-11-23T04:00:00Z",
+        "2026-11-23T05:00:00Z",
+        "2026-11-23T06:00:00Z",
+    ];
     // Pago Pago is UTC-11: Monday 03:00Z-07:00Z is Sunday 16:00-20:00 there.
     assert_eq!(day("2026-11-22", chrono_tz::Pacific::Pago_Pago), all);
     assert!(day("2026-11-23", chrono_tz::Pacific::Pago_Pago).is_empty());
@@ -172,8 +186,14 @@ fn step_defaults_and_grid_are_anchored_on_each_interval() {
         ]
     );
     assert!(on_grid(&r, utc("2026-11-23T10:30:00Z")));
-    assert!(!on_grid(&r, utc("2026-11-23T10:00:00Z")), "not on the grid of either interval");
-    assert!(!on_grid(&r, utc("2026-11-23T09:40:00Z")), "would end after 10:00");
+    assert!(
+        !on_grid(&r, utc("2026-11-23T10:00:00Z")),
+        "not on the grid of either interval"
+    );
+    assert!(
+        !on_grid(&r, utc("2026-11-23T09:40:00Z")),
+        "would end after 10:00"
+    );
 }
 
 #[test]
@@ -184,7 +204,10 @@ fn notice_horizon_and_bookings_with_buffer_are_applied() {
     r.min_notice = TimeDelta::minutes(60);
     r.horizon = TimeDelta::hours(4);
     let now = utc("2026-11-23T08:30:00Z"); // earliest 09:30, latest 12:30
-    let busy = Busy::new(vec![Slot { start: utc("2026-11-23T11:00:00Z"), end: utc("2026-11-23T11:30:00Z") }]);
+    let busy = Busy::new(vec![Slot {
+        start: utc("2026-11-23T11:00:00Z"),
+        end: utc("2026-11-23T11:30:00Z"),
+    }]);
     let d: NaiveDate = "2026-11-23".parse().unwrap();
     let starts: Vec<_> = free_slots(&r, day_window(d, d, chrono_tz::UTC), now, &busy)
         .iter()
@@ -198,7 +221,10 @@ fn notice_horizon_and_bookings_with_buffer_are_applied() {
 
 #[test]
 fn busy_conflicts_is_the_brute_force_answer() {
-    let b = |s: &str, e: &str| Slot { start: utc(s), end: utc(e) };
+    let b = |s: &str, e: &str| Slot {
+        start: utc(s),
+        end: utc(e),
+    };
     let busy = Busy::new(vec![
         b("2026-11-23T12:00:00Z", "2026-11-23T16:00:00Z"), // long booking first
         b("2026-11-23T13:00:00Z", "2026-11-23T13:30:00Z"),
@@ -244,7 +270,10 @@ fn in_work_hours(zone: Tz, hours: &WeekHours, t: DateTime<Utc>) -> bool {
     let local = t.with_timezone(&zone);
     let minute = chrono::Timelike::hour(&local) * 60 + chrono::Timelike::minute(&local);
     let weekday = chrono::Datelike::weekday(&local);
-    hours.on(weekday).iter().any(|i| i.start <= minute && minute < i.end)
+    hours
+        .on(weekday)
+        .iter()
+        .any(|i| i.start <= minute && minute < i.end)
 }
 
 proptest! {

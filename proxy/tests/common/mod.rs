@@ -79,3 +79,67 @@ pub async fn spawn_with(config: config::Config, dir: tempfile::TempDir) -> TestS
 pub fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).expect("write");
 }
+
+/// A UTC profile bookable around the clock every day, 30 or 60 minutes on a 30-minute
+/// grid, so tests can pick any :00 or :30 from tomorrow on. `[limits]` and extra profile
+/// keys come from the arguments.
+pub fn open_config(limits: &str, extra: &str) -> String {
+    let every_day = r#"{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }"#;
+    format!(
+        r#"
+[server]
+database = "sqlite://bookings.db"
+
+[limits]
+{limits}
+
+[profiles.open]
+provider = "local"
+title = "Open call about {{{{topic}}}}"
+time_zone = "UTC"
+durations = [30, 60]
+slot_step = 30
+horizon_days = 30
+location = "Phone"
+hours = {every_day}
+{extra}
+"#
+    )
+}
+
+/// Tomorrow at 00:00 UTC plus `minutes`, as RFC 3339.
+pub fn tomorrow_plus(minutes: i64) -> String {
+    let midnight = (chrono::Utc::now() + chrono::TimeDelta::days(1))
+        .date_naive()
+        .and_time(chrono::NaiveTime::MIN);
+    let at = midnight.and_utc() + chrono::TimeDelta::minutes(minutes);
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A valid booking body for the `open` profile.
+pub fn booking(start: &str, duration: u32) -> serde_json::Value {
+    serde_json::json!({
+        "start": start, "duration": duration, "time_zone": "Europe/Paris",
+        "name": "Ada Lovelace", "email": "ada@example.com",
+        "fields": { "topic": "Pricing" }, "guests": [], "notes": ""
+    })
+}
+
+impl TestServer {
+    pub async fn post(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        key: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        request.send().await.expect("request failed")
+    }
+
+    pub fn database(&self) -> String {
+        format!("sqlite://{}", self.dir.path().join("bookings.db").display())
+    }
+}

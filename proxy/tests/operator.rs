@@ -1,0 +1,244 @@
+//! The OpenAPI document, the operator CLI, the database file and the logs, through the
+//! real binary or a real listener.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use booking_widget::wire::ErrorEnvelope;
+use common::{booking, open_config, spawn, tomorrow_plus};
+
+const ROUTES: &[(&str, &str)] = &[
+    ("get", "/api/v1/profiles/{profile}"),
+    ("get", "/api/v1/profiles/{profile}/slots"),
+    ("post", "/api/v1/profiles/{profile}/bookings"),
+];
+
+#[tokio::test]
+async fn openapi_is_valid_and_covers_every_route() {
+    let server = spawn(&open_config("", "")).await;
+    let response = server.get("/api/v1/openapi.json").await;
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    let spec = oas3::from_json(&text).expect("a valid OpenAPI 3.1 document");
+    assert!(spec.openapi.starts_with("3."), "{}", spec.openapi);
+    let paths = spec.paths.as_ref().expect("paths");
+    assert_eq!(
+        paths.len(),
+        ROUTES.len(),
+        "{:?}",
+        paths.keys().collect::<Vec<_>>()
+    );
+    for (method, path) in ROUTES {
+        let item = paths.get(*path).unwrap_or_else(|| panic!("{path} missing"));
+        let op = match *method {
+            "get" => item.get.as_ref(),
+            _ => item.post.as_ref(),
+        };
+        let op = op.unwrap_or_else(|| panic!("{method} {path} missing"));
+        assert!(!op.responses.as_ref().expect("responses").is_empty());
+        // Each documented operation is really served (not the API's 404 fallback).
+        let url = server.url(&path.replace("{profile}", "open"));
+        let sent = match *method {
+            "get" => {
+                server
+                    .client
+                    .get(format!("{url}?from=2026-11-23&to=2026-11-23"))
+                    .send()
+                    .await
+            }
+            _ => {
+                server
+                    .client
+                    .post(url)
+                    .json(&serde_json::json!({}))
+                    .send()
+                    .await
+            }
+        };
+        let sent = sent.unwrap();
+        assert_ne!(sent.status(), 404, "{method} {path}");
+        assert_ne!(sent.status(), 405, "{method} {path}");
+    }
+    let schemas = &spec.components.as_ref().expect("components").schemas;
+    for name in [
+        "Profile",
+        "Field",
+        "SlotsResponse",
+        "BookingRequest",
+        "Booking",
+        "ErrorEnvelope",
+    ] {
+        assert!(schemas.contains_key(name), "schema {name}");
+    }
+}
+
+fn write_config(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("proxy.toml");
+    std::fs::write(&path, open_config("bookings_per_minute = 100", "")).unwrap();
+    path
+}
+
+fn cli(config: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_booking-proxy"))
+        .arg("bookings")
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .output()
+        .expect("run booking-proxy")
+}
+
+/// Starts the real binary; returns it and its base URL.
+fn serve(config: &std::path::Path, env: &[(&str, &str)]) -> (std::process::Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_booking-proxy"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+        .arg(config)
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line.trim().rsplit(' ').next().unwrap().to_owned();
+    assert!(base.starts_with("http://127.0.0.1:"), "{line}");
+    (child, base)
+}
+
+#[tokio::test]
+async fn operator_lists_and_cancels_and_a_cancelled_time_is_free_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path());
+    let (mut child, base) = serve(&config, &[]);
+    let client = reqwest::Client::new();
+    let start = tomorrow_plus(600);
+    let created: serde_json::Value = client
+        .post(format!("{base}/api/v1/profiles/open/bookings"))
+        .json(&booking(&start, 30))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    let list = cli(&config, &["list", "--profile", "open"]);
+    assert!(list.status.success());
+    let out = String::from_utf8(list.stdout).unwrap();
+    let row = out
+        .lines()
+        .find(|l| l.starts_with(&id))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        row.contains("\topen\tconfirmed\t")
+            && row.contains(&start)
+            && row.contains("ada@example.com"),
+        "{row}"
+    );
+    let other = String::from_utf8(cli(&config, &["list", "--profile", "nope"]).stdout).unwrap();
+    assert_eq!(other.lines().count(), 1, "header only: {other}");
+
+    let taken = client
+        .post(format!("{base}/api/v1/profiles/open/bookings"))
+        .json(&booking(&start, 30))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(taken.status(), 409);
+    let cancel = cli(&config, &["cancel", &id]);
+    assert!(
+        cancel.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cancel.stderr)
+    );
+    let again = client
+        .post(format!("{base}/api/v1/profiles/open/bookings"))
+        .json(&booking(&start, 30))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 201, "the cancelled time is bookable again");
+
+    let twice = cli(&config, &["cancel", &id]);
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("no active booking"));
+    assert!(String::from_utf8_lossy(&cli(&config, &["list"]).stdout).contains("cancelled"));
+    child.kill().unwrap();
+    let _ = child.wait();
+}
+
+#[tokio::test]
+async fn the_database_file_is_created_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path());
+    let db = dir.path().join("bookings.db");
+    assert!(!db.exists());
+    let (mut child, base) = serve(&config, &[]);
+    assert_eq!(
+        reqwest::get(format!("{base}/healthz"))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert!(db.exists());
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
+        "sqlite://{}",
+        db.display()
+    ))
+    .await
+    .unwrap();
+    let mode: (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(mode.0, "wal");
+    child.kill().unwrap();
+    let _ = child.wait();
+}
+
+#[tokio::test]
+async fn logs_carry_the_booking_id_but_no_personal_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path());
+    let (mut child, base) = serve(&config, &[("RUST_LOG", "debug")]);
+    let mut body = booking(&tomorrow_plus(600), 30);
+    body["name"] = serde_json::json!("Zebedee Quux");
+    body["email"] = serde_json::json!("zebedee.quux@example.org");
+    body["notes"] = serde_json::json!("secret-note-xyzzy");
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/v1/profiles/open/bookings"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let id = response.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A rejected one too: its messages must not echo the input either.
+    body["email"] = serde_json::json!("zebedee-bad-address");
+    let rejected = reqwest::Client::new()
+        .post(format!("{base}/api/v1/profiles/open/bookings"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let envelope: ErrorEnvelope = rejected.json().await.unwrap();
+    assert!(!serde_json::to_string(&envelope)
+        .unwrap()
+        .contains("zebedee"));
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(logs.contains(&id), "the booking id is logged");
+    for personal in ["Zebedee", "zebedee", "Quux", "secret-note-xyzzy"] {
+        assert!(!logs.contains(personal), "{personal} leaked into the logs");
+    }
+}
