@@ -418,10 +418,7 @@ async fn idempotency_key_replays_refuses_other_bodies_and_in_flight() {
     // A 409 answer is kept too: the same key and body get the same 409, not a booking.
     let taken = booking(&tomorrow_plus(600), 30);
     assert_eq!(server.post(BOOK, &taken, Some("key-3")).await.status(), 409);
-    store
-        .cancel(&first["id"].as_str().unwrap().to_owned())
-        .await
-        .unwrap();
+    store.cancel(first["id"].as_str().unwrap()).await.unwrap();
     assert_eq!(server.post(BOOK, &taken, Some("key-3")).await.status(), 409);
 
     for bad in ["", &"k".repeat(256), "caf\u{e9}"] {
