@@ -49,5 +49,9 @@ test-e2e:
 size:
 	@bash scripts/size-report.sh dist
 
+## bench: payload size, the slot engine (criterion), and a loopback load run (wrk)
 bench: setup widget
 	@bash scripts/size-report.sh dist
+	cargo bench -p booking-proxy --bench slots
+	cargo build --release -p booking-proxy
+	@bash scripts/bench/load.sh
