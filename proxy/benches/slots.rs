@@ -8,7 +8,18 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
 fn week() -> WeekHours {
-    let day = || vec![Interval { start: 8 * 60, end: 12 * 60 }, Interval { start: 13 * 60, end: 20 * 60 }];
+    let day = || {
+        vec![
+            Interval {
+                start: 8 * 60,
+                end: 12 * 60,
+            },
+            Interval {
+                start: 13 * 60,
+                end: 20 * 60,
+            },
+        ]
+    };
     WeekHours::from_days([day(), day(), day(), day(), day(), day(), day()])
 }
 
@@ -30,7 +41,10 @@ fn bench(c: &mut Criterion) {
     let bookings: Vec<Slot> = (0..2000)
         .map(|i| {
             let start = window.0 + TimeDelta::minutes(45 * i);
-            Slot { start, end: start + TimeDelta::minutes(30) }
+            Slot {
+                start,
+                end: start + TimeDelta::minutes(30),
+            }
         })
         .collect();
     c.bench_function("slots: 62 days, 15-min step, 2000 bookings", |b| {

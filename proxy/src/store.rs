@@ -20,9 +20,13 @@ pub const IN_FLIGHT_STALE: TimeDelta = TimeDelta::minutes(2);
 #[error("database: {0}")]
 pub struct StoreError(#[from] sqlx::Error);
 
+/// Readers share a pool; writes go through one connection, so in-process writers queue
+/// in the pool (fair, async) instead of in SQLite's sleeping busy handler. `BEGIN
+/// IMMEDIATE` still guards against other processes on the same file.
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
+    writer: SqlitePool,
 }
 
 /// One row of `bookings`.
@@ -80,16 +84,21 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(15))
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("./migrations")
+            .run(&writer)
+            .await
+            .map_err(sqlx::Error::from)?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(15))
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .map_err(sqlx::Error::from)?;
-        Ok(Self { pool })
+        Ok(Self { pool, writer })
     }
 
     /// Inserts `booking` if `is_free` agrees, given the profile's active bookings within a
@@ -99,7 +108,7 @@ impl Store {
         booking: &StoredBooking,
         is_free: impl FnOnce(Vec<Slot>) -> bool,
     ) -> Result<Insert, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         let margin = TimeDelta::days(1);
         let nearby = active_between(
             &mut tx,
@@ -168,7 +177,7 @@ impl Store {
             "UPDATE bookings SET status = 'cancelled' WHERE id = ? AND status != 'cancelled'",
         )
         .bind(id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -181,7 +190,7 @@ impl Store {
         fingerprint: &str,
         now: DateTime<Utc>,
     ) -> Result<Claim, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         let row = sqlx::query("SELECT fingerprint, status, body, created_at FROM idempotency WHERE profile = ? AND key = ?")
             .bind(profile)
             .bind(key)
@@ -238,7 +247,7 @@ impl Store {
             .bind(body)
             .bind(profile)
             .bind(key)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -248,7 +257,7 @@ impl Store {
         sqlx::query("DELETE FROM idempotency WHERE profile = ? AND key = ? AND status IS NULL")
             .bind(profile)
             .bind(key)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -257,7 +266,7 @@ impl Store {
     pub async fn purge_idempotency(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM idempotency WHERE created_at <= ?")
             .bind(secs(now - IDEMPOTENCY_TTL))
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(done.rows_affected())
     }
