@@ -1,9 +1,48 @@
-//! The widget's root: loads the profile and shows it, its loading state, or what went wrong.
+//! The widget's root: loads the profile, then runs the booking flow in the visitor's
+//! language, zone and clock.
 
 use leptos::prelude::*;
 
 use crate::api::{ApiClient, ApiFailure};
-use crate::components::{ErrorPanel, ProfileView, Skeleton};
+use crate::components::{Booker, ErrorPanel, ProfileHeader, Settings, Skeleton};
+use crate::{i18n, time};
+
+/// Display options; `None` means the browser's own.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Display {
+    /// BCP 47 language tag.
+    pub locale: Option<String>,
+    /// IANA zone.
+    pub time_zone: Option<String>,
+    /// `h12` or `h23`.
+    pub hour_cycle: Option<String>,
+}
+
+impl Display {
+    /// Fills what is missing from the browser.
+    pub fn settings(&self) -> Settings {
+        let locale = self
+            .locale
+            .clone()
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(time::browser_locale);
+        let zone = self
+            .time_zone
+            .clone()
+            .filter(|z| time::is_zone(z))
+            .unwrap_or_else(time::browser_zone);
+        let hour12 = match self.hour_cycle.as_deref() {
+            Some("h12") | Some("h11") => true,
+            Some("h23") | Some("h24") => false,
+            _ => time::locale_uses_12h(&locale),
+        };
+        Settings {
+            locale,
+            zone,
+            hour12,
+        }
+    }
+}
 
 /// The whole widget for one booking profile.
 #[component]
@@ -12,35 +51,55 @@ pub fn App(
     profile: String,
     /// The proxy's origin.
     api: String,
+    /// Language, zone and clock overrides.
+    #[prop(optional)]
+    display: Display,
 ) -> impl IntoView {
+    let settings = display.settings();
+    let strings = i18n::strings(&settings.locale);
+    let dir = if i18n::is_rtl(&settings.locale) {
+        "rtl"
+    } else {
+        "ltr"
+    };
+    let lang = settings.locale.clone();
     let client = ApiClient::new(api);
+    let loader = client.clone();
     let loaded = LocalResource::new(move || {
-        let (client, profile) = (client.clone(), profile.clone());
+        let (client, profile) = (loader.clone(), profile.clone());
         async move { client.profile(&profile).await }
     });
     let retry = Callback::new(move |()| loaded.refetch());
 
     view! {
-        <div class="bw-root" part="root">
+        <div class="bw-root" part="root" dir=dir lang=lang>
             <Transition fallback=Skeleton>
-                {move || Suspend::new(async move {
-                    match loaded.await {
-                        Ok(profile) => view! { <ProfileView profile /> }.into_any(),
-                        Err(failure) => {
-                            view! { <ErrorPanel message=describe(&failure) on_retry=retry /> }
-                                .into_any()
+                {move || {
+                    let (client, settings) = (client.clone(), settings.clone());
+                    Suspend::new(async move {
+                        match loaded.await {
+                            Ok(profile) => view! {
+                                <ProfileHeader profile=profile.clone() />
+                                <Booker profile client settings />
+                            }
+                            .into_any(),
+                            Err(failure) => view! {
+                                <ErrorPanel message=describe(&failure, strings.unreachable) on_retry=retry retry_label=strings.retry />
+                            }
+                            .into_any(),
                         }
-                    }
-                })}
+                    })
+                }}
             </Transition>
         </div>
     }
 }
 
 /// A sentence for the visitor; the proxy's own message where it sent one.
-fn describe(failure: &ApiFailure) -> String {
+fn describe(failure: &ApiFailure, unreachable: &str) -> String {
     match failure {
         ApiFailure::Api { error, .. } => error.message.clone(),
+        ApiFailure::Network => unreachable.to_owned(),
         other => other.to_string(),
     }
 }

@@ -7,6 +7,14 @@ pub mod api;
 #[cfg(feature = "ui")]
 pub mod app;
 #[cfg(feature = "ui")]
+pub mod calendar;
+#[cfg(feature = "ui")]
 pub mod components;
 #[cfg(feature = "ui")]
+pub mod i18n;
+#[cfg(feature = "ui")]
+pub mod ics;
+#[cfg(feature = "ui")]
 pub mod mount;
+#[cfg(feature = "ui")]
+pub mod time;

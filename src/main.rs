@@ -1,6 +1,7 @@
 //! The public booking page (`/book/{profile}`) and the development page: mounts one widget
 //! into `#booking-widget`, for the profile in the path (or the element's `data-profile`).
 
+use booking_widget::app::Display;
 use booking_widget::mount::{mount, Options};
 use wasm_bindgen::JsValue;
 
@@ -24,7 +25,21 @@ fn main() -> Result<(), JsValue> {
         Some(api) if !api.is_empty() => api,
         _ => window.location().origin()?,
     };
-    mount(&host, Options { profile, api })?.forget();
+    let attr = |name: &str| host.get_attribute(name).filter(|v| !v.is_empty());
+    let display = Display {
+        locale: attr("data-locale"),
+        time_zone: attr("data-time-zone"),
+        hour_cycle: attr("data-hour-cycle"),
+    };
+    mount(
+        &host,
+        Options {
+            profile,
+            api,
+            display,
+        },
+    )?
+    .forget();
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use leptos::tachys::view::any_view::AnyViewState;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-use crate::app::App;
+use crate::app::{App, Display};
 
 /// The widget's whole stylesheet: tokens first, then one file per component.
 pub const CSS: &str = concat!(
@@ -20,13 +20,18 @@ pub const CSS: &str = concat!(
     include_str!("../style/error_panel.css"),
     include_str!("../style/profile_view.css"),
     include_str!("../style/field_input.css"),
+    include_str!("../style/booker.css"),
+    include_str!("../style/month_view.css"),
+    include_str!("../style/time_list.css"),
+    include_str!("../style/confirmation.css"),
 );
 
 /// What one widget instance shows and where it gets it from.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Options {
     pub profile: String,
     pub api: String,
+    pub display: Display,
 }
 
 /// A mounted widget; dropping it unmounts the view.
@@ -77,7 +82,13 @@ pub fn mount(host: &Element, options: Options) -> Result<Mounted, JsValue> {
         .create_element("div")?
         .unchecked_into();
     root.append_child(&container)?;
-    let Options { profile, api } = options;
-    let view = mount_to(container, move || view! { <App profile api /> }.into_any());
+    let Options {
+        profile,
+        api,
+        display,
+    } = options;
+    let view = mount_to(container, move || {
+        view! { <App profile api display /> }.into_any()
+    });
     Ok(Mounted { view })
 }

@@ -1,9 +1,15 @@
-//! Components mounted in headless Chromium (wasm-bindgen-test).
+//! Components and browser-side logic in headless Chromium (wasm-bindgen-test).
 #![cfg(target_arch = "wasm32")]
 
-use booking_widget::components::{ErrorPanel, ProfileView};
+use std::collections::BTreeMap;
+
+use booking_widget::calendar::{first_weekday, month_weeks, move_focus, GridKey};
+use booking_widget::components::{ErrorPanel, FieldInput, MonthView, ProfileHeader};
 use booking_widget::mount::{mount, Options, CSS};
-use booking_widget::wire::{Field, FieldKind, Profile};
+use booking_widget::wire::validate::FieldError;
+use booking_widget::wire::{Field, FieldKind, Profile, Slot};
+use booking_widget::{i18n, time};
+use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -18,30 +24,12 @@ fn container() -> HtmlElement {
     div.unchecked_into()
 }
 
-fn profile() -> Profile {
-    let field = |name: &str, kind, required, options: &[&str]| Field {
-        name: name.into(),
-        label: format!("Label {name}"),
-        kind,
-        required,
-        default: None,
-        options: options.iter().map(|o| o.to_string()).collect(),
-    };
-    Profile {
-        id: "intro".into(),
-        title: "Intro call".into(),
-        description: "A call about pricing.".into(),
-        time_zone: "America/New_York".into(),
-        durations: vec![30],
-        location: Some("Zoom".into()),
-        requires_confirmation: false,
-        fields: vec![
-            field("company", FieldKind::Text, false, &[]),
-            field("size", FieldKind::Select, true, &["1-10", "11+"]),
-            field("agenda", FieldKind::Textarea, false, &[]),
-            field("phone", FieldKind::Phone, false, &[]),
-        ],
-    }
+fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn utc(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
 }
 
 fn texts(root: &Element, selector: &str) -> Vec<String> {
@@ -58,49 +46,273 @@ fn texts(root: &Element, selector: &str) -> Vec<String> {
         .collect()
 }
 
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
 #[wasm_bindgen_test]
-fn profile_view_shows_title_description_and_every_field() {
+fn month_grid_pads_to_the_locales_first_weekday() {
+    // 1 November 2026 is a Sunday.
+    let monday = month_weeks(date("2026-11-01"), Weekday::Mon);
+    assert_eq!(monday.len(), 6);
+    assert_eq!(monday[0][..6], [None; 6]);
+    assert_eq!(monday[0][6], Some(date("2026-11-01")));
+    assert_eq!(monday[5][0], Some(date("2026-11-30")));
+    let sunday = month_weeks(date("2026-11-15"), Weekday::Sun);
+    assert_eq!(sunday.len(), 5);
+    assert_eq!(sunday[0][0], Some(date("2026-11-01")));
+    assert_eq!(sunday[4][1], Some(date("2026-11-30")));
+    assert_eq!(
+        (
+            first_weekday("en-US"),
+            first_weekday("de-DE"),
+            first_weekday("ar"),
+            first_weekday("ja-JP")
+        ),
+        (Weekday::Sun, Weekday::Mon, Weekday::Sat, Weekday::Sun)
+    );
+}
+
+#[wasm_bindgen_test]
+fn keyboard_moves_follow_the_date_grid_pattern() {
+    let d = date("2026-03-31"); // a Tuesday
+    let mon = Weekday::Mon;
+    assert_eq!(
+        move_focus(d, GridKey::Right, mon, false),
+        date("2026-04-01")
+    );
+    assert_eq!(move_focus(d, GridKey::Left, mon, false), date("2026-03-30"));
+    assert_eq!(
+        move_focus(d, GridKey::Left, mon, true),
+        date("2026-04-01"),
+        "right to left"
+    );
+    assert_eq!(move_focus(d, GridKey::Up, mon, false), date("2026-03-24"));
+    assert_eq!(move_focus(d, GridKey::Down, mon, false), date("2026-04-07"));
+    assert_eq!(move_focus(d, GridKey::Home, mon, false), date("2026-03-30"));
+    assert_eq!(move_focus(d, GridKey::End, mon, false), date("2026-04-05"));
+    assert_eq!(
+        move_focus(d, GridKey::Home, Weekday::Sun, false),
+        date("2026-03-29")
+    );
+    assert_eq!(
+        move_focus(d, GridKey::PageUp, mon, false),
+        date("2026-02-28"),
+        "clamped to February"
+    );
+    assert_eq!(
+        move_focus(d, GridKey::PageDown, mon, false),
+        date("2026-04-30")
+    );
+    assert_eq!(GridKey::from_key("PageDown"), Some(GridKey::PageDown));
+    assert_eq!(GridKey::from_key("a"), None);
+}
+
+#[wasm_bindgen_test]
+fn times_are_formatted_in_the_given_zone_and_locale() {
+    let t = utc("2026-11-23T14:00:00Z");
+    assert_eq!(time::time(t, "en-US", "America/New_York", true), "9:00 AM");
+    assert_eq!(time::time(t, "de-DE", "Europe/Berlin", false), "15:00");
+    assert_eq!(time::time(t, "en-GB", "Asia/Kolkata", false), "19:30");
+    assert_eq!(time::time(t, "en-GB", "Pacific/Chatham", false), "3:45"); // +13:45 in summer
+                                                                          // The same instant is on different days for Pago Pago and Kiritimati.
+    let early = utc("2026-11-23T05:00:00Z");
+    assert_eq!(
+        time::local_date(early, "Pacific/Pago_Pago"),
+        Some(date("2026-11-22"))
+    );
+    assert_eq!(
+        time::local_date(early, "Pacific/Kiritimati"),
+        Some(date("2026-11-23"))
+    );
+    assert_eq!(
+        time::long_date(date("2026-11-23"), "en-GB"),
+        "Monday, 23 November 2026"
+    );
+    assert_eq!(
+        time::month_title(date("2026-11-01"), "de-DE"),
+        "November 2026"
+    );
+    assert!(time::is_zone("Australia/Lord_Howe"));
+    assert!(!time::is_zone("Mars/Olympus"));
+    assert!(time::zones().iter().any(|z| z == "Europe/Paris"));
+    assert!(time::locale_uses_12h("en-US"));
+    assert!(!time::locale_uses_12h("de-DE"));
+}
+
+#[wasm_bindgen_test]
+fn validation_messages_come_from_the_shared_rules_in_the_visitors_language() {
+    let de = i18n::strings("de-AT");
+    assert_eq!(de.lang, "de");
+    assert_eq!(
+        i18n::field_error(de, &FieldError::Required),
+        "Dieses Feld ist erforderlich."
+    );
+    assert_eq!(
+        i18n::field_error(i18n::strings("fr"), &FieldError::TooLong { max: 500 }),
+        "500 caractères au maximum."
+    );
+    assert_eq!(i18n::strings("xx").lang, "en");
+    assert!(i18n::is_rtl("ar-EG") && !i18n::is_rtl("en"));
+    let email = booking_widget::wire::validate::check_email("a@b", true);
+    assert_eq!(email, Err(FieldError::InvalidEmail));
+}
+
+fn slot(s: &str) -> Slot {
+    let start = utc(s);
+    Slot {
+        start,
+        end: start + chrono::TimeDelta::minutes(30),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_month_grid_marks_free_days_and_moves_focus_with_the_keyboard() {
     let root = container();
-    let _handle =
-        leptos::mount::mount_to(root.clone(), || view! { <ProfileView profile=profile() /> });
-    assert_eq!(texts(&root, "h2"), vec!["Intro call"]);
-    assert_eq!(
-        texts(&root, ".bw-header__description"),
-        vec!["A call about pricing."]
-    );
-    let labels = texts(&root, "[part=field] label");
-    assert_eq!(
-        labels,
-        vec![
-            "Name *",
-            "Email *",
-            "Label company",
-            "Label size *",
-            "Label agenda",
-            "Label phone"
-        ]
-    );
-    // Each label points at its control, and each control has the right element and type.
-    let control = |name: &str| {
-        root.query_selector(&format!("#bw-field-{name}"))
+    let month = RwSignal::new(date("2026-11-01"));
+    let focus = RwSignal::new(date("2026-11-23"));
+    let selected = RwSignal::new(None);
+    let picked = RwSignal::new(None);
+    let days = Memo::new(|_| {
+        BTreeMap::from([
+            (date("2026-11-23"), vec![slot("2026-11-23T14:00:00Z")]),
+            (date("2026-11-24"), vec![]),
+        ])
+    });
+    let _h = leptos::mount::mount_to(root.clone(), move || {
+        view! { <MonthView month focus selected days on_pick=Callback::new(move |d| picked.set(Some(d)))
+        locale="en-GB".into() strings=i18n::strings("en-GB") /> }
+    });
+    let day = |d: &str| {
+        root.query_selector(&format!("[data-date='{d}']"))
             .unwrap()
             .unwrap()
     };
+    assert_eq!(texts(&root, "h3"), vec!["November 2026"]);
     assert_eq!(
-        control("email").get_attribute("type").as_deref(),
-        Some("email")
+        day("2026-11-23").get_attribute("aria-disabled").as_deref(),
+        Some("false")
     );
     assert_eq!(
-        control("phone").get_attribute("type").as_deref(),
-        Some("tel")
+        day("2026-11-22").get_attribute("aria-disabled").as_deref(),
+        Some("true")
     );
-    assert_eq!(control("agenda").tag_name(), "TEXTAREA");
-    assert_eq!(control("size").tag_name(), "SELECT");
-    assert_eq!(texts(&control("size"), "option"), vec!["1-10", "11+"]);
-    assert!(control("size").has_attribute("required"));
-    assert!(!control("company").has_attribute("required"));
-    assert_eq!(root.query_selector_all("[part=input]").unwrap().length(), 6);
-    assert!(root.query_selector("form[part=form]").unwrap().is_some());
+    assert!(day("2026-11-23")
+        .get_attribute("aria-label")
+        .unwrap()
+        .contains("available"));
+    assert_eq!(
+        day("2026-11-23").get_attribute("tabindex").as_deref(),
+        Some("0")
+    );
+    assert_eq!(
+        root.query_selector_all("[tabindex='0'][part=day]")
+            .unwrap()
+            .length(),
+        1,
+        "one tab stop"
+    );
+
+    let grid = root.query_selector("[role=grid]").unwrap().unwrap();
+    let press = |key: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_bubbles(true);
+        let ev =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        day(&focus.get_untracked().to_string())
+            .dispatch_event(&ev)
+            .unwrap();
+    };
+    press("ArrowRight");
+    assert_eq!(focus.get_untracked(), date("2026-11-24"));
+    press("ArrowDown");
+    assert_eq!(focus.get_untracked(), date("2026-12-01"));
+    assert_eq!(
+        month.get_untracked(),
+        date("2026-12-01"),
+        "the grid follows focus into December"
+    );
+    sleep(50).await;
+    assert_eq!(texts(&grid, "h3").len(), 0);
+    assert_eq!(texts(&root, "h3"), vec!["December 2026"]);
+    assert_eq!(
+        day("2026-12-01").get_attribute("tabindex").as_deref(),
+        Some("0")
+    );
+    press("PageUp");
+    sleep(50).await;
+    assert_eq!(focus.get_untracked(), date("2026-11-01"));
+    let free: HtmlElement = day("2026-11-23").unchecked_into();
+    free.click();
+    assert_eq!(picked.get_untracked(), Some(date("2026-11-23")));
+    let busy: HtmlElement = day("2026-11-22").unchecked_into();
+    busy.click();
+    assert_eq!(
+        picked.get_untracked(),
+        Some(date("2026-11-23")),
+        "a day without times is not picked"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_field_in_error_says_so_to_assistive_technology() {
+    let root = container();
+    let error = RwSignal::new(None::<String>);
+    let field = Field {
+        name: "size".into(),
+        label: "Size".into(),
+        kind: FieldKind::Select,
+        required: true,
+        default: None,
+        options: vec!["S".into(), "L".into()],
+    };
+    let _h = leptos::mount::mount_to(root.clone(), move || {
+        view! { <FieldInput field value=Signal::derive(|| None) on_change=Callback::new(|_| ()) error=error /> }
+    });
+    let control = root.query_selector("#bw-field-size").unwrap().unwrap();
+    assert_eq!(control.tag_name(), "SELECT");
+    assert!(control.get_attribute("aria-invalid").is_none());
+    error.set(Some("Choose one of the options.".into()));
+    sleep(20).await;
+    assert_eq!(
+        control.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    let described = control.get_attribute("aria-describedby").unwrap();
+    let message = root
+        .query_selector(&format!("#{described}"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        message.text_content().unwrap(),
+        "Choose one of the options."
+    );
+    assert_eq!(texts(&root, "label"), vec!["Size *"]);
+}
+
+#[wasm_bindgen_test]
+fn profile_header_shows_title_and_description() {
+    let root = container();
+    let profile = Profile {
+        id: "intro".into(),
+        title: "Intro call".into(),
+        description: "A call about pricing.".into(),
+        time_zone: "America/New_York".into(),
+        durations: vec![30],
+        location: None,
+        requires_confirmation: false,
+        fields: vec![],
+    };
+    let _h = leptos::mount::mount_to(root.clone(), move || view! { <ProfileHeader profile /> });
+    assert_eq!(texts(&root, "h2"), vec!["Intro call"]);
+    assert_eq!(texts(&root, "p"), vec!["A call about pricing."]);
 }
 
 #[wasm_bindgen_test]
@@ -130,18 +342,6 @@ fn error_panel_says_what_happened_and_retries() {
     assert_eq!(clicks.get_untracked(), 2);
 }
 
-/// Lets the browser run timers and fetches for `ms` milliseconds.
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
-/// Waits (at most 5 s) until `selector` matches inside `root`.
 async fn wait_for(root: &web_sys::ShadowRoot, selector: &str) -> Element {
     for _ in 0..100 {
         if let Some(found) = root.query_selector(selector).unwrap() {
@@ -156,26 +356,23 @@ async fn wait_for(root: &web_sys::ShadowRoot, selector: &str) -> Element {
 async fn mount_renders_into_an_open_shadow_root_with_the_stylesheet_adopted() {
     let host = container();
     // Nothing listens on port 9 on loopback: the widget must explain, not stay blank.
-    let mounted = mount(
-        &host,
-        Options {
-            profile: "intro".into(),
-            api: "http://127.0.0.1:9".into(),
-        },
-    )
-    .expect("mounted");
+    let options = Options {
+        profile: "intro".into(),
+        api: "http://127.0.0.1:9".into(),
+        ..Options::default()
+    };
+    let mounted = mount(&host, options).expect("mounted");
     let shadow = host.shadow_root().expect("open shadow root");
     assert!(shadow.query_selector(".bw-root").unwrap().is_some());
     let error = wait_for(&shadow, "[part=error]").await;
     assert!(error
         .text_content()
         .unwrap()
-        .contains("could not reach the booking service"));
-    let sheets = shadow.adopted_style_sheets();
-    assert_eq!(sheets.length(), 1);
+        .contains("Could not reach the booking service"));
+    assert_eq!(shadow.adopted_style_sheets().length(), 1);
     assert!(CSS.contains("--bw-accent"));
-    // No inline <style>: a strict CSP on the host page must hold.
-    assert!(shadow.query_selector("style").unwrap().is_none());
+    // No inline <style> or style attribute: a strict CSP on the host page must hold.
+    assert!(shadow.query_selector("style, [style]").unwrap().is_none());
     drop(mounted);
     assert!(
         shadow.query_selector(".bw-root").unwrap().is_none(),

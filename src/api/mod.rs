@@ -3,7 +3,11 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 
-use crate::wire::{ApiError, ErrorEnvelope, Profile};
+use chrono::NaiveDate;
+
+use crate::wire::{
+    ApiError, Booking, BookingRequest, ErrorCode, ErrorEnvelope, Profile, SlotsResponse,
+};
 
 /// Why a call to the proxy did not give the expected answer.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -45,6 +49,57 @@ impl ApiClient {
             .await
             .map_err(|_| ApiFailure::Network)?;
         decode(response).await
+    }
+}
+
+impl ApiClient {
+    /// `GET …/slots` for the days `from..=to` counted in `zone`.
+    pub async fn slots(
+        &self,
+        profile: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        zone: &str,
+        duration: u32,
+    ) -> Result<SlotsResponse, ApiFailure> {
+        let url = self.url(&format!(
+            "/profiles/{}/slots?from={from}&to={to}&time_zone={}&duration={duration}",
+            encode(profile),
+            encode(zone)
+        ));
+        let response = Request::get(&url)
+            .send()
+            .await
+            .map_err(|_| ApiFailure::Network)?;
+        decode(response).await
+    }
+
+    /// `POST …/bookings` with an `Idempotency-Key`, so a retry cannot book twice.
+    pub async fn book(
+        &self,
+        profile: &str,
+        request: &BookingRequest,
+        key: &str,
+    ) -> Result<Booking, ApiFailure> {
+        let url = self.url(&format!("/profiles/{}/bookings", encode(profile)));
+        let response = Request::post(&url)
+            .header("Idempotency-Key", key)
+            .json(request)
+            .map_err(|_| ApiFailure::Network)?
+            .send()
+            .await
+            .map_err(|_| ApiFailure::Network)?;
+        decode(response).await
+    }
+}
+
+impl ApiFailure {
+    /// The proxy's error code, when it sent one.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::Api { error, .. } => Some(error.code),
+            _ => None,
+        }
     }
 }
 

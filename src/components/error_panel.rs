@@ -7,6 +7,9 @@ pub fn ErrorPanel(
     message: String,
     /// Called when the visitor asks to try again.
     on_retry: Callback<()>,
+    /// The retry button's text.
+    #[prop(default = "Try again")]
+    retry_label: &'static str,
 ) -> impl IntoView {
     view! {
         <div class="bw-error" part="error" role="alert">
@@ -17,7 +20,7 @@ pub fn ErrorPanel(
                 part="button"
                 on:click=move |_| on_retry.run(())
             >
-                "Try again"
+                {retry_label}
             </button>
         </div>
     }

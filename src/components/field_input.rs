@@ -1,39 +1,110 @@
 use leptos::prelude::*;
 
-use crate::wire::{Field, FieldKind};
+use crate::wire::{Field, FieldKind, FieldValue};
 
-/// One labelled form control for a profile field, chosen by its kind.
+/// One labelled control for a field, chosen by its kind, holding its answer.
 #[component]
 pub fn FieldInput(
     /// The field to ask.
     field: Field,
+    /// Its current answer.
+    #[prop(into)]
+    value: Signal<Option<FieldValue>>,
+    /// Called with each new answer.
+    on_change: Callback<FieldValue>,
+    /// The message shown under the field, if it is in error.
+    #[prop(into)]
+    error: Signal<Option<String>>,
 ) -> impl IntoView {
     let id = format!("bw-field-{}", field.name);
+    let error_id = format!("{id}-error");
     let Field {
-        name,
         label,
         kind,
         required,
         options,
         ..
     } = field;
-    let control = match kind {
-        FieldKind::Textarea => {
-            view! { <textarea id=id.clone() name=name class="bw-input" part="input" required=required></textarea> }
-                .into_any()
+    let text = move || match value.get() {
+        // Numbers are kept as typed text until they are sent.
+        Some(FieldValue::Text(s)) => s,
+        _ => String::new(),
+    };
+    let invalid = move || error.with(Option::is_some).then_some("true");
+    let described = {
+        let error_id = error_id.clone();
+        move || error.with(Option::is_some).then(|| error_id.clone())
+    };
+    let set_text = move |ev| on_change.run(FieldValue::Text(event_target_value(&ev)));
+    let list = move || match value.get() {
+        Some(FieldValue::List(l)) => l,
+        _ => vec![],
+    };
+    let is_group = matches!(kind, FieldKind::Multiselect)
+        || (kind == FieldKind::Checkbox && !options.is_empty());
+    let control = if is_group {
+        let boxes = options
+            .into_iter()
+            .map(|o| {
+                let toggled = o.clone();
+                let checked = o.clone();
+                let on = move |ev| {
+                    let mut l = list();
+                    l.retain(|x| x != &toggled);
+                    if event_target_checked(&ev) {
+                        l.push(toggled.clone());
+                    }
+                    on_change.run(FieldValue::List(l));
+                };
+                view! {
+                    <label class="bw-choice">
+                        <input type="checkbox" part="input" prop:checked=move || list().contains(&checked) on:change=on />
+                        <span>{o}</span>
+                    </label>
+                }
+            })
+            .collect_view();
+        return view! {
+            <fieldset class="bw-field" part="field" data-kind=kind.as_str() id=id
+                aria-invalid=invalid aria-describedby=described>
+                <legend class="bw-field__label">{label}{required.then_some(" *")}</legend>
+                {boxes}
+                <p class="bw-field__error" id=error_id>{move || error.get()}</p>
+            </fieldset>
         }
-        FieldKind::Select | FieldKind::Multiselect => view! {
-            <select id=id.clone() name=name class="bw-input" part="input"
-                multiple=kind == FieldKind::Multiselect required=required>
-                {options.into_iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
-            </select>
+        .into_any();
+    } else {
+        match kind {
+            FieldKind::Textarea => view! {
+                <textarea id=id.clone() class="bw-input" part="input" aria-required=required.to_string()
+                    aria-invalid=invalid aria-describedby=described prop:value=text on:input=set_text></textarea>
+            }
+            .into_any(),
+            FieldKind::Select => view! {
+                <select id=id.clone() class="bw-input" part="input" aria-required=required.to_string()
+                    aria-invalid=invalid aria-describedby=described on:change=set_text>
+                    <option value="" selected=move || text().is_empty()>"—"</option>
+                    {options.into_iter().map(|o| {
+                        let current = o.clone();
+                        view! { <option value=o.clone() selected=move || text() == current>{o.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            }
+            .into_any(),
+            FieldKind::Checkbox | FieldKind::Boolean => view! {
+                <input id=id.clone() type="checkbox" class="bw-check" part="input" aria-required=required.to_string()
+                    aria-invalid=invalid aria-describedby=described
+                    prop:checked=move || matches!(value.get(), Some(FieldValue::Bool(true)))
+                    on:change=move |ev| on_change.run(FieldValue::Bool(event_target_checked(&ev))) />
+            }
+            .into_any(),
+            _ => view! {
+                <input id=id.clone() class="bw-input" part="input" type=input_type(kind)
+                    autocomplete=autocomplete(&id) aria-required=required.to_string()
+                    aria-invalid=invalid aria-describedby=described prop:value=text on:input=set_text />
+            }
+            .into_any(),
         }
-        .into_any(),
-        _ => view! {
-            <input id=id.clone() name=name class="bw-input" part="input"
-                type=input_type(kind) required=required />
-        }
-        .into_any(),
     };
     view! {
         <div class="bw-field" part="field" data-kind=kind.as_str()>
@@ -42,18 +113,27 @@ pub fn FieldInput(
                 {required.then(|| view! { <span class="bw-field__required" aria-hidden="true">" *"</span> })}
             </label>
             {control}
+            <p class="bw-field__error" id=error_id>{move || error.get()}</p>
         </div>
     }
+    .into_any()
 }
 
-/// The HTML input type that gives each kind the right keyboard and checks.
+/// The HTML input type that gives each kind the right keyboard.
 pub fn input_type(kind: FieldKind) -> &'static str {
     match kind {
         FieldKind::Email => "email",
         FieldKind::Phone => "tel",
-        FieldKind::Number => "number",
+        FieldKind::Number => "text",
         FieldKind::Url => "url",
-        FieldKind::Checkbox | FieldKind::Boolean => "checkbox",
         _ => "text",
+    }
+}
+
+fn autocomplete(id: &str) -> &'static str {
+    match id {
+        "bw-field-name" => "name",
+        "bw-field-email" => "email",
+        _ => "off",
     }
 }

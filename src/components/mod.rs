@@ -1,11 +1,23 @@
 //! The widget's components, one file each; their CSS is in `style/`, same name.
 
+mod booker;
+mod booking_form;
+mod confirmation;
 mod error_panel;
 mod field_input;
+mod month_view;
+mod preferences;
 mod profile_view;
 mod skeleton;
+mod time_list;
 
+pub use booker::{Booker, Settings};
+pub use booking_form::{Answers, BookingForm};
+pub use confirmation::Confirmation;
 pub use error_panel::ErrorPanel;
 pub use field_input::FieldInput;
-pub use profile_view::ProfileView;
+pub use month_view::MonthView;
+pub use preferences::Preferences;
+pub use profile_view::ProfileHeader;
 pub use skeleton::Skeleton;
+pub use time_list::TimeList;

@@ -86,3 +86,46 @@ name = "agenda"
 label = "Agenda"
 kind = "textarea"
 `;
+
+/// The element focused inside open shadow roots, described for assertions.
+export async function focused(page) {
+  return page.evaluate(() => {
+    let a = document.activeElement;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+    return a ? { tag: a.tagName, part: a.getAttribute('part'), id: a.id, text: a.textContent.trim() } : null;
+  });
+}
+
+/// Presses Tab until `test(focused)` holds (at most `max` times).
+export async function tabTo(page, test, max = 25) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    if (f && test(f)) return f;
+  }
+  throw new Error('focus never reached the target');
+}
+
+/// axe-core in the page: serious or critical violations, as "rule: count" strings.
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+/// Books a slot straight through the API, as another visitor would.
+export async function bookThroughApi(base, profile, start, duration = 30) {
+  const response = await fetch(`${base}/api/v1/profiles/${profile}/bookings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      start, duration, time_zone: 'UTC', name: 'Other Visitor', email: 'other@example.com',
+      fields: { topic: 'Race', team_size: '1-10' },
+    }),
+  });
+  return response.status;
+}

@@ -1,0 +1,357 @@
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Months, NaiveDate};
+use leptos::html::Div;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::booking_form::{Answers, BookingForm};
+use super::{Confirmation, MonthView, Preferences, TimeList};
+use crate::api::{ApiClient, ApiFailure};
+use crate::calendar::{first_of_month, last_of_month};
+use crate::i18n::{self, fill};
+use crate::time;
+use crate::wire::{
+    validate, Booking, BookingRequest, ErrorCode, FieldKind, FieldValue, Profile, Slot,
+};
+
+/// How the visitor sees times: language, zone and clock.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub locale: String,
+    pub zone: String,
+    pub hour12: bool,
+}
+
+#[derive(Clone, PartialEq)]
+enum Step {
+    Pick,
+    Form(Slot),
+    Done(Booking),
+}
+
+/// How many months ahead to look for the first free day.
+const SEARCH_MONTHS: u8 = 12;
+
+/// The booking flow for a loaded profile: day, time, form, confirmation.
+#[component]
+pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl IntoView {
+    let strings = i18n::strings(&settings.locale);
+    let locale = settings.locale.clone();
+    let zone = RwSignal::new(settings.zone.clone());
+    let hour12 = RwSignal::new(settings.hour12);
+    let duration = RwSignal::new(profile.durations.first().copied().unwrap_or(30));
+    let now = time::now();
+    let today = time::local_date(now, &settings.zone).unwrap_or_else(|| now.date_naive());
+    let month = RwSignal::new(first_of_month(today));
+    let focus = RwSignal::new(today);
+    let selected = RwSignal::new(None::<NaiveDate>);
+    let step = RwSignal::new(Step::Pick);
+    let announce = RwSignal::new(String::new());
+    let notice = RwSignal::new(None::<String>);
+    let form_notice = RwSignal::new(None::<String>);
+    let answers = Answers::new();
+    let reload = RwSignal::new(0u32);
+    let searching = RwSignal::new(SEARCH_MONTHS);
+    let root = NodeRef::<Div>::new();
+    let cache = StoredValue::new(HashMap::<String, Vec<Slot>>::new());
+    let idempotency = StoredValue::new(None::<(String, String)>);
+
+    let profile_id = profile.id.clone();
+    let slot_client = client.clone();
+    let slots = LocalResource::new(move || {
+        let (m, d, z) = (month.get(), duration.get(), zone.get());
+        reload.track();
+        let (client, id) = (slot_client.clone(), profile_id.clone());
+        async move {
+            let key = format!("{m}|{d}|{z}");
+            if let Some(hit) = cache.with_value(|c| c.get(&key).cloned()) {
+                return Ok(hit);
+            }
+            let found = client.slots(&id, m, last_of_month(m), &z, d).await?.slots;
+            cache.update_value(|c| {
+                c.insert(key, found.clone());
+            });
+            Ok::<_, ApiFailure>(found)
+        }
+    });
+    let days = Memo::new(move |_| {
+        let z = zone.get();
+        let mut by_day: BTreeMap<NaiveDate, Vec<Slot>> = BTreeMap::new();
+        if let Some(Ok(list)) = slots.get() {
+            for slot in list {
+                if let Some(d) = time::local_date(slot.start, &z) {
+                    by_day.entry(d).or_default().push(slot);
+                }
+            }
+        }
+        by_day
+    });
+    // Open on the first month with a free day; stop looking once the visitor navigates.
+    Effect::new(move |_| {
+        let Some(Ok(list)) = slots.get() else { return };
+        let left = searching.get_untracked();
+        if left == 0 {
+            return;
+        }
+        if list.is_empty() {
+            searching.set(left - 1);
+            if left > 1 {
+                month.set(month.get_untracked() + Months::new(1));
+            }
+        } else {
+            searching.set(0);
+            if let Some(first) = days.get_untracked().keys().next() {
+                focus.set(*first);
+            }
+        }
+    });
+    let nothing_free = move || {
+        searching.get() == 0
+            && days.with(BTreeMap::is_empty)
+            && matches!(slots.get(), Some(Ok(ref l)) if l.is_empty())
+    };
+
+    let focus_later = move |selector: &'static str| {
+        request_animation_frame(move || {
+            let target = root
+                .get_untracked()
+                .and_then(|r| r.query_selector(selector).ok().flatten());
+            if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = el.focus();
+            }
+        });
+    };
+    let pick_day = Callback::new(move |d: NaiveDate| {
+        selected.set(Some(d));
+        notice.set(None);
+        let n = days.with_untracked(|m| m.get(&d).map_or(0, Vec::len));
+        announce.set(fill(strings.n_times, n));
+    });
+    let pick_slot = Callback::new(move |slot: Slot| {
+        step.set(Step::Form(slot));
+        form_notice.set(None);
+        focus_later("#bw-form-title");
+    });
+    let fields = profile.fields.clone();
+    let book_client = client.clone();
+    let book_profile = profile.id.clone();
+    let submit = Action::new_local(move |(request, key): &(BookingRequest, String)| {
+        let (client, id, request, key) = (
+            book_client.clone(),
+            book_profile.clone(),
+            request.clone(),
+            key.clone(),
+        );
+        async move { client.book(&id, &request, &key).await }
+    });
+    let busy = submit.pending();
+    let on_submit = {
+        let fields = fields.clone();
+        Callback::new(move |()| {
+            let Step::Form(slot) = step.get_untracked() else {
+                return;
+            };
+            if busy.get_untracked() {
+                return;
+            }
+            let request = build_request(
+                &fields,
+                answers,
+                &slot,
+                duration.get_untracked(),
+                &zone.get_untracked(),
+            );
+            let errors = validate::validate_booking(&fields, &request);
+            if !errors.is_empty() {
+                answers.errors.set(
+                    errors
+                        .iter()
+                        .map(|(k, e)| (k.clone(), i18n::field_error(strings, e)))
+                        .collect(),
+                );
+                form_notice.set(Some(strings.fix_fields.into()));
+                announce.set(strings.fix_fields.into());
+                focus_later("[aria-invalid=true]");
+                return;
+            }
+            // One key per attempt: the same body (a retry) reuses it, another body gets a new one.
+            let body = serde_json::to_string(&request).unwrap_or_default();
+            let key = match idempotency.get_value() {
+                Some((b, k)) if b == body => k,
+                _ => {
+                    let k = new_key();
+                    idempotency.set_value(Some((body, k.clone())));
+                    k
+                }
+            };
+            form_notice.set(None);
+            submit.dispatch((request, key));
+        })
+    };
+    Effect::new(move |_| {
+        let Some(result) = submit.value().get() else {
+            return;
+        };
+        match result {
+            Ok(booking) => {
+                idempotency.set_value(None);
+                cache.update_value(HashMap::clear);
+                announce.set(match booking.status {
+                    crate::wire::BookingStatus::Confirmed => strings.confirmed.into(),
+                    crate::wire::BookingStatus::Pending => strings.pending.into(),
+                });
+                step.set(Step::Done(booking));
+                focus_later("#bw-done-title");
+            }
+            Err(failure) if failure.code() == Some(ErrorCode::SlotUnavailable) => {
+                cache.update_value(HashMap::clear);
+                reload.update(|n| *n += 1);
+                step.set(Step::Pick);
+                notice.set(Some(strings.slot_taken.into()));
+                announce.set(strings.slot_taken.into());
+                focus_later("#bw-times-title");
+            }
+            Err(ApiFailure::Api { error, .. }) if error.code == ErrorCode::InvalidBooking => {
+                answers.errors.set(error.fields.unwrap_or_default());
+                form_notice.set(Some(strings.fix_fields.into()));
+                focus_later("[aria-invalid=true]");
+            }
+            Err(ApiFailure::Network) => {
+                form_notice.set(Some(format!("{} {}", strings.unreachable, strings.retry)))
+            }
+            Err(other) => form_notice.set(Some(match other {
+                ApiFailure::Api { error, .. } => error.message,
+                other => other.to_string(),
+            })),
+        }
+    });
+    // The "correct the marked fields" notice goes once nothing is marked.
+    Effect::new(move |_| {
+        if answers.errors.with(BTreeMap::is_empty)
+            && form_notice.get_untracked().as_deref() == Some(strings.fix_fields)
+        {
+            form_notice.set(None);
+        }
+    });
+    let again = Callback::new(move |()| {
+        selected.set(None);
+        notice.set(None);
+        reload.update(|n| *n += 1);
+        step.set(Step::Pick);
+        focus_later("#bw-month-title");
+    });
+
+    let host_zone = profile.time_zone.clone();
+    let durations = profile.durations.clone();
+    let heading = {
+        let locale = locale.clone();
+        Signal::derive(move || {
+            selected
+                .get()
+                .map(|d| fill(strings.times_heading, time::long_date(d, &locale)))
+                .unwrap_or_else(|| strings.choose_day.into())
+        })
+    };
+    let day_slots = Signal::derive(move || {
+        selected
+            .get()
+            .and_then(|d| days.with(|m| m.get(&d).cloned()))
+            .unwrap_or_default()
+    });
+    let summary = {
+        let locale = locale.clone();
+        Signal::derive(move || match step.get() {
+            Step::Form(slot) => time::date_time(slot.start, &locale, &zone.get(), hour12.get()),
+            _ => String::new(),
+        })
+    };
+    let body = move || {
+        match step.get() {
+        Step::Pick => {
+            let loc = locale.clone();
+            view! {
+            <div class="bw-pick">
+                <MonthView month focus selected days on_pick=pick_day locale=locale.clone() strings />
+                <div class="bw-pick__side">
+                    <Preferences zone hour12 duration durations=durations.clone() strings />
+                    {move || notice.get().map(|n| view! { <p class="bw-notice" part="error" role="alert">{n}</p> })}
+                    {move || nothing_free().then(|| view! { <p class="bw-notice">{strings.nothing_free}</p> })}
+                    {move || matches!(slots.get(), Some(Err(_))).then(|| view! {
+                        <div class="bw-error" part="error" role="alert">
+                            <p class="bw-error__message">{strings.unreachable}</p>
+                            <button type="button" class="bw-button" part="button"
+                                on:click=move |_| reload.update(|n| *n += 1)>{strings.retry}</button>
+                        </div>
+                    })}
+                    // Always mounted, so focus on its heading survives a refresh of the slots.
+                    <TimeList heading slots=day_slots chosen=Signal::derive(move || selected.get().is_some()) zone hour12 on_pick=pick_slot locale=loc.clone() strings />
+                </div>
+            </div>
+            }
+            .into_any()
+        }
+        Step::Form(_) => view! {
+            <BookingForm fields=fields.clone() answers summary busy=busy.into() notice=form_notice.into()
+                on_submit=on_submit on_back=Callback::new(move |()| { step.set(Step::Pick); focus_later("#bw-times-title"); })
+                strings />
+        }
+        .into_any(),
+        Step::Done(booking) => view! {
+            <Confirmation booking host_zone=host_zone.clone() zone=zone.get_untracked() hour12=hour12.get_untracked()
+                on_again=again locale=locale.clone() strings />
+        }
+        .into_any(),
+    }
+    };
+    view! {
+        <div class="bw-booker" node_ref=root>
+            <p class="bw-visually-hidden" role="status" aria-live="polite">{move || announce.get()}</p>
+            {body}
+        </div>
+    }
+}
+
+/// The request from the answers; number fields are sent as numbers when they parse.
+fn build_request(
+    fields: &[crate::wire::Field],
+    answers: Answers,
+    slot: &Slot,
+    duration: u32,
+    zone: &str,
+) -> BookingRequest {
+    let values = answers.values.get_untracked();
+    let mut sent = BTreeMap::new();
+    for field in fields {
+        let Some(value) = values.get(&field.name) else {
+            continue;
+        };
+        let value = match (field.kind, value) {
+            (FieldKind::Number, FieldValue::Text(t)) => t
+                .trim()
+                .parse()
+                .map(FieldValue::Number)
+                .unwrap_or_else(|_| value.clone()),
+            _ => value.clone(),
+        };
+        sent.insert(field.name.clone(), value);
+    }
+    BookingRequest {
+        start: slot.start,
+        duration,
+        time_zone: zone.to_owned(),
+        name: answers.text("name").trim().to_owned(),
+        email: answers.text("email").trim().to_owned(),
+        fields: sent,
+        guests: vec![],
+        notes: String::new(),
+    }
+}
+
+/// A random Idempotency-Key (a UUID from the browser's crypto).
+fn new_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| js_sys::Date::now().to_bits().to_string())
+}

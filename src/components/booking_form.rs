@@ -1,0 +1,106 @@
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+
+use super::FieldInput;
+use crate::i18n::Strings;
+use crate::wire::{Field, FieldKind, FieldValue};
+
+/// The booker's answers, kept while they go back to choose another time.
+#[derive(Clone, Copy)]
+pub struct Answers {
+    pub values: RwSignal<BTreeMap<String, FieldValue>>,
+    pub errors: RwSignal<BTreeMap<String, String>>,
+}
+
+impl Answers {
+    pub fn new() -> Self {
+        Self {
+            values: RwSignal::new(BTreeMap::new()),
+            errors: RwSignal::new(BTreeMap::new()),
+        }
+    }
+
+    pub fn text(&self, name: &str) -> String {
+        match self.values.with(|v| v.get(name).cloned()) {
+            Some(FieldValue::Text(s)) => s,
+            _ => String::new(),
+        }
+    }
+}
+
+impl Default for Answers {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Name, email and the profile's fields, with inline messages.
+#[component]
+pub fn BookingForm(
+    /// The profile's fields, after name and email.
+    fields: Vec<Field>,
+    answers: Answers,
+    /// What is being booked, e.g. "Monday 23 November, 14:30".
+    summary: Signal<String>,
+    /// True while the booking is being sent.
+    busy: Signal<bool>,
+    /// A message for the whole form (network failure, …).
+    notice: Signal<Option<String>>,
+    on_submit: Callback<()>,
+    on_back: Callback<()>,
+    strings: &'static Strings,
+) -> impl IntoView {
+    let booker = [
+        ("name", strings.name, FieldKind::Text),
+        ("email", strings.email, FieldKind::Email),
+    ]
+    .map(|(name, label, kind)| Field {
+        name: name.into(),
+        label: label.into(),
+        kind,
+        required: true,
+        default: None,
+        options: vec![],
+    });
+    let controls = booker
+        .into_iter()
+        .chain(fields)
+        .map(|field| {
+            let name = field.name.clone();
+            let key = name.clone();
+            let err = name.clone();
+            view! {
+                <FieldInput
+                    field
+                    value=Signal::derive(move || answers.values.with(|v| v.get(&key).cloned()))
+                    on_change=Callback::new(move |value| {
+                        answers.values.update(|v| { v.insert(name.clone(), value); });
+                        answers.errors.update(|e| { e.remove(&name); });
+                    })
+                    error=Signal::derive(move || answers.errors.with(|e| e.get(&err).cloned()))
+                />
+            }
+        })
+        .collect_view();
+    view! {
+        <form class="bw-form" part="form" novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            on_submit.run(());
+        }>
+            <h3 class="bw-form__title" id="bw-form-title" tabindex="-1">{strings.your_details}</h3>
+            <p class="bw-form__summary">{summary}</p>
+            {controls}
+            {move || notice.get().map(|n| view! { <p class="bw-notice" part="error" role="alert">{n}</p> })}
+            <div class="bw-form__actions">
+                <button type="button" class="bw-button" part="button" on:click=move |_| on_back.run(())>
+                    {strings.back}
+                </button>
+                <button type="submit" class="bw-button bw-button--primary" part="button primary-button"
+                    aria-disabled=move || busy.get().to_string()>
+                    {move || if busy.get() { strings.booking } else { strings.book }}
+                </button>
+            </div>
+        </form>
+    }
+}

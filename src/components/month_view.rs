@@ -1,0 +1,148 @@
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Months, NaiveDate};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::calendar::{first_of_month, first_weekday, month_weeks, move_focus, GridKey};
+use crate::i18n::Strings;
+use crate::time;
+use crate::wire::Slot;
+
+/// The month grid (WAI-ARIA date grid): days with free times are enabled and marked; arrow
+/// keys, Home/End and PageUp/PageDown move a roving focus.
+#[component]
+pub fn MonthView(
+    /// First day of the visible month.
+    month: RwSignal<NaiveDate>,
+    /// Free slots grouped by the visitor's local day.
+    days: Memo<BTreeMap<NaiveDate, Vec<Slot>>>,
+    /// The day whose times are shown.
+    selected: RwSignal<Option<NaiveDate>>,
+    /// The day holding the grid's tab stop.
+    focus: RwSignal<NaiveDate>,
+    /// Called when the visitor picks a day with free times.
+    on_pick: Callback<NaiveDate>,
+    locale: String,
+    strings: &'static Strings,
+) -> impl IntoView {
+    let first = first_weekday(&locale);
+    let rtl = crate::i18n::is_rtl(&locale);
+    let loc = locale.clone();
+    let title = move || time::month_title(month.get(), &loc);
+    let loc = locale.clone();
+    let headers = move || {
+        let week = month_weeks(month.get(), first);
+        // Any full week gives the weekday order; use dates from the grid's first row.
+        let start = week[0]
+            .iter()
+            .flatten()
+            .next()
+            .copied()
+            .unwrap_or(month.get());
+        let offset = start.weekday().days_since(first) as u64;
+        let first_day = start - chrono::Days::new(offset);
+        (0..7)
+            .map(|i| {
+                let (short, long) = time::weekday_names(first_day + chrono::Days::new(i), &loc);
+                view! { <th scope="col" abbr=long>{short}</th> }
+            })
+            .collect_view()
+    };
+    let shift = move |by: i32| {
+        let m = month.get_untracked();
+        let next = if by < 0 {
+            m - Months::new(1)
+        } else {
+            m + Months::new(1)
+        };
+        month.set(next);
+        focus.set(next);
+    };
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let Some(key) = GridKey::from_key(&ev.key()) else {
+            return;
+        };
+        ev.prevent_default();
+        let next = move_focus(focus.get_untracked(), key, first, rtl);
+        focus.set(next);
+        if first_of_month(next) != month.get_untracked() {
+            month.set(first_of_month(next));
+        }
+        // Move DOM focus once the grid shows the new day.
+        let grid: Option<web_sys::Element> = ev.current_target().and_then(|t| t.dyn_into().ok());
+        request_animation_frame(move || {
+            let button = grid.and_then(|g| {
+                g.query_selector(&format!("[data-date='{next}']"))
+                    .ok()
+                    .flatten()
+            });
+            if let Some(b) = button.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = b.focus();
+            }
+        });
+    };
+    let loc = locale.clone();
+    let cell = move |date: Option<NaiveDate>| {
+        let Some(date) = date else {
+            return view! { <td></td> }.into_any();
+        };
+        let number = time::day_number(date, &loc);
+        let loc = loc.clone();
+        let free = move || days.with(|d| d.contains_key(&date));
+        let label = move || {
+            let mut text = time::long_date(date, &loc);
+            if free() {
+                text.push_str(", ");
+                text.push_str(strings.available);
+            }
+            text
+        };
+        view! {
+            <td role="gridcell" aria-selected=move || (selected.get() == Some(date)).to_string()>
+                <button
+                    type="button"
+                    class="bw-day"
+                    part="day"
+                    data-date=date.to_string()
+                    class:bw-day--free=free
+                    class:bw-day--selected=move || selected.get() == Some(date)
+                    aria-disabled=move || (!free()).to_string()
+                    aria-label=label
+                    tabindex=move || if focus.get() == date { "0" } else { "-1" }
+                    on:click=move |_| {
+                        focus.set(date);
+                        if free() {
+                            on_pick.run(date);
+                        }
+                    }
+                >
+                    {number}
+                </button>
+            </td>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="bw-calendar" part="calendar">
+            <div class="bw-calendar__head">
+                <button type="button" class="bw-button bw-calendar__nav" part="button"
+                    aria-label=strings.prev_month on:click=move |_| shift(-1)>{if rtl { "›" } else { "‹" }}</button>
+                <h3 class="bw-calendar__title" id="bw-month-title" aria-live="polite">{title}</h3>
+                <button type="button" class="bw-button bw-calendar__nav" part="button"
+                    aria-label=strings.next_month on:click=move |_| shift(1)>{if rtl { "‹" } else { "›" }}</button>
+            </div>
+            <table class="bw-calendar__grid" role="grid" aria-labelledby="bw-month-title" on:keydown=on_key>
+                <thead><tr>{headers}</tr></thead>
+                <tbody>
+                    {move || {
+                        month_weeks(month.get(), first)
+                            .into_iter()
+                            .map(|week| view! { <tr>{week.into_iter().map(cell.clone()).collect_view()}</tr> })
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,56 @@
+use leptos::prelude::*;
+
+use crate::i18n::{fill, Strings};
+use crate::time;
+
+/// Time zone (searchable), clock and duration: how the visitor wants times shown.
+#[component]
+pub fn Preferences(
+    zone: RwSignal<String>,
+    hour12: RwSignal<bool>,
+    /// The chosen duration in minutes.
+    duration: RwSignal<u32>,
+    /// The profile's durations; no choice is shown for one.
+    durations: Vec<u32>,
+    strings: &'static Strings,
+) -> impl IntoView {
+    let zones = time::zones();
+    let on_zone = move |ev| {
+        let value = event_target_value(&ev);
+        if time::is_zone(&value) {
+            zone.set(value);
+        }
+    };
+    let durations_view = (durations.len() > 1).then(|| {
+        view! {
+            <label class="bw-pref">
+                <span>{strings.duration}</span>
+                <select class="bw-input" part="input" on:change=move |ev| {
+                    if let Ok(m) = event_target_value(&ev).parse() { duration.set(m) }
+                }>
+                    {durations.into_iter().map(|m| view! {
+                        <option value=m.to_string() selected=move || duration.get() == m>{fill(strings.minutes, m)}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+        }
+    });
+    view! {
+        <div class="bw-prefs">
+            <label class="bw-pref">
+                <span>{strings.time_zone}</span>
+                <input class="bw-input" part="input" list="bw-zones" autocomplete="off"
+                    prop:value=move || zone.get() on:change=on_zone />
+                <datalist id="bw-zones">
+                    {zones.into_iter().map(|z| view! { <option value=z></option> }).collect_view()}
+                </datalist>
+            </label>
+            {durations_view}
+            <label class="bw-pref bw-pref--inline">
+                <input type="checkbox" part="input" prop:checked=move || !hour12.get()
+                    on:change=move |ev| hour12.set(!event_target_checked(&ev)) />
+                <span>{strings.clock}</span>
+            </label>
+        </div>
+    }
+}

@@ -1,0 +1,53 @@
+//! An iCalendar (.ics) event for a booking, made in the browser (RFC 5545).
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use wasm_bindgen::JsValue;
+
+fn stamp(t: DateTime<Utc>) -> String {
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// Escapes text values: backslash, semicolon, comma and newlines.
+fn text(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+}
+
+/// The calendar file's text.
+pub fn event(booking: &crate::wire::Booking) -> String {
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".into(),
+        "PRODID:-//booking-widget//EN".into(),
+        "BEGIN:VEVENT".into(),
+        format!("UID:{}@booking-widget", booking.id),
+        format!("DTSTAMP:{}", stamp(booking.start)),
+        format!("DTSTART:{}", stamp(booking.start)),
+        format!("DTEND:{}", stamp(booking.end)),
+        format!("SUMMARY:{}", text(&booking.title)),
+    ];
+    if let Some(location) = &booking.location {
+        lines.push(format!("LOCATION:{}", text(location)));
+    }
+    lines.extend(["END:VEVENT".into(), "END:VCALENDAR".into(), String::new()]);
+    lines.join("\r\n")
+}
+
+/// A `blob:` URL for the file (allowed by a strict CSP, unlike inline data).
+pub fn object_url(booking: &crate::wire::Booking) -> Option<String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(&event(booking)));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/calendar");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}

@@ -1,0 +1,233 @@
+//! Dates and times as the visitor reads them, through the browser's `Intl.DateTimeFormat`
+//! (the widget ships no time-zone database). Formatters are cached: building one is slow.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use js_sys::{Array, Date, Intl, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+thread_local! {
+    static FORMATTERS: RefCell<HashMap<String, Intl::DateTimeFormat>> = RefCell::new(HashMap::new());
+}
+
+/// A cached `Intl.DateTimeFormat(locale, {…options, timeZone: zone})`. Option values are
+/// strings or booleans.
+fn formatter(locale: &str, zone: &str, options: &[(&str, JsValue)]) -> Intl::DateTimeFormat {
+    let mut key = format!("{locale}|{zone}");
+    for (name, value) in options {
+        let value = value.as_string().unwrap_or_else(|| {
+            if value.is_truthy() {
+                "1".into()
+            } else {
+                "0".into()
+            }
+        });
+        key.push_str(&format!("|{name}={value}"));
+    }
+    FORMATTERS.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| {
+                let opts = Object::new();
+                let _ = Reflect::set(&opts, &"timeZone".into(), &zone.into());
+                for (name, value) in options {
+                    let _ = Reflect::set(&opts, &(*name).into(), value);
+                }
+                let locales = Array::of1(&locale.into());
+                Intl::DateTimeFormat::new(&locales, &opts)
+            })
+            .clone()
+    })
+}
+
+/// The browser's clock (chrono's needs a feature that pulls in more code).
+pub fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(Date::now() as i64).unwrap_or_default()
+}
+
+fn js_date(t: DateTime<Utc>) -> Date {
+    Date::new(&JsValue::from_f64(t.timestamp_millis() as f64))
+}
+
+/// Noon UTC of a calendar date: formatted in UTC it is that date everywhere.
+fn date_at_noon(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc()
+}
+
+fn format(f: &Intl::DateTimeFormat, t: DateTime<Utc>) -> String {
+    f.format()
+        .call1(&JsValue::NULL, &js_date(t))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+fn s(v: &str) -> JsValue {
+    JsValue::from_str(v)
+}
+
+/// The calendar date of an instant in `zone`.
+pub fn local_date(t: DateTime<Utc>, zone: &str) -> Option<NaiveDate> {
+    let f = formatter(
+        "en-US",
+        zone,
+        &[
+            ("year", s("numeric")),
+            ("month", s("numeric")),
+            ("day", s("numeric")),
+        ],
+    );
+    let parts = f.format_to_parts(&js_date(t));
+    let mut ymd = [0i64; 3];
+    for part in parts.iter() {
+        let kind = Reflect::get(&part, &"type".into()).ok()?.as_string()?;
+        let value = Reflect::get(&part, &"value".into()).ok()?.as_string()?;
+        let slot = match kind.as_str() {
+            "year" => 0,
+            "month" => 1,
+            "day" => 2,
+            _ => continue,
+        };
+        ymd[slot] = value.parse().ok()?;
+    }
+    NaiveDate::from_ymd_opt(ymd[0] as i32, ymd[1] as u32, ymd[2] as u32)
+}
+
+/// "14:30" or "2:30 PM" in `zone`.
+pub fn time(t: DateTime<Utc>, locale: &str, zone: &str, hour12: bool) -> String {
+    let f = formatter(
+        locale,
+        zone,
+        &[
+            ("hour", s("numeric")),
+            ("minute", s("2-digit")),
+            ("hour12", hour12.into()),
+        ],
+    );
+    format(&f, t)
+}
+
+/// "Monday 23 November 2026" (in the locale's order and words).
+pub fn long_date(d: NaiveDate, locale: &str) -> String {
+    let f = formatter(
+        locale,
+        "UTC",
+        &[
+            ("weekday", s("long")),
+            ("day", s("numeric")),
+            ("month", s("long")),
+            ("year", s("numeric")),
+        ],
+    );
+    format(&f, date_at_noon(d))
+}
+
+/// "November 2026".
+pub fn month_title(d: NaiveDate, locale: &str) -> String {
+    let f = formatter(
+        locale,
+        "UTC",
+        &[("month", s("long")), ("year", s("numeric"))],
+    );
+    format(&f, date_at_noon(d))
+}
+
+/// A weekday's short and long names, e.g. ("Mon", "Monday").
+pub fn weekday_names(d: NaiveDate, locale: &str) -> (String, String) {
+    let short = formatter(locale, "UTC", &[("weekday", s("short"))]);
+    let long = formatter(locale, "UTC", &[("weekday", s("long"))]);
+    (
+        format(&short, date_at_noon(d)),
+        format(&long, date_at_noon(d)),
+    )
+}
+
+/// The day number as the locale writes it.
+pub fn day_number(d: NaiveDate, locale: &str) -> String {
+    format(
+        &formatter(locale, "UTC", &[("day", s("numeric"))]),
+        date_at_noon(d),
+    )
+}
+
+/// Date and time with the zone's name, e.g. "Monday 23 November 2026, 14:30 CET".
+pub fn date_time(t: DateTime<Utc>, locale: &str, zone: &str, hour12: bool) -> String {
+    let f = formatter(
+        locale,
+        zone,
+        &[
+            ("weekday", s("long")),
+            ("day", s("numeric")),
+            ("month", s("long")),
+            ("year", s("numeric")),
+            ("hour", s("numeric")),
+            ("minute", s("2-digit")),
+            ("hour12", hour12.into()),
+            ("timeZoneName", s("short")),
+        ],
+    );
+    format(&f, t)
+}
+
+fn resolved(locale: &str, key: &str, options: &[(&str, JsValue)]) -> Option<JsValue> {
+    let f = formatter(locale, "UTC", options);
+    Reflect::get(&f.resolved_options(), &key.into()).ok()
+}
+
+/// The browser's own zone, e.g. "Europe/Paris".
+pub fn browser_zone() -> String {
+    let locales = Array::new();
+    let f = Intl::DateTimeFormat::new(&locales, &Object::new());
+    Reflect::get(&f.resolved_options(), &"timeZone".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| "UTC".into())
+}
+
+/// The browser's preferred language tag.
+pub fn browser_locale() -> String {
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_else(|| "en".into())
+}
+
+/// Whether the locale writes times on a 12-hour clock.
+pub fn locale_uses_12h(locale: &str) -> bool {
+    resolved(locale, "hour12", &[("hour", s("numeric"))])
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+/// Whether the browser knows `zone` (so `Intl` can format in it).
+pub fn is_zone(zone: &str) -> bool {
+    let opts = Object::new();
+    let _ = Reflect::set(&opts, &"timeZone".into(), &zone.into());
+    let ctor: JsValue = Intl::DateTimeFormat::new(&Array::new(), &Object::new())
+        .constructor()
+        .into();
+    let ctor: js_sys::Function = ctor.unchecked_into();
+    Reflect::construct(&ctor, &Array::of2(&JsValue::UNDEFINED, &opts)).is_ok()
+}
+
+/// Every IANA zone the browser knows, for the zone picker.
+pub fn zones() -> Vec<String> {
+    let intl: JsValue = js_sys::global().into();
+    let supported = Reflect::get(&intl, &"Intl".into())
+        .and_then(|i| Reflect::get(&i, &"supportedValuesOf".into()).map(|f| (i, f)));
+    let Ok((intl, f)) = supported else {
+        return vec!["UTC".into()];
+    };
+    let Some(f) = f.dyn_ref::<js_sys::Function>() else {
+        return vec!["UTC".into()];
+    };
+    match f.call1(&intl, &"timeZone".into()) {
+        Ok(list) => Array::from(&list)
+            .iter()
+            .filter_map(|v| v.as_string())
+            .collect(),
+        Err(_) => vec!["UTC".into()],
+    }
+}
