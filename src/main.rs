@@ -25,11 +25,17 @@ fn main() -> Result<(), JsValue> {
         Some(api) if !api.is_empty() => api,
         _ => window.location().origin()?,
     };
-    let attr = |name: &str| host.get_attribute(name).filter(|v| !v.is_empty());
+    // The element's data-* attributes, or the page's query (a shared booking link).
+    let query = web_sys::UrlSearchParams::new_with_str(&window.location().search()?)?;
+    let option = |name: &str, param: &str| {
+        host.get_attribute(name)
+            .or_else(|| query.get(param))
+            .filter(|v| !v.is_empty())
+    };
     let display = Display {
-        locale: attr("data-locale"),
-        time_zone: attr("data-time-zone"),
-        hour_cycle: attr("data-hour-cycle"),
+        locale: option("data-locale", "locale"),
+        time_zone: option("data-time-zone", "time_zone"),
+        hour_cycle: option("data-hour-cycle", "hour_cycle"),
     };
     mount(
         &host,

@@ -179,3 +179,113 @@ test('changing the time zone regroups the days', async () => {
   assert.ok(after.every((d) => weekday(d) >= 2 && weekday(d) <= 6 || d === after[0]), `${after}`);
   await close();
 });
+
+const EVERY_KIND = `
+[profiles.kinds]
+provider = "local"
+title = "Every kind"
+time_zone = "UTC"
+durations = [30]
+hours = { mon = ["08:00-18:00"], tue = ["08:00-18:00"], wed = ["08:00-18:00"], thu = ["08:00-18:00"], fri = ["08:00-18:00"], sat = ["08:00-18:00"], sun = ["08:00-18:00"] }
+fields = [
+  { name = "company", kind = "text" },
+  { name = "about", kind = "textarea" },
+  { name = "billing", kind = "email", required = true },
+  { name = "phone", kind = "phone" },
+  { name = "seats", kind = "number", required = true },
+  { name = "site", kind = "url" },
+  { name = "plan", kind = "select", options = ["Free", "Pro"], required = true },
+  { name = "topics", kind = "multiselect", options = ["Pricing", "Security", "API"] },
+  { name = "channels", kind = "checkbox", options = ["Email", "Phone"] },
+  { name = "newsletter", kind = "boolean" },
+  { name = "consent", label = "I agree to the terms", kind = "checkbox", required = true },
+]
+`;
+
+test('every kind of field is asked, checked and sent with its type', async () => {
+  const kinds = await startProxy(EVERY_KIND);
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${kinds.base}/book/kinds`);
+    await page.locator('.bw-day--free').first().click();
+    await page.locator('[part=slot]').first().click();
+    await page.locator('#bw-field-name').fill('Ada Lovelace');
+    await page.locator('#bw-field-email').fill('ada@example.com');
+    await page.locator('[part~=primary-button]').click();
+    for (const required of ['billing', 'seats', 'plan', 'consent']) {
+      await page.locator(`#bw-field-${required}[aria-invalid=true]`).waitFor();
+    }
+    await page.locator('#bw-field-company').fill('Analytical Engines');
+    await page.locator('#bw-field-about').fill('Bernoulli numbers');
+    await page.locator('#bw-field-billing').fill('billing@example.com');
+    await page.locator('#bw-field-phone').fill('+44 20 7946 0000');
+    await page.locator('#bw-field-seats').fill('twelve');
+    await page.locator('#bw-field-site').fill('ftp://example.com');
+    await page.locator('#bw-field-plan').selectOption('Pro');
+    await page.locator('#bw-field-topics').getByText('Security').click();
+    await page.locator('#bw-field-topics').getByText('API').click();
+    await page.locator('#bw-field-channels').getByText('Phone').click();
+    await page.locator('#bw-field-newsletter').check();
+    await page.locator('#bw-field-consent').check();
+    await page.locator('[part~=primary-button]').click();
+    assert.equal(await page.locator('#bw-field-seats-error').textContent(), 'Enter a number.');
+    assert.equal(await page.locator('#bw-field-site-error').textContent(), 'Enter a web address starting with https://');
+    await page.locator('#bw-field-seats').fill('12');
+    await page.locator('#bw-field-site').fill('https://example.com');
+    const posted = page.waitForRequest((r) => r.method() === 'POST');
+    await page.locator('[part~=primary-button]').click();
+    const body = (await posted).postDataJSON();
+    assert.deepEqual(body.fields, {
+      company: 'Analytical Engines', about: 'Bernoulli numbers', billing: 'billing@example.com',
+      phone: '+44 20 7946 0000', seats: 12, site: 'https://example.com', plan: 'Pro',
+      topics: ['Security', 'API'], channels: ['Phone'], newsletter: true, consent: true,
+    });
+    await page.locator('[part=confirmation]').waitFor({ timeout: 15_000 });
+  } finally {
+    await context.close();
+    await kinds.stop();
+  }
+});
+
+test('a lost answer is retried with the same key and books once', async () => {
+  const { page, close } = await open();
+  await page.locator('.bw-day--free').first().click();
+  const slot = page.locator('[part=slot]').first();
+  const start = await slot.getAttribute('data-start');
+  await slot.click();
+  await fillForm(page);
+  const keys = [];
+  let lose = true;
+  await page.route('**/bookings', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (lose) {
+      lose = false;
+      await route.fetch(); // the proxy books it…
+      return route.abort('connectionreset'); // …but the answer never arrives
+    }
+    return route.continue();
+  });
+  await page.locator('[part~=primary-button]').click();
+  await page.locator('.bw-notice', { hasText: 'Could not reach' }).waitFor({ timeout: 15_000 });
+  await page.locator('[part~=primary-button]').click();
+  await page.locator('[part=confirmation]').waitFor({ timeout: 15_000 });
+  assert.equal(keys.length, 2);
+  assert.ok(keys[0] && keys[0] === keys[1], `same Idempotency-Key: ${keys}`);
+  // Exactly one booking: the time is taken once, and booking it again is a conflict.
+  assert.equal(await bookThroughApi(proxy.base, 'intro', new Date(start).toISOString()), 409);
+  await close();
+});
+
+test('the clock follows the language unless the page says otherwise', async () => {
+  const context = await browser.newContext({ locale: 'en-US', timezoneId: 'America/New_York' });
+  const page = await context.newPage();
+  const firstTime = async (url) => {
+    await page.goto(url);
+    await page.locator('.bw-day--free').first().click();
+    return (await page.locator('[part=slot]').first().textContent()).trim();
+  };
+  assert.match(await firstTime(`${proxy.base}/book/intro`), /^\d{1,2}:\d{2}\s?(AM|PM)$/);
+  assert.match(await firstTime(`${proxy.base}/book/intro?hour_cycle=h23`), /^\d{2}:\d{2}$/);
+  await context.close();
+});
