@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::api::{ApiClient, ApiFailure};
 use crate::components::{Booker, ErrorPanel, ProfileHeader, Settings, Skeleton};
+use crate::events::{Emit, WidgetEvent};
 use crate::{i18n, time};
 
 /// Display options; `None` means the browser's own.
@@ -16,6 +17,8 @@ pub struct Display {
     pub time_zone: Option<String>,
     /// `h12` or `h23`.
     pub hour_cycle: Option<String>,
+    /// Answers to fill in: `name`, `email` and field names.
+    pub prefill: std::collections::BTreeMap<String, crate::wire::FieldValue>,
 }
 
 impl Display {
@@ -40,6 +43,7 @@ impl Display {
             locale,
             zone,
             hour12,
+            prefill: self.prefill.clone(),
         }
     }
 }
@@ -70,6 +74,7 @@ pub fn App(
         async move { client.profile(&profile).await }
     });
     let retry = Callback::new(move |()| loaded.refetch());
+    let emit = use_context::<Emit>();
 
     view! {
         <div class="bw-root" part="root" dir=dir lang=lang>
@@ -78,11 +83,16 @@ pub fn App(
                     let (client, settings) = (client.clone(), settings.clone());
                     Suspend::new(async move {
                         match loaded.await {
-                            Ok(profile) => view! {
-                                <ProfileHeader profile=profile.clone() />
-                                <Booker profile client settings />
+                            Ok(profile) => {
+                                if let Some(Emit(c)) = emit {
+                                    c.run(WidgetEvent::Ready(profile.clone()));
+                                }
+                                view! {
+                                    <ProfileHeader profile=profile.clone() />
+                                    <Booker profile client settings />
+                                }
+                                .into_any()
                             }
-                            .into_any(),
                             Err(failure) => view! {
                                 <ErrorPanel message=describe(&failure, strings.unreachable) on_retry=retry retry_label=strings.retry />
                             }

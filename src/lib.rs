@@ -11,6 +11,10 @@ pub mod calendar;
 #[cfg(feature = "ui")]
 pub mod components;
 #[cfg(feature = "ui")]
+pub mod embed;
+#[cfg(feature = "ui")]
+pub mod events;
+#[cfg(feature = "ui")]
 pub mod i18n;
 #[cfg(feature = "ui")]
 pub mod ics;

@@ -1,5 +1,6 @@
 //! The public booking page (`/book/{profile}`) and the development page: mounts one widget
 //! into `#booking-widget`, for the profile in the path (or the element's `data-profile`).
+//! On other pages `widget.js` mounts widgets through `mountWidget` (src/embed.rs).
 
 use booking_widget::app::Display;
 use booking_widget::mount::{mount, Options};
@@ -11,9 +12,10 @@ fn main() -> Result<(), JsValue> {
     console_error_panic_hook::set_once();
     let window = web_sys::window().ok_or("no window")?;
     let document = window.document().ok_or("no document")?;
-    let host = document
-        .get_element_by_id("booking-widget")
-        .ok_or("no #booking-widget element")?;
+    // Loaded by widget.js on a host page there is no such element: nothing to do here.
+    let Some(host) = document.get_element_by_id("booking-widget") else {
+        return Ok(());
+    };
     let path = window.location().pathname()?;
     let profile = match path.strip_prefix("/book/").map(|p| p.trim_end_matches('/')) {
         Some(id) if !id.is_empty() => decode(id),
@@ -36,6 +38,7 @@ fn main() -> Result<(), JsValue> {
         locale: option("data-locale", "locale"),
         time_zone: option("data-time-zone", "time_zone"),
         hour_cycle: option("data-hour-cycle", "hour_cycle"),
+        prefill: Default::default(),
     };
     mount(
         &host,

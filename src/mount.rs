@@ -11,6 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 use crate::app::{App, Display};
+use crate::events::Emit;
 
 /// The widget's whole stylesheet: tokens first, then one file per component.
 pub const CSS: &str = concat!(
@@ -72,6 +73,15 @@ fn shadow_root(host: &Element) -> Result<ShadowRoot, JsValue> {
 
 /// Mounts a widget for `options` into `host`'s shadow root, replacing what was there.
 pub fn mount(host: &Element, options: Options) -> Result<Mounted, JsValue> {
+    mount_with(host, options, None)
+}
+
+/// As `mount`, with events going to `emit`.
+pub fn mount_with(
+    host: &Element,
+    options: Options,
+    emit: Option<Emit>,
+) -> Result<Mounted, JsValue> {
     let root = shadow_root(host)?;
     let sheet: JsValue = stylesheet()?.into();
     root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
@@ -88,6 +98,9 @@ pub fn mount(host: &Element, options: Options) -> Result<Mounted, JsValue> {
         display,
     } = options;
     let view = mount_to(container, move || {
+        if let Some(emit) = emit {
+            provide_context(emit);
+        }
         view! { <App profile api display /> }.into_any()
     });
     Ok(Mounted { view })

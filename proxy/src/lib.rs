@@ -48,10 +48,13 @@ pub fn app(state: AppState) -> Router {
         )
         .layer(cors(&config.server.allowed_origins))
         .layer(DefaultBodyLimit::max(config.limits.body_bytes));
-    let assets = ServeDir::new(&config.server.assets_dir);
+    let assets = ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(routes::assets::headers))
+        .service(ServeDir::new(&config.server.assets_dir));
     Router::new()
         .route("/healthz", get(routes::pages::healthz))
         .route("/book/{profile}", get(routes::pages::book_page))
+        .route("/widget.js", get(routes::assets::widget_js))
         .merge(api)
         .fallback_service(assets)
         .layer(

@@ -94,6 +94,18 @@ impl ApiClient {
 }
 
 impl ApiFailure {
+    /// As the API's error object (for `booking:failed`); `message` for a network failure.
+    pub fn as_error(&self, message: &str) -> ApiError {
+        match self {
+            Self::Api { error, .. } => error.clone(),
+            _ => ApiError {
+                code: ErrorCode::Unknown,
+                message: message.to_owned(),
+                fields: None,
+            },
+        }
+    }
+
     /// The proxy's error code, when it sent one.
     pub fn code(&self) -> Option<ErrorCode> {
         match self {

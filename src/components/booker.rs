@@ -9,6 +9,7 @@ use super::booking_form::{Answers, BookingForm};
 use super::{Confirmation, MonthView, Preferences, TimeList};
 use crate::api::{ApiClient, ApiFailure};
 use crate::calendar::{first_of_month, last_of_month};
+use crate::events::{Emit, WidgetEvent};
 use crate::i18n::{self, fill};
 use crate::time;
 use crate::wire::{
@@ -21,6 +22,8 @@ pub struct Settings {
     pub locale: String,
     pub zone: String,
     pub hour12: bool,
+    /// Answers filled in before the visitor starts (name, email, field values).
+    pub prefill: BTreeMap<String, FieldValue>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -51,6 +54,16 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
     let notice = RwSignal::new(None::<String>);
     let form_notice = RwSignal::new(None::<String>);
     let answers = Answers::new();
+    answers
+        .values
+        .set(prefill_answers(&profile.fields, &settings.prefill));
+    // Events need the owner's context, so take the emitter once here.
+    let emit = use_context::<Emit>().map(|Emit(c)| c);
+    let send = move |event: WidgetEvent| {
+        if let Some(c) = emit {
+            c.run(event);
+        }
+    };
     let reload = RwSignal::new(0u32);
     let searching = RwSignal::new(SEARCH_MONTHS);
     let root = NodeRef::<Div>::new();
@@ -69,6 +82,12 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
                 return Ok(hit);
             }
             let found = client.slots(&id, m, last_of_month(m), &z, d).await?.slots;
+            send(WidgetEvent::SlotsLoaded {
+                from: m,
+                to: last_of_month(m),
+                time_zone: z.clone(),
+                count: found.len(),
+            });
             cache.update_value(|c| {
                 c.insert(key, found.clone());
             });
@@ -129,6 +148,7 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
         announce.set(fill(strings.n_times, n));
     });
     let pick_slot = Callback::new(move |slot: Slot| {
+        send(WidgetEvent::SlotSelected(slot.clone()));
         step.set(Step::Form(slot));
         form_notice.set(None);
         focus_later("#bw-form-title");
@@ -186,6 +206,11 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
                 }
             };
             form_notice.set(None);
+            send(WidgetEvent::Submitted {
+                slot: slot.clone(),
+                duration: request.duration,
+                time_zone: request.time_zone.clone(),
+            });
             submit.dispatch((request, key));
         })
     };
@@ -193,6 +218,10 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
         let Some(result) = submit.value().get() else {
             return;
         };
+        match &result {
+            Ok(booking) => send(WidgetEvent::Created(booking.clone())),
+            Err(failure) => send(WidgetEvent::Failed(failure.as_error(strings.unreachable))),
+        }
         match result {
             Ok(booking) => {
                 idempotency.set_value(None);
@@ -354,4 +383,36 @@ fn new_key() -> String {
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
         .unwrap_or_else(|| js_sys::Date::now().to_bits().to_string())
+}
+
+/// The prefill values this profile asks for, typed by kind (a URL query gives text).
+fn prefill_answers(
+    fields: &[crate::wire::Field],
+    prefill: &BTreeMap<String, FieldValue>,
+) -> BTreeMap<String, FieldValue> {
+    let mut out = BTreeMap::new();
+    for (name, value) in prefill {
+        let kind = match fields.iter().find(|f| &f.name == name) {
+            Some(f) if f.kind == FieldKind::Checkbox && !f.options.is_empty() => {
+                FieldKind::Multiselect
+            }
+            Some(f) => f.kind,
+            None if name == "name" || name == "email" => FieldKind::Text,
+            None => continue,
+        };
+        let value = match (kind, value) {
+            (FieldKind::Boolean | FieldKind::Checkbox, FieldValue::Text(t)) => {
+                FieldValue::Bool(t == "true")
+            }
+            (FieldKind::Multiselect, FieldValue::Text(t)) => FieldValue::List(
+                t.split(',')
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+            ),
+            _ => value.clone(),
+        };
+        out.insert(name.clone(), value);
+    }
+    out
 }

@@ -129,3 +129,28 @@ export async function bookThroughApi(base, profile, start, duration = 30) {
   });
   return response.status;
 }
+
+/// A host page on its own origin (another loopback port), served with a strict
+/// Content-Security-Policy that allows only the proxy. `page(proxyBase)` returns its HTML.
+export async function startHost(page) {
+  const { createServer } = await import('node:http');
+  let proxyBase = '';
+  const server = createServer((req, res) => {
+    const csp = `default-src 'none'; script-src ${proxyBase} 'wasm-unsafe-eval'; connect-src ${proxyBase}; style-src 'self'; img-src 'self'`;
+    if (req.url.startsWith('/host.css')) {
+      res.writeHead(200, { 'content-type': 'text/css' });
+      return res.end(hostCss);
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
+    res.end(page(proxyBase));
+  });
+  let hostCss = '';
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return {
+    origin,
+    setProxy: (base) => { proxyBase = base; },
+    setCss: (css) => { hostCss = css; },
+    stop: () => new Promise((ok) => server.close(ok)),
+  };
+}

@@ -1,6 +1,7 @@
 //! HTTP routes: `/api/v1` (JSON, described by the OpenAPI document built from the same
 //! route list) and the pages the proxy serves.
 
+pub mod assets;
 pub mod bookings;
 pub mod pages;
 pub mod profiles;
