@@ -97,6 +97,51 @@ async fn book_page_serves_the_built_widget_with_the_profile_title() {
 }
 
 #[tokio::test]
+async fn widget_js_names_the_hashed_build_and_assets_are_cached_by_kind() {
+    let server = spawn(&intro_config("")).await;
+    let dist = server.dir.path().join("dist");
+    let not_built = server.get("/widget.js").await;
+    assert_eq!(not_built.status(), 503);
+    let index = r#"<script type=module>import init from '/booking-widget-0123456789abcdef.js'; init({ module_or_path: '/booking-widget-0123456789abcdef_bg.wasm' });</script>"#;
+    write(&dist, "index.html", index);
+    write(
+        &dist,
+        "booking-widget-0123456789abcdef.js",
+        "export default 1;",
+    );
+    let loader = server.get("/widget.js").await;
+    assert_eq!(loader.status(), 200);
+    assert_eq!(loader.headers()["cache-control"], "public, max-age=300");
+    assert_eq!(loader.headers()["access-control-allow-origin"], "*");
+    assert!(loader.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    let text = loader.text().await.unwrap();
+    assert!(
+        text.contains("'/booking-widget-0123456789abcdef.js'"),
+        "glue named"
+    );
+    assert!(
+        text.contains("'/booking-widget-0123456789abcdef_bg.wasm'"),
+        "wasm named"
+    );
+    assert!(text.contains("customElements.define('booking-widget'"));
+    let glue = server.get("/booking-widget-0123456789abcdef.js").await;
+    assert_eq!(
+        glue.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(glue.headers()["access-control-allow-origin"], "*");
+    let missing = server.get("/booking-widget-ffffffffffffffff.js").await;
+    assert_eq!(missing.status(), 404);
+    assert!(
+        missing.headers().get("cache-control").is_none(),
+        "errors are not cached for a year"
+    );
+}
+
+#[tokio::test]
 async fn book_page_escapes_the_title() {
     let server =
         spawn(&intro_config("").replace("title = \"Intro call\"", "title = \"<b>Intro</b> & co\""))

@@ -178,3 +178,33 @@ test('attributes take effect after mount; removing the element unmounts cleanly'
   assert.deepEqual(problems, []);
   await close();
 });
+
+test('prefill from the page URL, unless the element turns it off', async () => {
+  body = '<booking-widget id="u" profile="intro"></booking-widget><booking-widget id="n" profile="intro" prefill-from-url="false"></booking-widget>';
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  await page.goto(`${host.origin}/?name=Ada%20Lovelace&email=ada%40example.com&topic=Engines`);
+  for (const id of ['u', 'n']) {
+    const w = page.locator(`#${id}`);
+    await w.locator('.bw-day--free').first().click({ timeout: 20_000 });
+    await w.locator('[part=slot]').first().click();
+  }
+  assert.equal(await page.locator('#u #bw-field-name').inputValue(), 'Ada Lovelace');
+  assert.equal(await page.locator('#u #bw-field-email').inputValue(), 'ada@example.com');
+  assert.equal(await page.locator('#u #bw-field-topic').inputValue(), 'Engines');
+  assert.equal(await page.locator('#n #bw-field-name').inputValue(), '');
+  await context.close();
+});
+
+test('floating: a fixed corner button opens the same dialog', async () => {
+  const { page, close } = await openHost('<booking-widget id="f" profile="intro" mode="floating" label="Book now"></booking-widget>');
+  const button = page.locator('#f').getByRole('button', { name: 'Book now' });
+  await button.waitFor({ timeout: 20_000 });
+  assert.equal(await page.locator('#f').evaluate((el) => getComputedStyle(el).position), 'fixed');
+  const box = await button.boundingBox();
+  const viewport = page.viewportSize();
+  assert.ok(box.x + box.width > viewport.width - 60 && box.y + box.height > viewport.height - 60, 'bottom corner');
+  await button.click();
+  await page.locator('#f dialog .bw-day--free').first().waitFor({ timeout: 20_000 });
+  await close();
+});

@@ -75,3 +75,15 @@ test('an unreachable proxy gets a message and a retry that recovers', async () =
   await page.locator('h2', { hasText: 'Intro call' }).waitFor({ timeout: 15_000 });
   await page.close();
 });
+
+test('the public page fits a 360-pixel phone', async () => {
+  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  await page.goto(`${proxy.base}/book/intro`);
+  await page.locator('.bw-day--free').first().waitFor({ timeout: 15_000 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px)`);
+  const day = await page.locator('.bw-day--free').first().boundingBox();
+  assert.ok(day.width >= 32 && day.height >= 40, `days stay tappable: ${JSON.stringify(day)}`);
+  await page.screenshot({ path: artifact('public-360.png'), fullPage: true });
+  await page.close();
+});
