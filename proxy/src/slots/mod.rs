@@ -6,7 +6,9 @@
 //! a local time that does not exist (spring forward) gives no slot, a repeated one (fall
 //! back) gives one slot per real instant.
 
-use chrono::{DateTime, Days, LocalResult, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
+use chrono::{
+    DateTime, Days, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 use booking_widget::wire::Slot;
@@ -103,7 +105,6 @@ pub fn candidates(rules: &Rules, window: (DateTime<Utc>, DateTime<Utc>)) -> Vec<
 fn day_slots(rules: &Rules, day: NaiveDate, work: Interval, step: u32, out: &mut Vec<Slot>) {
     let midnight = day.and_time(chrono::NaiveTime::MIN);
     let at = |minute: u32| midnight + TimeDelta::minutes(i64::from(minute));
-    let work_end = resolve_end(rules.zone, at(work.end));
     let mut minute = work.start;
     while minute < work.end {
         let starts = match rules.zone.from_local_datetime(&at(minute)) {
@@ -112,24 +113,52 @@ fn day_slots(rules: &Rules, day: NaiveDate, work: Interval, step: u32, out: &mut
             LocalResult::Ambiguous(a, b) => [Some(a), Some(b)],
         };
         for start in starts.into_iter().flatten() {
-            let start = start.with_timezone(&Utc);
-            let end = start + rules.duration;
-            if end <= work_end {
-                out.push(Slot { start, end });
+            if let Some(slot) = inside(rules.zone, midnight, work, start, rules.duration) {
+                out.push(slot);
             }
         }
         minute += step;
     }
 }
 
-/// The real instant a work interval ends at: the later one of a repeated local time, or
-/// the moment the clock jumps past a local time that does not exist.
-fn resolve_end(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    match zone.from_local_datetime(&local) {
-        LocalResult::Single(t) => t.with_timezone(&Utc),
-        LocalResult::Ambiguous(_, later) => later.with_timezone(&Utc),
-        LocalResult::None => first_instant_after(zone, local),
+/// The slot starting at `at`, if the wall clock reads a time inside `work` at every
+/// instant of it (minutes counted from the local day's midnight). With one offset the clock
+/// runs straight; across a change (at most one: changes are months apart) each side is
+/// checked.
+fn inside(
+    zone: Tz,
+    midnight: NaiveDateTime,
+    work: Interval,
+    at: DateTime<Tz>,
+    duration: TimeDelta,
+) -> Option<Slot> {
+    let slot = Slot {
+        start: at.with_timezone(&Utc),
+        end: at.with_timezone(&Utc) + duration,
+    };
+    let offset = |t: DateTime<Utc>| zone.offset_from_utc_datetime(&t.naive_utc()).fix();
+    let wall_at =
+        |t: DateTime<Utc>, o: chrono::FixedOffset| (t.naive_utc() + o - midnight).num_minutes();
+    let (start, end) = (i64::from(work.start), i64::from(work.end));
+    let first = at.offset().fix();
+    let last = offset(slot.end);
+    let (a, b) = (wall_at(slot.start, first), wall_at(slot.end, last));
+    if first == last {
+        return (a >= start && b <= end).then_some(slot);
     }
+    // The change: the first minute on the new offset, found by halving.
+    let (mut lo, mut hi) = (slot.start, slot.end);
+    while hi - lo > TimeDelta::minutes(1) {
+        let mid = lo + (hi - lo) / 2;
+        if offset(mid) == first {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let before = a + (hi - slot.start).num_minutes();
+    let after = wall_at(hi, last);
+    (a >= start && before <= end && after >= start && b <= end).then_some(slot)
 }
 
 /// The first real instant at or after a local time, which may fall in a gap. Gaps are

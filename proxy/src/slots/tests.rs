@@ -116,6 +116,32 @@ fn lord_howe_half_hour_shift_both_ways() {
 }
 
 #[test]
+fn santiago_falls_back_at_midnight_so_the_last_hour_repeats() {
+    // 2026-04-05 00:00 (-03) falls back to 2026-04-04 23:00 (-04): Saturday's 23:00-24:00
+    // happens twice. Found by the property test below.
+    let hours = hours_on(Weekday::Sat, &[("22:00", "24:00")]);
+    let r = rules(chrono_tz::America::Santiago, &hours, 30, 30);
+    assert_eq!(
+        starts_on(&r, "2026-04-04"),
+        [
+            "2026-04-05T01:00:00Z", // 22:00 -03
+            "2026-04-05T01:30:00Z", // 22:30 -03
+            "2026-04-05T02:00:00Z", // 23:00 -03
+            "2026-04-05T02:30:00Z", // 23:30 -03, ends as the clock goes back
+            "2026-04-05T03:00:00Z", // 23:00 -04
+            "2026-04-05T03:30:00Z", // 23:30 -04, ends at midnight
+        ]
+    );
+    // Work ending at 23:00 ends the first time the clock reads 23:00.
+    let hours = hours_on(Weekday::Sat, &[("22:00", "23:00")]);
+    let r = rules(chrono_tz::America::Santiago, &hours, 30, 30);
+    assert_eq!(
+        starts_on(&r, "2026-04-04"),
+        ["2026-04-05T01:00:00Z", "2026-04-05T01:30:00Z"]
+    );
+}
+
+#[test]
 fn kolkata_hourly_slots_fall_on_the_local_hour() {
     let hours = hours_on(Weekday::Mon, &[("09:00", "12:00")]);
     let r = rules(chrono_tz::Asia::Kolkata, &hours, 60, 60);
