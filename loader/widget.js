@@ -108,11 +108,6 @@
       this.#teardown();
       const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
       const mode = this.getAttribute('mode') || 'inline';
-      let host = this;
-      if (mode === 'popup' || mode === 'floating') host = this.#launcher(root);
-      this.#mountHost = host;
-      this.#applyTheme();
-      DARK.addEventListener('change', this.#onScheme);
       const options = {
         profile: this.getAttribute('profile') || '',
         api: this.getAttribute('api') || ORIGIN,
@@ -121,11 +116,22 @@
         hourCycle: this.getAttribute('hour-cycle') || null,
         prefill: this.#prefillValues(),
       };
-      this.#widget = m.mountWidget(host, JSON.stringify(options));
+      const mount = (host) => {
+        this.#mountHost = host;
+        this.#applyTheme();
+        DARK.addEventListener('change', this.#onScheme);
+        this.#widget = m.mountWidget(host, JSON.stringify(options));
+      };
+      if (mode === 'popup' || mode === 'floating') {
+        // The widget (and its requests) start when the dialog is first opened.
+        this.#launcher(root, mount);
+      } else {
+        mount(this);
+      }
     }
 
-    /** The button and modal dialog; returns the element the widget mounts into. */
-    #launcher(root) {
+    /** The button and modal dialog; `mount(inner)` runs on the first opening. */
+    #launcher(root, mount) {
       root.replaceChildren();
       root.adoptedStyleSheets = [launcherCss()];
       const button = document.createElement('button');
@@ -145,11 +151,13 @@
       inner.setAttribute('exportparts', PARTS);
       dialog.append(close, inner);
       // showModal() makes the page inert, closes on Escape and returns focus to the button.
-      button.addEventListener('click', () => dialog.showModal());
+      button.addEventListener('click', () => {
+        if (!this.#widget) mount(inner);
+        dialog.showModal();
+      });
       close.addEventListener('click', () => dialog.close());
       dialog.addEventListener('click', (e) => { if (e.target === dialog) dialog.close(); });
       root.append(button, dialog);
-      return inner;
     }
 
     #applyTheme() {

@@ -108,6 +108,9 @@ test('inline: books end to end under a strict CSP and sends the six events', asy
 test('popup: a button opens a modal dialog; Escape closes it and focus returns', async () => {
   const { page, close } = await openHost('<booking-widget id="p" profile="intro" mode="popup" label="Book a call"></booking-widget>');
   const button = page.locator('#p').getByRole('button', { name: 'Book a call' });
+  await button.waitFor({ timeout: 20_000 });
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__events.length), 0, 'nothing loads until it is opened');
   await button.click();
   const dialog = page.locator('#p dialog');
   await dialog.locator('.bw-day--free').first().waitFor({ timeout: 20_000 });
