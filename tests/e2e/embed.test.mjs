@@ -83,6 +83,10 @@ test('inline: books end to end under a strict CSP and sends the six events', asy
   assert.equal(await bookThroughApi(proxy.base, 'intro', new Date(start).toISOString()), 201);
   await w.locator('[part~=primary-button]').click();
   await w.locator('[role=alert]', { hasText: 'just taken' }).waitFor({ timeout: 15_000 });
+  await page.waitForFunction((taken) => {
+    const starts = [...document.getElementById('w').shadowRoot.querySelectorAll('[part=slot]')].map((e) => e.dataset.start);
+    return starts.length > 0 && !starts.includes(taken);
+  }, start, { timeout: 15_000 });
   await w.locator('[part=slot]').first().click();
   await w.locator('[part~=primary-button]').click();
   await w.locator('[part=confirmation]').waitFor({ timeout: 20_000 });
