@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use booking_widget::wire::{ApiError, ErrorCode, ErrorEnvelope};
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum AppError {
     #[error("There is no booking profile {0:?}.")]
     ProfileNotFound(String),

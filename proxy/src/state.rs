@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::config::{Config, Source};
+use crate::config::Config;
 use crate::error::AppError;
-use crate::providers::{LocalProvider, Provider};
+use crate::providers::{self, Provider};
 use crate::store::{Store, StoreError};
 
 #[derive(Clone)]
@@ -24,31 +24,26 @@ struct Inner {
 pub enum StartError {
     #[error("server.database: {0}")]
     Database(#[from] StoreError),
-    #[error("profiles.{0}: provider {1:?} is not available in this build yet")]
-    Unsupported(String, &'static str),
+    #[error("profiles.{0}: {1}")]
+    Provider(String, String),
 }
 
 impl AppState {
     /// Opens the database and builds each profile's provider.
     pub async fn new(config: Config) -> Result<Self, StartError> {
         let store = Store::open(&config.server.database).await?;
-        let mut providers: BTreeMap<String, Arc<dyn Provider>> = BTreeMap::new();
+        let client = providers::upstream::client(&config.upstream);
+        let mut built: BTreeMap<String, Arc<dyn Provider>> = BTreeMap::new();
         for (id, profile) in &config.profiles {
-            let provider: Arc<dyn Provider> = match &profile.source {
-                Source::Local(rules) => Arc::new(LocalProvider::new(
-                    profile.clone(),
-                    rules.clone(),
-                    store.clone(),
-                )),
-                Source::Remote(_) => return Err(StartError::Unsupported(id.clone(), "remote")),
-            };
-            providers.insert(id.clone(), provider);
+            let provider = providers::build(profile, &store, &client, &config.upstream)
+                .map_err(|message| StartError::Provider(id.clone(), message))?;
+            built.insert(id.clone(), provider);
         }
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
                 store,
-                providers,
+                providers: built,
             }),
         })
     }

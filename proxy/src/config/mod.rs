@@ -7,6 +7,7 @@ mod raw;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use booking_widget::wire::{validate, Field, FieldKind};
 use chrono_tz::Tz;
@@ -34,6 +35,7 @@ pub enum ConfigError {
 pub struct Config {
     pub server: Server,
     pub limits: Limits,
+    pub upstream: UpstreamSettings,
     pub profiles: BTreeMap<String, ProfileConfig>,
 }
 
@@ -50,6 +52,24 @@ pub struct Server {
 pub struct Limits {
     pub bookings_per_minute: u32,
     pub body_bytes: usize,
+}
+
+/// `[upstream]`: how long a provider may take.
+#[derive(Debug, Clone, Copy)]
+pub struct UpstreamSettings {
+    /// One attempt (connect included).
+    pub timeout: Duration,
+    /// A whole call, retries included; past it the answer is 504 `upstream_timeout`.
+    pub budget: Duration,
+}
+
+impl Default for UpstreamSettings {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_millis(5_000),
+            budget: Duration::from_millis(12_000),
+        }
+    }
 }
 
 /// One `[profiles.ID]` table, checked.
@@ -91,6 +111,8 @@ pub struct Remote {
     pub api_key_env: String,
     pub api_key: String,
     pub base_url: String,
+    /// The host's zone shown to visitors, when the provider does not say.
+    pub time_zone: Option<Tz>,
 }
 
 impl std::fmt::Debug for Remote {
@@ -100,6 +122,7 @@ impl std::fmt::Debug for Remote {
             .field("kind", &self.kind)
             .field("api_key_env", &self.api_key_env)
             .field("base_url", &self.base_url)
+            .field("time_zone", &self.time_zone)
             .finish_non_exhaustive()
     }
 }
@@ -120,6 +143,8 @@ pub enum RemoteKind {
         emails: Vec<String>,
         duration: u32,
         title: String,
+        requires_confirmation: bool,
+        location: Option<String>,
     },
 }
 
@@ -199,6 +224,7 @@ pub fn parse(
     if limits.body_bytes < 1024 {
         return Err(Problem::at("limits.body_bytes", "must be at least 1024"));
     }
+    let upstream = upstream(&raw.upstream)?;
     let mut profiles = BTreeMap::new();
     for (id, profile) in raw.profiles {
         let checked = self::profile(&id, profile, env)?;
@@ -207,8 +233,30 @@ pub fn parse(
     Ok(Config {
         server,
         limits,
+        upstream,
         profiles,
     })
+}
+
+fn upstream(raw: &raw::RawUpstream) -> Result<UpstreamSettings, Problem> {
+    let defaults = UpstreamSettings::default();
+    let ms = |key: &str, value: Option<u64>, default: Duration| match value {
+        None => Ok(default),
+        Some(v) if (1..=120_000).contains(&v) => Ok(Duration::from_millis(v)),
+        Some(_) => Err(Problem::at(
+            format!("upstream.{key}"),
+            "must be between 1 and 120000 milliseconds",
+        )),
+    };
+    let timeout = ms("timeout_ms", raw.timeout_ms, defaults.timeout)?;
+    let budget = ms("budget_ms", raw.budget_ms, defaults.budget.max(timeout))?;
+    if budget < timeout {
+        return Err(Problem::at(
+            "upstream.budget_ms",
+            "must be at least upstream.timeout_ms",
+        ));
+    }
+    Ok(UpstreamSettings { timeout, budget })
 }
 
 fn positive(key: &str, value: Option<u32>, default: u32) -> Result<u32, Problem> {
@@ -317,9 +365,20 @@ fn keys_set(p: &RawProfile) -> Vec<&'static str> {
 fn allowed_keys(kind: ProviderKind) -> &'static [&'static str] {
     match kind {
         ProviderKind::Local => LOCAL_KEYS,
-        ProviderKind::Calcom | ProviderKind::Jicoo => &["api_key_env", "base_url", "event_type_id"],
-        ProviderKind::Aurinko => &["api_key_env", "base_url", "profile_id"],
-        ProviderKind::Vyte => &["api_key_env", "base_url", "users", "emails", "duration"],
+        ProviderKind::Calcom | ProviderKind::Jicoo => {
+            &["api_key_env", "base_url", "event_type_id", "time_zone"]
+        }
+        ProviderKind::Aurinko => &["api_key_env", "base_url", "profile_id", "time_zone"],
+        ProviderKind::Vyte => &[
+            "api_key_env",
+            "base_url",
+            "users",
+            "emails",
+            "duration",
+            "time_zone",
+            "location",
+            "requires_confirmation",
+        ],
     }
 }
 
@@ -495,6 +554,8 @@ fn remote(
                 emails,
                 duration,
                 title,
+                requires_confirmation: p.requires_confirmation.unwrap_or(false),
+                location: p.location.clone(),
             }
         }
         ProviderKind::Local => unreachable!("local profiles are not remote"),
@@ -519,11 +580,21 @@ fn remote(
             format!("{base_url:?} is not an http(s) URL"),
         ));
     }
+    let time_zone = match p.time_zone.as_deref() {
+        None => None,
+        Some(zone) => Some(zone.parse::<Tz>().map_err(|_| {
+            Problem::at(
+                at("time_zone"),
+                format!("{zone:?} is not an IANA time zone such as \"Europe/Paris\""),
+            )
+        })?),
+    };
     Ok(Remote {
         kind,
         api_key_env,
         api_key,
         base_url: base_url.trim_end_matches('/').into(),
+        time_zone,
     })
 }
 
@@ -653,7 +724,7 @@ pub fn variables(text: &str) -> Vec<String> {
 }
 
 /// `company_size` → `Company size`.
-fn humanize(name: &str) -> String {
+pub fn humanize(name: &str) -> String {
     let spaced = name.replace(['_', '-'], " ");
     let mut chars = spaced.chars();
     match chars.next() {

@@ -14,6 +14,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub limits: RawLimits,
     #[serde(default)]
+    pub upstream: RawUpstream,
+    #[serde(default)]
     pub profiles: BTreeMap<String, RawProfile>,
 }
 
@@ -32,6 +34,13 @@ pub struct RawServer {
 pub struct RawLimits {
     pub bookings_per_minute: Option<u32>,
     pub body_bytes: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUpstream {
+    pub timeout_ms: Option<u64>,
+    pub budget_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -1,15 +1,27 @@
 //! Scheduling providers: one trait, one file per provider. Routes only see the trait; the
 //! shared checks (form validation, idempotency, rate limits) happen before it is called.
+//! Remote providers share `upstream` (how to call them) and sit behind `cache`.
 
+mod aurinko;
+mod cache;
+mod calcom;
+mod jicoo;
 mod local;
+pub mod upstream;
+mod vyte;
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use booking_widget::wire::{Booking, BookingRequest, Profile, Slot};
+use booking_widget::wire::{Booking, BookingRequest, FieldValue, Profile, Slot};
 use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
 
 pub use local::LocalProvider;
 
+use crate::config::{ProfileConfig, Remote, RemoteKind, Source, UpstreamSettings};
 use crate::error::AppError;
+use crate::store::Store;
 
 #[async_trait]
 pub trait Provider: Send + Sync {
@@ -32,13 +44,137 @@ pub trait Provider: Send + Sync {
     async fn cancel(&self, id: &str) -> Result<(), AppError>;
 }
 
+/// What an adapter gets to build itself from.
+pub struct Setup<'a> {
+    pub profile: &'a ProfileConfig,
+    pub remote: &'a Remote,
+    pub client: reqwest::Client,
+    pub settings: &'a UpstreamSettings,
+}
+
+/// The provider behind one profile. Remote ones are cached; a key that cannot be sent in
+/// a header is a start-up error (the message never contains the key).
+pub fn build(
+    profile: &ProfileConfig,
+    store: &Store,
+    client: &reqwest::Client,
+    settings: &UpstreamSettings,
+) -> Result<Arc<dyn Provider>, String> {
+    let remote = match &profile.source {
+        Source::Local(rules) => {
+            let local = LocalProvider::new(profile.clone(), rules.clone(), store.clone());
+            return Ok(Arc::new(local));
+        }
+        Source::Remote(remote) => remote,
+    };
+    let setup = Setup {
+        profile,
+        remote,
+        client: client.clone(),
+        settings,
+    };
+    let adapter: Arc<dyn Provider> = match &remote.kind {
+        RemoteKind::Calcom { .. } => Arc::new(calcom::Calcom::new(setup)?),
+        RemoteKind::Aurinko { .. } => Arc::new(aurinko::Aurinko::new(setup)?),
+        RemoteKind::Jicoo { .. } => Arc::new(jicoo::Jicoo::new(setup)?),
+        RemoteKind::Vyte { .. } => Arc::new(vyte::Vyte::new(setup)?),
+    };
+    let overlaid = Arc::new(Overlay {
+        inner: adapter,
+        config: profile.clone(),
+    });
+    Ok(Arc::new(cache::Cached::new(
+        overlaid,
+        profile.cache_seconds,
+    )))
+}
+
+/// The config's `title`, `description` and `fields` over what the provider reports.
+struct Overlay {
+    inner: Arc<dyn Provider>,
+    config: ProfileConfig,
+}
+
+#[async_trait]
+impl Provider for Overlay {
+    async fn profile(&self) -> Result<Profile, AppError> {
+        let mut profile = self.inner.profile().await?;
+        profile.id = self.config.id.clone();
+        if let Some(title) = &self.config.title {
+            profile.title = title.clone();
+        }
+        if let Some(description) = &self.config.description {
+            profile.description = description.clone();
+        }
+        for field in &self.config.fields {
+            match profile.fields.iter_mut().find(|f| f.name == field.name) {
+                Some(existing) => *existing = field.clone(),
+                None => profile.fields.push(field.clone()),
+            }
+        }
+        Ok(profile)
+    }
+
+    async fn slots(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        duration: u32,
+    ) -> Result<Vec<Slot>, AppError> {
+        self.inner.slots(from, to, duration).await
+    }
+
+    async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
+        self.inner.book(request).await
+    }
+
+    async fn cancel(&self, id: &str) -> Result<(), AppError> {
+        self.inner.cancel(id).await
+    }
+}
+
 /// `{{name}}` placeholders filled from the booking's text answers; others left as they are.
 pub fn fill_placeholders(template: &str, request: &BookingRequest) -> String {
     let mut out = template.to_owned();
     for (name, value) in &request.fields {
-        if let booking_widget::wire::FieldValue::Text(text) = value {
+        if let FieldValue::Text(text) = value {
             out = out.replace(&format!("{{{{{name}}}}}"), text);
         }
     }
     out
+}
+
+/// An answer as JSON of its own type (Cal.com, Jicoo).
+pub fn answer_json(value: &FieldValue) -> Value {
+    match value {
+        FieldValue::Bool(b) => json!(b),
+        FieldValue::Number(n) => json!(n),
+        FieldValue::Text(t) => json!(t),
+        FieldValue::List(items) => json!(items),
+    }
+}
+
+/// An answer as one line of text (Aurinko's substitutions, Vyte's message).
+pub fn answer_text(value: &FieldValue) -> String {
+    match value {
+        FieldValue::Bool(true) => "yes".into(),
+        FieldValue::Bool(false) => "no".into(),
+        FieldValue::Number(n) => n.to_string(),
+        FieldValue::Text(t) => t.clone(),
+        FieldValue::List(items) => items.join(", "),
+    }
+}
+
+/// A correlation id sent with a create, so a timed-out create can be looked up.
+pub fn request_id() -> String {
+    use rand::distributions::{Alphanumeric, DistString};
+    format!(
+        "req_{}",
+        Alphanumeric.sample_string(&mut rand::thread_rng(), 20)
+    )
+}
+
+/// Instants as every provider here accepts them: RFC 3339 in UTC, `Z`.
+pub fn utc(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

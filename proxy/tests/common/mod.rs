@@ -6,6 +6,15 @@ use std::path::Path;
 
 use booking_proxy::{app, config, AppState};
 
+pub mod logs;
+pub mod remote;
+pub mod spec;
+
+/// An instant as the API writes it.
+pub fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 pub struct TestServer {
     pub base: String,
     pub dir: tempfile::TempDir,

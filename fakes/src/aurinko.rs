@@ -1,0 +1,1 @@
+//! TODO: the aurinko fake (providers.md).

@@ -1,0 +1,387 @@
+//! Cal.com API v2 (providers.md §2): routed on path *and* `cal-api-version`, Bearer key,
+//! `{status, data}` bodies, Nest's error envelope, `X-RateLimit-*-Default` headers, and
+//! the 400 (not 409) for a taken slot.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use chrono_tz::Tz;
+use serde_json::{json, Value};
+
+use crate::schedule::Schedule;
+
+pub const EVENT_TYPE_ID: i64 = 1234;
+pub const TAKEN: &str = "User either already has booking at this time or is not available";
+pub const OUT_OF_BOUNDS: &str = "The event type can't be booked at the \"start\" time provided. This could be because it's too soon (violating the minimum booking notice) or too far in the future (outside the event's scheduling window). Try fetching available slots first using the GET /v2/slots endpoint and then make a booking with \"start\" time equal to one of the available slots.";
+
+pub struct Calcom {
+    key: String,
+    /// Event type `EVENT_TYPE_ID` as `GET /v2/event-types/{id}` returns it.
+    pub event_type: Mutex<Value>,
+    schedule: Schedule,
+    bookings: Mutex<Vec<Value>>,
+}
+
+impl Calcom {
+    pub fn new(key: &str) -> Arc<Self> {
+        Arc::new(Self {
+            key: key.to_owned(),
+            event_type: Mutex::new(event_type(false)),
+            schedule: Schedule::new(chrono_tz::Europe::Rome),
+            bookings: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Bookings made so far, as the fake stored them.
+    pub fn bookings(&self) -> Vec<Value> {
+        lock(&self.bookings).clone()
+    }
+
+    /// Makes the event type need the host's confirmation (bookings come back `pending`).
+    pub fn require_confirmation(&self) {
+        lock(&self.event_type)["confirmationPolicy"] = json!({
+            "type": "always", "noticeThreshold": null, "blockUnconfirmedBookingsInBooker": true
+        });
+    }
+
+    pub fn router(self: &Arc<Self>) -> Router {
+        Router::new()
+            .route("/v2/event-types/{id}", get(event_type_route))
+            .route("/v2/slots", get(slots))
+            .route("/v2/bookings", post(create).get(list))
+            .route("/v2/bookings/{uid}/cancel", post(cancel))
+            .layer(axum::middleware::map_response(rate_headers))
+            .with_state(self.clone())
+    }
+
+    fn busy(&self) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        lock(&self.bookings)
+            .iter()
+            .filter(|b| b["status"] != "cancelled")
+            .filter_map(|b| Some((instant(&b["start"])?, instant(&b["end"])?)))
+            .collect()
+    }
+
+    /// None when the key is right, or no key is sent where auth is optional.
+    fn auth(&self, headers: &HeaderMap, required: bool, path: &str) -> Option<Response> {
+        match headers.get("authorization").and_then(|v| v.to_str().ok()) {
+            Some(value) if value == format!("Bearer {}", self.key) => None,
+            None if !required => None,
+            _ => Some(error(
+                StatusCode::UNAUTHORIZED,
+                "UnauthorizedException",
+                "Invalid Access Token.",
+                path,
+            )),
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn instant(v: &Value) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(v.as_str()?)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn version(headers: &HeaderMap) -> &str {
+    headers
+        .get("cal-api-version")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// Nest's envelope, as Cal.com's `HttpExceptionFilter` writes it.
+fn error(status: StatusCode, code: &str, message: &str, path: &str) -> Response {
+    let body = json!({
+        "status": "error", "timestamp": Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
+        "path": path,
+        "error": { "code": code, "message": message,
+                   "details": { "message": message, "error": status.canonical_reason(), "statusCode": status.as_u16() } }
+    });
+    (status, Json(body)).into_response()
+}
+
+fn bad_request(message: &str, path: &str) -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "BadRequestException",
+        message,
+        path,
+    )
+}
+
+/// Without the endpoint's own version a request lands on the legacy controllers.
+fn legacy_404(method: &str, path: &str) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "NotFoundException",
+        &format!("Cannot {method} {path}"),
+        path,
+    )
+}
+
+async fn rate_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert("x-ratelimit-limit-default", HeaderValue::from(120));
+    headers.insert("x-ratelimit-remaining-default", HeaderValue::from(119));
+    headers.insert("x-ratelimit-reset-default", HeaderValue::from(60));
+    response
+}
+
+/// A one-on-one event type with a field of every kind Cal.com has.
+pub fn event_type(confirm: bool) -> Value {
+    let default = |kind: &str, slug: &str, required: bool| json!({ "isDefault": true, "type": kind, "slug": slug, "required": required, "hidden": false });
+    let custom = |kind: &str, slug: &str, label: &str, required: bool| json!({ "isDefault": false, "type": kind, "slug": slug, "label": label, "required": required, "hidden": false });
+    let mut select = custom("select", "company-size", "Company size", true);
+    select["options"] = json!(["1-10", "11-50", "51+"]);
+    let mut topics = custom("multiselect", "topics", "Topics", false);
+    topics["options"] = json!(["Pricing", "Security", "Integrations"]);
+    let mut radio = custom("radio", "contact-by", "Contact me by", false);
+    radio["options"] = json!(["Email", "Phone"]);
+    let mut reschedule = default("textarea", "rescheduleReason", false);
+    reschedule["hidden"] = json!(true);
+    let mut hidden = custom("text", "utm", "Campaign", false);
+    hidden["hidden"] = json!(true);
+    json!({
+        "id": EVENT_TYPE_ID, "title": "30 min intro", "slug": "intro",
+        "description": "A first call with Bob.", "lengthInMinutes": 30, "lengthInMinutesOptions": [30, 60],
+        "locations": [ { "type": "integration", "integration": "cal-video" } ],
+        "bookingFields": [
+            default("name", "name", true), default("email", "email", true),
+            default("radioInput", "location", false),
+            default("textarea", "notes", false), default("multiemail", "guests", false),
+            reschedule,
+            custom("phone", "attendeePhoneNumber", "Phone", false),
+            select, topics, radio, hidden,
+            custom("number", "seats", "Seats", false),
+            custom("url", "website", "Website", false),
+            custom("boolean", "newsletter", "Send me the newsletter", false),
+            custom("text", "role", "Your role", true),
+        ],
+        "disableGuests": false, "slotInterval": null, "minimumBookingNotice": 120,
+        "beforeEventBuffer": 0, "afterEventBuffer": 0, "recurrence": null, "metadata": {},
+        "price": 0, "currency": "usd", "lockTimeZoneToggleOnBookingPage": false,
+        "seatsPerTimeSlot": null, "forwardParamsSuccessRedirect": null, "successRedirectUrl": null,
+        "isInstantEvent": false, "scheduleId": 55, "hidden": false, "bookingRequiresAuthentication": false,
+        "confirmationPolicy": if confirm { json!({"type": "always"}) } else { Value::Null },
+        "ownerId": 10, "users": [ { "id": 10, "name": "Bob", "username": "bob" } ]
+    })
+}
+
+async fn event_type_route(
+    State(fake): State<Arc<Calcom>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let path = format!("/v2/event-types/{id}");
+    if version(&headers) != "2024-06-14" {
+        return legacy_404("GET", &path);
+    }
+    if let Some(denied) = fake.auth(&headers, true, &path) {
+        return denied;
+    }
+    if id != EVENT_TYPE_ID.to_string() {
+        let message = format!("Event type with id {id} not found.");
+        return error(StatusCode::NOT_FOUND, "NotFoundException", &message, &path);
+    }
+    let data = lock(&fake.event_type).clone();
+    Json(json!({ "status": "success", "data": data })).into_response()
+}
+
+async fn slots(
+    State(fake): State<Arc<Calcom>>,
+    headers: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let path = "/v2/slots";
+    if version(&headers) != "2024-09-04" {
+        return legacy_404("GET", path);
+    }
+    if let Some(denied) = fake.auth(&headers, false, path) {
+        return denied;
+    }
+    let parse = |name: &str| q.get(name).and_then(|v| instant(&json!(v)));
+    let (Some(start), Some(end)) = (parse("start"), parse("end")) else {
+        return bad_request("start and end must be valid ISO 8601 date strings", path);
+    };
+    if q.get("eventTypeId").map(String::as_str) != Some(&EVENT_TYPE_ID.to_string()) {
+        let message = format!(
+            "Event type with id {} not found.",
+            q.get("eventTypeId").map_or("", |s| s)
+        );
+        return error(StatusCode::NOT_FOUND, "NotFoundException", &message, path);
+    }
+    let zone: Tz = match q.get("timeZone").map_or(Ok(Tz::UTC), |z| z.parse()) {
+        Ok(zone) => zone,
+        Err(_) => return bad_request("timeZone must be a valid IANA time zone", path),
+    };
+    let duration = q.get("duration").and_then(|d| d.parse().ok()).unwrap_or(30);
+    let mut data: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for start in fake.schedule.free(start, end, duration, &fake.busy()) {
+        let local = start.with_timezone(&zone);
+        data.entry(local.format("%Y-%m-%d").to_string())
+            .or_default()
+            .push(json!({ "start": local.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string() }));
+    }
+    Json(json!({ "status": "success", "data": data })).into_response()
+}
+
+async fn create(
+    State(fake): State<Arc<Calcom>>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
+    let path = "/v2/bookings";
+    if !matches!(version(&headers), "2024-08-13" | "2026-02-25") {
+        // The legacy controller wants a different body; this one fails its validation.
+        return bad_request("Bad Request Exception", path);
+    }
+    if let Some(denied) = fake.auth(&headers, false, path) {
+        return denied;
+    }
+    let event_type = lock(&fake.event_type).clone();
+    if body["eventTypeId"] != json!(EVENT_TYPE_ID) {
+        let message = format!("Event type with id {} not found.", body["eventTypeId"]);
+        return error(StatusCode::NOT_FOUND, "NotFoundException", &message, path);
+    }
+    let Some(start) = body["start"]
+        .as_str()
+        .filter(|s| s.ends_with('Z'))
+        .and_then(|s| instant(&json!(s)))
+    else {
+        return bad_request("start must be a valid ISO 8601 date string in UTC", path);
+    };
+    let attendee = &body["attendee"];
+    if !attendee["name"].is_string()
+        || attendee["timeZone"]
+            .as_str()
+            .and_then(|z| z.parse::<Tz>().ok())
+            .is_none()
+    {
+        return bad_request(
+            "attendee.name and a valid attendee.timeZone are required",
+            path,
+        );
+    }
+    if !attendee["email"].is_string() && !attendee["phoneNumber"].is_string() {
+        return bad_request(
+            "Attendee must have at least one contact method (email or phone number)",
+            path,
+        );
+    }
+    let length = body["lengthInMinutes"].as_i64().unwrap_or(30);
+    if !event_type["lengthInMinutesOptions"]
+        .as_array()
+        .is_some_and(|o| o.contains(&json!(length)))
+    {
+        return bad_request(
+            "lengthInMinutes must be one of the event type's lengths",
+            path,
+        );
+    }
+    let responses = &body["bookingFieldsResponses"];
+    for field in event_type["bookingFields"].as_array().into_iter().flatten() {
+        let slug = field["slug"].as_str().unwrap_or_default();
+        let asked_elsewhere = matches!(slug, "name" | "email" | "guests");
+        if field["required"] == true && !asked_elsewhere && responses[slug].is_null() {
+            return bad_request(&format!("{slug} - Required"), path);
+        }
+    }
+    if start < Utc::now() {
+        return bad_request("Attempting to book a meeting in the past.", path);
+    }
+    let end = start + TimeDelta::minutes(length);
+    let busy = fake.busy();
+    if busy.iter().any(|(b0, b1)| start < *b1 && *b0 < end) {
+        return bad_request(TAKEN, path);
+    }
+    if !fake.schedule.is_free(start, length, &[]) {
+        return bad_request(OUT_OF_BOUNDS, path);
+    }
+    let uid = format!("bk_{}", crate::random_id(16));
+    let status = if event_type["confirmationPolicy"].is_null() {
+        "accepted"
+    } else {
+        "pending"
+    };
+    let at = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Millis, true);
+    let booking = json!({
+        "id": lock(&fake.bookings).len() + 1, "uid": uid,
+        "title": format!("{} between Bob and {}", event_type["title"].as_str().unwrap_or(""), attendee["name"].as_str().unwrap_or("")),
+        "description": "", "status": status, "start": at(start), "end": at(end), "duration": length,
+        "eventTypeId": EVENT_TYPE_ID, "eventType": { "id": EVENT_TYPE_ID, "slug": "intro" },
+        "location": format!("https://app.cal.com/video/{uid}"),
+        "hosts": [ { "id": 10, "name": "Bob", "email": "bob@example.com", "username": "bob", "timeZone": "Europe/Rome" } ],
+        "attendees": [ attendee ], "guests": body["guests"].clone(),
+        "bookingFieldsResponses": responses.clone(), "metadata": body["metadata"].clone(),
+        "absentHost": false, "createdAt": at(Utc::now()), "updatedAt": null,
+    });
+    lock(&fake.bookings).push(booking.clone());
+    (
+        StatusCode::CREATED,
+        Json(json!({ "status": "success", "data": booking })),
+    )
+        .into_response()
+}
+
+/// `GET /v2/bookings` (auth required), filtered the way the proxy's lookup asks.
+async fn list(
+    State(fake): State<Arc<Calcom>>,
+    headers: HeaderMap,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let path = "/v2/bookings";
+    if !matches!(version(&headers), "2024-08-13" | "2026-02-25") {
+        return legacy_404("GET", path);
+    }
+    if let Some(denied) = fake.auth(&headers, true, path) {
+        return denied;
+    }
+    let after = q.get("afterStart").and_then(|v| instant(&json!(v)));
+    let before = q.get("beforeEnd").and_then(|v| instant(&json!(v)));
+    let data: Vec<Value> = fake
+        .bookings()
+        .into_iter()
+        .filter(|b| {
+            let email = q.get("attendeeEmail");
+            email.is_none_or(|e| b["attendees"][0]["email"].as_str() == Some(e))
+        })
+        .filter(|b| after.is_none_or(|a| instant(&b["start"]).is_some_and(|s| s >= a)))
+        .filter(|b| before.is_none_or(|e| instant(&b["end"]).is_some_and(|s| s <= e)))
+        .collect();
+    Json(json!({ "status": "success", "data": data })).into_response()
+}
+
+async fn cancel(
+    State(fake): State<Arc<Calcom>>,
+    Path(uid): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let path = format!("/v2/bookings/{uid}/cancel");
+    if !matches!(version(&headers), "2024-08-13" | "2026-02-25") {
+        return legacy_404("POST", &path);
+    }
+    let mut bookings = lock(&fake.bookings);
+    match bookings.iter_mut().find(|b| b["uid"] == uid.as_str()) {
+        Some(booking) => {
+            booking["status"] = json!("cancelled");
+            Json(json!({ "status": "success", "data": booking })).into_response()
+        }
+        None => error(
+            StatusCode::NOT_FOUND,
+            "NotFoundException",
+            &format!("Booking with uid={uid} was not found in the database"),
+            &path,
+        ),
+    }
+}

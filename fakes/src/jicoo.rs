@@ -1,0 +1,1 @@
+//! TODO: the jicoo fake (providers.md).

@@ -1,0 +1,1 @@
+//! TODO: the vyte fake (providers.md).

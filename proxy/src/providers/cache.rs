@@ -1,0 +1,88 @@
+//! A remote provider behind a cache: the profile and each (range, duration) of slots are
+//! kept for the profile's `cache_seconds`; identical concurrent requests share one upstream
+//! call (moka's `try_get_with`); a booking or cancel through the profile drops its slots.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use booking_widget::wire::{Booking, BookingRequest, Profile, Slot};
+use chrono::{DateTime, Utc};
+use moka::future::Cache;
+
+use super::Provider;
+use crate::error::AppError;
+
+/// (generation, from, to, duration): a booking bumps the generation, so a fetch that was
+/// already running when it happened can never be served afterwards.
+type SlotsKey = (u64, DateTime<Utc>, DateTime<Utc>, u32);
+
+pub struct Cached {
+    inner: Arc<dyn Provider>,
+    profile: Cache<(), Profile>,
+    slots: Cache<SlotsKey, Arc<Vec<Slot>>>,
+    generation: AtomicU64,
+}
+
+impl Cached {
+    pub fn new(inner: Arc<dyn Provider>, seconds: u32) -> Self {
+        let ttl = Duration::from_secs(u64::from(seconds));
+        Self {
+            inner,
+            profile: Cache::builder().max_capacity(1).time_to_live(ttl).build(),
+            slots: Cache::builder()
+                .max_capacity(1_000)
+                .time_to_live(ttl)
+                .build(),
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.slots.invalidate_all();
+    }
+}
+
+#[async_trait]
+impl Provider for Cached {
+    async fn profile(&self) -> Result<Profile, AppError> {
+        self.profile
+            .try_get_with((), self.inner.profile())
+            .await
+            .map_err(|e| e.as_ref().clone())
+    }
+
+    async fn slots(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        duration: u32,
+    ) -> Result<Vec<Slot>, AppError> {
+        let key = (self.generation.load(Ordering::SeqCst), from, to, duration);
+        let load = async {
+            let slots = self.inner.slots(from, to, duration).await?;
+            Ok::<_, AppError>(Arc::new(slots))
+        };
+        let slots = self
+            .slots
+            .try_get_with(key, load)
+            .await
+            .map_err(|e| e.as_ref().clone())?;
+        Ok(slots.as_ref().clone())
+    }
+
+    async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
+        let result = self.inner.book(request).await;
+        // Booked, or found taken: either way the cached slots are out of date.
+        self.invalidate();
+        result
+    }
+
+    async fn cancel(&self, id: &str) -> Result<(), AppError> {
+        let result = self.inner.cancel(id).await;
+        self.invalidate();
+        result
+    }
+}

@@ -1,0 +1,348 @@
+//! Cal.com API v2 (providers.md §2). Each endpoint family has its own `cal-api-version`;
+//! a taken slot is a 400 with a known message, which becomes our 409.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use axum::http::{HeaderName, Method, StatusCode};
+use booking_widget::wire::{
+    Booking, BookingRequest, BookingStatus, Field, FieldKind, Profile, Slot,
+};
+use chrono::{DateTime, TimeDelta, Utc};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::upstream::{secret, Account, Upstream, UpstreamError};
+use super::{answer_json, request_id, utc, Provider, Setup};
+use crate::config::{humanize, RemoteKind};
+use crate::error::AppError;
+
+const EVENT_TYPES: (&str, &str) = ("cal-api-version", "2024-06-14");
+const SLOTS: (&str, &str) = ("cal-api-version", "2024-09-04");
+const BOOKINGS: (&str, &str) = ("cal-api-version", "2024-08-13");
+
+/// Fragments of Cal.com's 400 messages that mean "that time cannot be booked".
+const UNAVAILABLE: &[&str] = &[
+    "already has booking",
+    "not available",
+    "can't be booked at the",
+    "in the past",
+];
+
+pub struct Calcom {
+    upstream: Upstream,
+    event_type_id: i64,
+    time_zone: Option<Tz>,
+}
+
+impl Calcom {
+    pub fn new(setup: Setup<'_>) -> Result<Self, String> {
+        let RemoteKind::Calcom { event_type_id } = setup.remote.kind else {
+            return Err("not a Cal.com profile".into());
+        };
+        let bearer = secret(&format!("Bearer {}", setup.remote.api_key))
+            .map_err(|e| format!("the key in {} {e}", setup.remote.api_key_env))?;
+        let upstream = Upstream::new(Account {
+            client: setup.client,
+            settings: setup.settings,
+            base_url: &setup.remote.base_url,
+            auth: vec![(HeaderName::from_static("authorization"), bearer)],
+            profile: &setup.profile.id,
+            provider: "calcom",
+            key_env: &setup.remote.api_key_env,
+        });
+        Ok(Self {
+            upstream,
+            event_type_id,
+            time_zone: setup.remote.time_zone,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct Data<T> {
+    data: T,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EventType {
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+    length_in_minutes: u32,
+    #[serde(default)]
+    length_in_minutes_options: Option<Vec<u32>>,
+    #[serde(default)]
+    locations: Vec<Value>,
+    #[serde(default)]
+    booking_fields: Vec<BookingField>,
+    #[serde(default)]
+    confirmation_policy: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BookingField {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    hidden: bool,
+    #[serde(default)]
+    options: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+struct SlotStart {
+    start: String,
+}
+
+#[derive(Deserialize)]
+struct BookingOut {
+    uid: String,
+    status: String,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    location: Option<String>,
+    #[serde(default)]
+    metadata: Option<Value>,
+}
+
+/// A booking field as a form field; `None` for what the widget asks itself (name, email,
+/// guests) and for what it cannot ask (hidden, location choice, unknown kinds).
+fn field(f: &BookingField) -> Option<Field> {
+    if f.hidden || matches!(f.slug.as_str(), "name" | "email" | "guests" | "location") {
+        return None;
+    }
+    let options: Vec<String> = f
+        .options
+        .iter()
+        .filter_map(|o| {
+            o.as_str()
+                .or_else(|| o["value"].as_str())
+                .map(str::to_owned)
+        })
+        .collect();
+    let kind = match (f.kind.as_str(), options.is_empty()) {
+        ("text" | "address", _) => FieldKind::Text,
+        ("textarea", _) => FieldKind::Textarea,
+        ("number", _) => FieldKind::Number,
+        ("phone", _) => FieldKind::Phone,
+        ("url", _) => FieldKind::Url,
+        ("email", _) => FieldKind::Email,
+        ("select" | "radio", false) => FieldKind::Select,
+        ("multiselect", false) => FieldKind::Multiselect,
+        ("checkbox", false) => FieldKind::Checkbox,
+        ("checkbox" | "boolean", true) => FieldKind::Boolean,
+        _ => return None,
+    };
+    let label = match (f.label.as_deref(), f.slug.as_str()) {
+        (Some(label), _) if !label.trim().is_empty() => label.to_owned(),
+        (_, "notes") => "Additional notes".into(),
+        (_, "title") => "What is this meeting about?".into(),
+        (_, "attendeePhoneNumber") => "Phone number".into(),
+        (_, slug) => humanize(slug),
+    };
+    let options = match kind {
+        FieldKind::Select | FieldKind::Multiselect | FieldKind::Checkbox => options,
+        _ => vec![],
+    };
+    Some(Field {
+        name: f.slug.clone(),
+        label,
+        kind,
+        required: f.required,
+        default: None,
+        options,
+    })
+}
+
+/// The first of the event type's locations, as text a visitor understands.
+fn location(locations: &[Value]) -> Option<String> {
+    let first = locations.first()?;
+    let text = match first["type"].as_str()? {
+        "integration" => humanize(first["integration"].as_str()?),
+        "address" => first["address"].as_str()?.to_owned(),
+        "link" => first["link"].as_str()?.to_owned(),
+        "phone" => first["phone"].as_str()?.to_owned(),
+        _ => return None,
+    };
+    Some(text)
+}
+
+fn unavailable(error: &UpstreamError) -> bool {
+    let UpstreamError::Status(StatusCode::BAD_REQUEST, body) = error else {
+        return false;
+    };
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    UNAVAILABLE.iter().any(|m| message.contains(m))
+}
+
+impl Calcom {
+    /// After a create timed out: the booking, if Cal.com made it (matched on our id).
+    async fn look_up(&self, request: &BookingRequest, id: &str) -> Option<BookingOut> {
+        let end = request.start + TimeDelta::minutes(i64::from(request.duration));
+        let query = [
+            ("eventTypeId", self.event_type_id.to_string()),
+            ("attendeeEmail", request.email.trim().to_owned()),
+            ("afterStart", utc(request.start)),
+            ("beforeEnd", utc(end)),
+        ];
+        let found: Data<Vec<BookingOut>> = self
+            .upstream
+            .get("look up booking", "/v2/bookings", &query, &[BOOKINGS])
+            .await
+            .ok()?;
+        found.data.into_iter().find(|b| {
+            b.metadata
+                .as_ref()
+                .is_some_and(|m| m["proxyRequestId"] == id)
+        })
+    }
+
+    fn booking(&self, out: BookingOut, request: &BookingRequest, title: String) -> Booking {
+        Booking {
+            id: out.uid,
+            status: if out.status == "pending" {
+                BookingStatus::Pending
+            } else {
+                BookingStatus::Confirmed
+            },
+            start: out.start,
+            end: out.end,
+            time_zone: request.time_zone.clone(),
+            title: out.title.unwrap_or(title),
+            location: out.location,
+        }
+    }
+}
+
+#[async_trait]
+impl Provider for Calcom {
+    async fn profile(&self) -> Result<Profile, AppError> {
+        let path = format!("/v2/event-types/{}", self.event_type_id);
+        let Data { data: event }: Data<EventType> = self
+            .upstream
+            .get("event type", &path, &[], &[EVENT_TYPES])
+            .await?;
+        let durations = match event.length_in_minutes_options {
+            Some(options) if !options.is_empty() => options,
+            _ => vec![event.length_in_minutes],
+        };
+        Ok(Profile {
+            id: String::new(),
+            title: event.title,
+            description: event.description.unwrap_or_default(),
+            time_zone: self.time_zone.unwrap_or(Tz::UTC).name().to_owned(),
+            durations,
+            location: location(&event.locations),
+            requires_confirmation: event
+                .confirmation_policy
+                .is_some_and(|p| !p.is_null() && p["disabled"] != true),
+            fields: event.booking_fields.iter().filter_map(field).collect(),
+        })
+    }
+
+    async fn slots(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        duration: u32,
+    ) -> Result<Vec<Slot>, AppError> {
+        let query = [
+            ("eventTypeId", self.event_type_id.to_string()),
+            ("start", utc(from)),
+            ("end", utc(to)),
+            ("timeZone", "UTC".to_owned()),
+            ("duration", duration.to_string()),
+        ];
+        let Data { data: days }: Data<BTreeMap<String, Vec<SlotStart>>> = self
+            .upstream
+            .get("slots", "/v2/slots", &query, &[SLOTS])
+            .await?;
+        let length = TimeDelta::minutes(i64::from(duration));
+        let mut slots = Vec::new();
+        for slot in days.into_values().flatten() {
+            let start = DateTime::parse_from_rfc3339(&slot.start)
+                .map_err(|_| AppError::Upstream)?
+                .with_timezone(&Utc);
+            if start >= from && start < to {
+                slots.push(Slot {
+                    start,
+                    end: start + length,
+                });
+            }
+        }
+        slots.sort();
+        slots.dedup();
+        Ok(slots)
+    }
+
+    async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
+        let mut responses: BTreeMap<&str, Value> = request
+            .fields
+            .iter()
+            .map(|(name, value)| (name.as_str(), answer_json(value)))
+            .collect();
+        if !request.notes.trim().is_empty() {
+            responses.insert("notes", json!(request.notes.trim()));
+        }
+        let id = request_id();
+        let body = json!({
+            "start": utc(request.start),
+            "eventTypeId": self.event_type_id,
+            "lengthInMinutes": request.duration,
+            "attendee": {
+                "name": request.name.trim(), "email": request.email.trim(),
+                "timeZone": request.time_zone,
+            },
+            "guests": request.guests,
+            "bookingFieldsResponses": responses,
+            "metadata": { "proxyRequestId": id },
+        });
+        let result: Result<Data<BookingOut>, _> = self
+            .upstream
+            .send("book", Method::POST, "/v2/bookings", &[BOOKINGS], &body)
+            .await;
+        let title = String::new();
+        match result {
+            Ok(Data { data }) => Ok(self.booking(data, request, title)),
+            Err(error) if unavailable(&error) => Err(AppError::SlotUnavailable),
+            Err(UpstreamError::Timeout) => match self.look_up(request, &id).await {
+                Some(found) => Ok(self.booking(found, request, title)),
+                None => Err(AppError::UpstreamTimeout),
+            },
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    async fn cancel(&self, id: &str) -> Result<(), AppError> {
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(AppError::NotFound);
+        }
+        let path = format!("/v2/bookings/{id}/cancel");
+        let result: Result<Value, _> = self
+            .upstream
+            .send("cancel", Method::POST, &path, &[BOOKINGS], &json!({}))
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(UpstreamError::Status(StatusCode::NOT_FOUND, _)) => Err(AppError::NotFound),
+            Err(error) => Err(error.into()),
+        }
+    }
+}

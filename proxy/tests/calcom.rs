@@ -1,0 +1,255 @@
+//! Cal.com API v2 through the proxy, against the Cal.com fake; outgoing requests are
+//! validated against Cal.com's OpenAPI file.
+
+mod common;
+
+use std::time::Duration;
+
+use axum::http::Method;
+use booking_widget::wire::{
+    Booking, BookingStatus, ErrorCode, ErrorEnvelope, FieldKind, Profile, SlotsResponse,
+};
+use common::remote::{check_faults, start, start_with_fake, Case};
+use common::spec::Spec;
+use provider_fakes::calcom::Calcom;
+use provider_fakes::{Fault, FaultKind};
+use serde_json::{json, Value};
+
+const KEY: &str = "cal_live_0123456789abcdef0123456789abcdef";
+
+fn case() -> Case {
+    Case {
+        provider: "calcom",
+        keys: "event_type_id = 1234\ntime_zone = \"Europe/Rome\"",
+        key: KEY,
+        router: |key| Calcom::new(key).router(),
+        fields: || json!({ "company-size": "11-50", "role": "CTO" }),
+    }
+}
+
+fn spec() -> Spec {
+    Spec::load("calcom-v2-openapi.json")
+}
+
+#[tokio::test]
+async fn faults_are_mapped_and_the_key_never_leaks() {
+    check_faults(&case()).await;
+}
+
+#[tokio::test]
+async fn booking_fields_become_the_profile_form() {
+    let r = start(&case(), KEY, "").await;
+    let response = r.proxy.get(&r.path("")).await;
+    assert_eq!(response.status(), 200);
+    let profile: Profile = response.json().await.unwrap();
+    assert_eq!(profile.id, r.profile);
+    assert_eq!(profile.title, "30 min intro");
+    assert_eq!(profile.durations, vec![30, 60]);
+    assert_eq!(profile.time_zone, "Europe/Rome");
+    assert_eq!(profile.location.as_deref(), Some("Cal video"));
+    assert!(!profile.requires_confirmation);
+    let form: Vec<(&str, FieldKind, bool)> = profile
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.kind, f.required))
+        .collect();
+    // name, email and guests are the widget's own; location choice, hidden and
+    // rescheduleReason fields are left out.
+    assert_eq!(
+        form,
+        vec![
+            ("notes", FieldKind::Textarea, false),
+            ("attendeePhoneNumber", FieldKind::Phone, false),
+            ("company-size", FieldKind::Select, true),
+            ("topics", FieldKind::Multiselect, false),
+            ("contact-by", FieldKind::Select, false),
+            ("seats", FieldKind::Number, false),
+            ("website", FieldKind::Url, false),
+            ("newsletter", FieldKind::Boolean, false),
+            ("role", FieldKind::Text, true),
+        ]
+    );
+    let size = &profile.fields[2];
+    assert_eq!(size.label, "Company size");
+    assert_eq!(size.options, vec!["1-10", "11-50", "51+"]);
+
+    let sent = r.fake.control.requests();
+    let get = &sent[0];
+    assert_eq!(get.path, "/v2/event-types/1234");
+    assert_eq!(get.header("cal-api-version"), Some("2024-06-14"));
+    assert_eq!(
+        get.header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert_eq!(spec().check(get, None), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn slots_come_from_v2_slots_with_its_version_and_are_cached() {
+    let r = start(&case(), KEY, "").await;
+    let responses = futures::future::join_all((0..20).map(|_| r.slots(Some(60)))).await;
+    let mut bodies = Vec::new();
+    for response in responses {
+        assert_eq!(response.status(), 200);
+        bodies.push(response.json::<SlotsResponse>().await.unwrap());
+    }
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]));
+    let slots = &bodies[0].slots;
+    assert!(!slots.is_empty());
+    assert!(slots
+        .iter()
+        .all(|s| s.end - s.start == chrono::TimeDelta::minutes(60)));
+    assert!(slots.windows(2).all(|w| w[0].start < w[1].start));
+    // Twenty identical requests at once: one upstream call.
+    assert_eq!(r.fake.count("GET", "/v2/slots"), 1);
+
+    let call = r
+        .fake
+        .control
+        .requests()
+        .into_iter()
+        .find(|q| q.path == "/v2/slots")
+        .unwrap();
+    assert_eq!(call.header("cal-api-version"), Some("2024-09-04"));
+    assert_eq!(call.param("eventTypeId"), Some("1234"));
+    assert_eq!(call.param("duration"), Some("60"));
+    assert!(call.param("start").unwrap().ends_with('Z'));
+    assert_eq!(spec().check(&call, None), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_booking_arrives_as_the_openapi_file_requires() {
+    let fake = Calcom::new(KEY);
+    let r = start_with_fake(&case(), fake.router(), KEY, "").await;
+    let start_at = r.first_slot().await;
+    let fields = json!({
+        "company-size": "11-50", "role": "CTO", "topics": ["Pricing", "Security"],
+        "seats": 12, "newsletter": true, "notes": "Bring the numbers",
+        "attendeePhoneNumber": "+33601020304"
+    });
+    let body = json!({
+        "start": start_at, "duration": 60, "time_zone": "Europe/Paris",
+        "name": "Ada Lovelace", "email": "ada@example.com",
+        "fields": fields, "guests": ["cfo@example.com"], "notes": ""
+    });
+    let response = r.proxy.post(&r.path("/bookings"), &body, Some("k-1")).await;
+    assert_eq!(response.status(), 201);
+    let booking: Booking = response.json().await.unwrap();
+    assert_eq!(booking.status, BookingStatus::Confirmed);
+    assert!(booking.id.starts_with("bk_"));
+    assert_eq!(common::rfc3339(booking.start), start_at);
+    assert_eq!(booking.end - booking.start, chrono::TimeDelta::minutes(60));
+
+    let post = r
+        .fake
+        .control
+        .requests()
+        .into_iter()
+        .find(|q| q.method == Method::POST)
+        .unwrap();
+    assert_eq!(post.path, "/v2/bookings");
+    assert_eq!(post.header("cal-api-version"), Some("2024-08-13"));
+    let problems = spec().check(&post, Some("CreateBookingInput_2024_08_13"));
+    assert_eq!(problems, Vec::<String>::new());
+    let sent = post.body.unwrap();
+    assert_eq!(sent["eventTypeId"], 1234);
+    assert_eq!(sent["lengthInMinutes"], 60);
+    assert_eq!(sent["start"], start_at);
+    assert_eq!(
+        sent["attendee"],
+        json!({ "name": "Ada Lovelace", "email": "ada@example.com", "timeZone": "Europe/Paris" })
+    );
+    assert_eq!(sent["guests"], json!(["cfo@example.com"]));
+    let responses = &sent["bookingFieldsResponses"];
+    assert_eq!(responses["topics"], json!(["Pricing", "Security"]));
+    assert_eq!(responses["seats"], json!(12.0));
+    assert_eq!(responses["newsletter"], json!(true));
+    assert_eq!(responses["notes"], json!("Bring the numbers"));
+    assert_eq!(responses["attendeePhoneNumber"], json!("+33601020304"));
+    assert!(responses.get("name").is_none() && responses.get("email").is_none());
+    assert_eq!(fake.bookings().len(), 1);
+    assert_eq!(fake.bookings()[0]["uid"], json!(booking.id));
+}
+
+#[tokio::test]
+async fn a_taken_slot_is_409_and_the_cached_slots_are_dropped() {
+    let r = start(&case(), KEY, "").await;
+    let start_at = r.first_slot().await;
+    let first = r.book(&start_at, 30, (case().fields)()).await;
+    assert_eq!(first.status(), 201);
+    // Cal.com answers 400 "already has booking"; the widget needs 409.
+    let second = r.book(&start_at, 30, (case().fields)()).await;
+    assert_eq!(second.status(), 409);
+    let body: ErrorEnvelope = second.json().await.unwrap();
+    assert_eq!(body.error.code, ErrorCode::SlotUnavailable);
+    // The booking dropped the cache: the slot list is fetched again, without that time.
+    let calls = r.fake.count("GET", "/v2/slots");
+    let again: SlotsResponse = r.slots(None).await.json().await.unwrap();
+    assert_eq!(r.fake.count("GET", "/v2/slots"), calls + 1);
+    assert!(again
+        .slots
+        .iter()
+        .all(|s| common::rfc3339(s.start) != start_at));
+}
+
+#[tokio::test]
+async fn event_types_needing_confirmation_book_as_pending() {
+    let fake = Calcom::new(KEY);
+    fake.require_confirmation();
+    let r = start_with_fake(&case(), fake.router(), KEY, "").await;
+    let profile: Profile = r.proxy.get(&r.path("")).await.json().await.unwrap();
+    assert!(profile.requires_confirmation);
+    let start_at = r.first_slot().await;
+    let response = r.book(&start_at, 30, (case().fields)()).await;
+    assert_eq!(response.status(), 201);
+    let booking: Booking = response.json().await.unwrap();
+    assert_eq!(booking.status, BookingStatus::Pending);
+}
+
+#[tokio::test]
+async fn a_create_that_times_out_is_looked_up_not_resent() {
+    let fake = Calcom::new(KEY);
+    let r = start_with_fake(&case(), fake.router(), KEY, "").await;
+    let start_at = r.first_slot().await;
+    // Cal.com makes the booking but the answer never arrives in time.
+    r.fake.control.set_fault(Some(Fault {
+        kind: FaultKind::SlowAnswer(Duration::from_secs(5)),
+        method: Some(Method::POST),
+        times: Some(1),
+    }));
+    let response = r.book(&start_at, 30, (case().fields)()).await;
+    assert_eq!(response.status(), 201);
+    let booking: Booking = response.json().await.unwrap();
+    assert_eq!(r.fake.count("POST", "/v2/bookings"), 1);
+    let lookup = r
+        .fake
+        .control
+        .requests()
+        .into_iter()
+        .find(|q| q.method == Method::GET && q.path == "/v2/bookings")
+        .expect("the proxy looked the booking up");
+    assert_eq!(spec().check(&lookup, None), Vec::<String>::new());
+    let made: Vec<Value> = fake.bookings();
+    assert_eq!(made.len(), 1);
+    assert_eq!(made[0]["uid"], json!(booking.id));
+}
+
+#[test]
+fn the_spec_check_catches_what_cal_com_would_reject() {
+    let spec = spec();
+    let missing_attendee = json!({ "start": "2050-01-01T09:00:00Z", "eventTypeId": 1234 });
+    assert!(!spec
+        .validate("CreateBookingInput_2024_08_13", &missing_attendee)
+        .is_empty());
+    let wrong_type = json!({ "start": "2050-01-01T09:00:00Z", "eventTypeId": "1234",
+        "attendee": { "name": "A", "timeZone": "UTC" } });
+    assert!(!spec
+        .validate("CreateBookingInput_2024_08_13", &wrong_type)
+        .is_empty());
+    let good = json!({ "start": "2050-01-01T09:00:00Z", "eventTypeId": 1234,
+        "attendee": { "name": "A", "timeZone": "UTC" } });
+    assert_eq!(
+        spec.validate("CreateBookingInput_2024_08_13", &good),
+        Vec::<String>::new()
+    );
+}

@@ -1,0 +1,327 @@
+//! A proxy in front of a provider fake, and the fault checks every provider must pass.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::http::Method;
+use axum::Router;
+use booking_widget::wire::{ErrorCode, ErrorEnvelope, SlotsResponse};
+use provider_fakes::{Control, Fault, FaultKind, Running};
+use serde_json::{json, Value};
+
+use super::{logs, spawn_with, TestServer};
+use booking_proxy::config;
+
+/// How to run one provider against its fake.
+pub struct Case {
+    pub provider: &'static str,
+    /// The profile's provider keys besides `provider`, `api_key_env` and `base_url`.
+    pub keys: &'static str,
+    /// The key the fake accepts.
+    pub key: &'static str,
+    /// A fresh fake's routes accepting `key`.
+    pub router: fn(&str) -> Router,
+    /// `fields` of a booking this fake accepts.
+    pub fields: fn() -> Value,
+}
+
+/// Per attempt / per call, as the `[upstream]` of every remote test.
+pub const TIMEOUT_MS: u64 = 400;
+pub const BUDGET_MS: u64 = 1_200;
+
+pub struct Remote {
+    pub proxy: TestServer,
+    pub fake: Running,
+    pub profile: String,
+}
+
+/// The proxy with one profile `{provider}_{n}` against a fresh fake; the proxy sends
+/// `key_sent` (the fake accepts `case.key`). `extra` goes inside the profile table.
+pub async fn start(case: &Case, key_sent: &str, extra: &str) -> Remote {
+    start_with_fake(case, (case.router)(case.key), key_sent, extra).await
+}
+
+/// As `start`, with routes of a fake the test keeps a handle on.
+pub async fn start_with_fake(case: &Case, router: Router, key_sent: &str, extra: &str) -> Remote {
+    logs::capture();
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let profile = format!("{}_{}", case.provider, NEXT.fetch_add(1, Ordering::Relaxed));
+    let fake = provider_fakes::spawn(router, Control::new()).await;
+    let text = format!(
+        r#"
+[server]
+database = "sqlite://bookings.db"
+
+[upstream]
+timeout_ms = {TIMEOUT_MS}
+budget_ms = {BUDGET_MS}
+
+[profiles.{profile}]
+provider = "{provider}"
+api_key_env = "FAKE_PROVIDER_KEY"
+base_url = "{base}"
+{keys}
+{extra}
+"#,
+        provider = case.provider,
+        base = fake.base_url,
+        keys = case.keys,
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = key_sent.to_owned();
+    let env = move |name: &str| (name == "FAKE_PROVIDER_KEY").then(|| key.clone());
+    let config = config::parse(&text, dir.path(), &env).expect("valid remote config");
+    let proxy = spawn_with(config, dir).await;
+    Remote {
+        proxy,
+        fake,
+        profile,
+    }
+}
+
+impl Remote {
+    pub fn path(&self, rest: &str) -> String {
+        format!("/api/v1/profiles/{}{rest}", self.profile)
+    }
+
+    /// Slots for the next two weeks, in UTC.
+    pub async fn slots(&self, duration: Option<u32>) -> reqwest::Response {
+        let today = chrono::Utc::now().date_naive();
+        let last = today + chrono::Days::new(13);
+        let mut query = format!("/slots?from={today}&to={last}&time_zone=UTC");
+        if let Some(d) = duration {
+            query.push_str(&format!("&duration={d}"));
+        }
+        self.proxy.get(&self.path(&query)).await
+    }
+
+    pub async fn first_slot(&self) -> String {
+        let response = self.slots(None).await;
+        assert_eq!(response.status(), 200, "slots should load");
+        let body: SlotsResponse = response.json().await.expect("slots JSON");
+        let first = body.slots.first().expect("the fake offers slots");
+        super::rfc3339(first.start)
+    }
+
+    pub async fn book(&self, start: &str, duration: u32, fields: Value) -> reqwest::Response {
+        let body = json!({
+            "start": start, "duration": duration, "time_zone": "Europe/Paris",
+            "name": "Ada Lovelace", "email": "ada@example.com",
+            "fields": fields, "guests": [], "notes": ""
+        });
+        self.proxy.post(&self.path("/bookings"), &body, None).await
+    }
+}
+
+/// Status, `error.code` and headers of a response, after checking the key is not in it.
+async fn envelope(
+    response: reqwest::Response,
+    key: &str,
+) -> (u16, ErrorCode, reqwest::header::HeaderMap) {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    for value in headers.values() {
+        assert!(!value
+            .as_bytes()
+            .windows(key.len())
+            .any(|w| w == key.as_bytes()));
+    }
+    let text = response.text().await.expect("body");
+    assert!(
+        !text.contains(key),
+        "the key leaked into a response: {text}"
+    );
+    let body: ErrorEnvelope =
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not our error envelope: {text}"));
+    (status, body.error.code, headers)
+}
+
+fn assert_key_not_logged(key: &str) {
+    assert!(
+        !logs::text().contains(key),
+        "the key appeared in a log line"
+    );
+}
+
+/// Every fault of issue 6, each against a fresh proxy and fake.
+pub async fn check_faults(case: &Case) {
+    too_slow_is_504_within_the_budget(case).await;
+    server_errors_are_502_after_two_retries(case).await;
+    a_failed_create_is_never_retried(case).await;
+    bad_bodies_are_502(case).await;
+    huge_body_is_502_without_reading_it_all(case).await;
+    rejected_key_is_502_and_logged_for_the_operator(case).await;
+    upstream_429_is_passed_on_and_honoured(case).await;
+    assert_key_not_logged(case.key);
+}
+
+async fn too_slow_is_504_within_the_budget(case: &Case) {
+    let r = start(case, case.key, "").await;
+    r.fake
+        .control
+        .set_fault(Some(Fault::always(FaultKind::Slow(Duration::from_secs(
+            10,
+        )))));
+    let started = Instant::now();
+    let (status, code, _) = envelope(r.proxy.get(&r.path("")).await, case.key).await;
+    let took = started.elapsed();
+    assert_eq!(
+        (status, code),
+        (504, ErrorCode::UpstreamTimeout),
+        "{}",
+        case.provider
+    );
+    assert!(
+        took < Duration::from_millis(BUDGET_MS + 800),
+        "{}: 504 took {took:?}, budget {BUDGET_MS} ms",
+        case.provider
+    );
+}
+
+async fn server_errors_are_502_after_two_retries(case: &Case) {
+    let r = start(case, case.key, "").await;
+    r.fake
+        .control
+        .set_fault(Some(Fault::always(FaultKind::Status(500))));
+    let (status, code, _) = envelope(r.proxy.get(&r.path("")).await, case.key).await;
+    assert_eq!(
+        (status, code),
+        (502, ErrorCode::UpstreamError),
+        "{}",
+        case.provider
+    );
+    assert_eq!(
+        r.fake.count("GET", "/"),
+        3,
+        "{}: one GET and two retries",
+        case.provider
+    );
+
+    // One 503 then success: the retry hides it.
+    let r = start(case, case.key, "").await;
+    r.fake.control.set_fault(Some(Fault {
+        kind: FaultKind::Status(503),
+        method: Some(Method::GET),
+        times: Some(1),
+    }));
+    assert_eq!(
+        r.proxy.get(&r.path("")).await.status(),
+        200,
+        "{}",
+        case.provider
+    );
+}
+
+async fn a_failed_create_is_never_retried(case: &Case) {
+    let r = start(case, case.key, "").await;
+    let start_at = r.first_slot().await;
+    r.fake.control.set_fault(Some(Fault {
+        kind: FaultKind::Status(500),
+        method: Some(Method::POST),
+        times: None,
+    }));
+    let (status, code, _) = envelope(r.book(&start_at, 30, (case.fields)()).await, case.key).await;
+    assert_eq!(
+        (status, code),
+        (502, ErrorCode::UpstreamError),
+        "{}",
+        case.provider
+    );
+    assert_eq!(
+        r.fake.count("POST", "/"),
+        1,
+        "{}: a POST is sent once",
+        case.provider
+    );
+}
+
+async fn bad_bodies_are_502(case: &Case) {
+    for kind in [FaultKind::Truncated, FaultKind::Malformed] {
+        let r = start(case, case.key, "").await;
+        r.fake.control.set_fault(Some(Fault::always(kind.clone())));
+        let (status, code, _) = envelope(r.proxy.get(&r.path("")).await, case.key).await;
+        assert_eq!(
+            (status, code),
+            (502, ErrorCode::UpstreamError),
+            "{}: {kind:?}",
+            case.provider
+        );
+    }
+}
+
+async fn huge_body_is_502_without_reading_it_all(case: &Case) {
+    let r = start(case, case.key, "").await;
+    r.fake
+        .control
+        .set_fault(Some(Fault::always(FaultKind::Huge)));
+    let (status, code, _) = envelope(r.proxy.get(&r.path("")).await, case.key).await;
+    assert_eq!(
+        (status, code),
+        (502, ErrorCode::UpstreamError),
+        "{}",
+        case.provider
+    );
+    let sent = r.fake.control.huge_bytes_sent.load(Ordering::Relaxed);
+    assert!(
+        sent < 10 * 1024 * 1024,
+        "{}: {sent} bytes of 50 MB were pulled",
+        case.provider
+    );
+}
+
+async fn rejected_key_is_502_and_logged_for_the_operator(case: &Case) {
+    let wrong = format!("{}-revoked", case.key);
+    let r = start(case, &wrong, "").await;
+    let (status, code, _) = envelope(r.proxy.get(&r.path("")).await, &wrong).await;
+    assert_eq!(
+        (status, code),
+        (502, ErrorCode::UpstreamError),
+        "{}",
+        case.provider
+    );
+    let logs = logs::text();
+    let line = logs
+        .lines()
+        .find(|l| l.contains(&r.profile) && l.contains("rejected the API key"))
+        .unwrap_or_else(|| panic!("{}: no operator log line for {}", case.provider, r.profile));
+    assert!(
+        line.contains("FAKE_PROVIDER_KEY"),
+        "the line names the variable: {line}"
+    );
+    assert_key_not_logged(&wrong);
+}
+
+async fn upstream_429_is_passed_on_and_honoured(case: &Case) {
+    let r = start(case, case.key, "").await;
+    r.fake
+        .control
+        .set_fault(Some(Fault::always(FaultKind::RateLimited {
+            retry_after: 7,
+        })));
+    let (status, code, headers) = envelope(r.proxy.get(&r.path("")).await, case.key).await;
+    assert_eq!(
+        (status, code),
+        (429, ErrorCode::RateLimited),
+        "{}",
+        case.provider
+    );
+    assert_eq!(headers["retry-after"], "7", "{}", case.provider);
+    let calls = r.fake.count("GET", "/");
+    assert_eq!(calls, 1, "{}: a 429 is not retried", case.provider);
+    // While the provider asked us to wait, nothing is sent to it.
+    r.fake.control.set_fault(None);
+    let (status, _, headers) = envelope(r.proxy.get(&r.path("")).await, case.key).await;
+    assert_eq!(status, 429, "{}", case.provider);
+    let left: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(
+        (1..=7).contains(&left),
+        "{}: Retry-After {left}",
+        case.provider
+    );
+    assert_eq!(
+        r.fake.count("GET", "/"),
+        calls,
+        "{}: backed off",
+        case.provider
+    );
+}
