@@ -15,12 +15,13 @@ setup:
 
 ## build: the release widget in dist/ and the release proxy in target/release/booking-proxy
 build: setup widget
-	cargo build --release -p booking-proxy
+	cargo build --release -p booking-proxy -p provider-fakes
 
 widget:
 	trunk build --release --offline
 
-## demo: build, then run booking-proxy with proxy/demo.toml (local SQLite provider)
+## demo: build, then run booking-proxy with proxy/demo.toml (local SQLite provider, plus
+## one profile per remote provider against its fake)
 demo: build
 	@bash scripts/demo.sh
 
@@ -44,7 +45,7 @@ test-wasm:
 
 # Playwright (playwright-core) driving Debian's Chromium against the real proxy
 test-e2e:
-	cargo build -p booking-proxy
+	cargo build -p booking-proxy -p provider-fakes
 	node --test --test-concurrency=1 tests/e2e/
 
 # Fails when the payload grows past the guard. Issue 4's target is 110 KiB; the booking
@@ -52,9 +53,11 @@ test-e2e:
 size:
 	@SIZE_BUDGET=$(SIZE_BUDGET) bash scripts/size-report.sh dist
 
-## bench: payload size, the slot engine (criterion), and a loopback load run (wrk)
+## bench: payload size, the slot engine (criterion), the upstream slots cache (1,000
+## requests in 45 s against the Cal.com fake), and a loopback load run (wrk)
 bench: setup widget
 	@bash scripts/size-report.sh dist
 	cargo bench -p booking-proxy --bench slots
+	cargo bench -p booking-proxy --bench upstream_cache
 	cargo build --release -p booking-proxy
 	@bash scripts/bench/load.sh

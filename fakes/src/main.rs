@@ -1,24 +1,46 @@
-//! `provider-fakes`: the four provider fakes on loopback ports, for `make demo` and the
-//! cache benchmark. Each accepts only the key given in its `FAKE_*_KEY` variable.
+//! `provider-fakes [PORT]`: the four provider fakes on loopback, Cal.com on PORT, Aurinko
+//! on PORT+1, Jicoo on PORT+2, Vyte on PORT+3 (default 8090; 0 picks free ports). For
+//! `make demo` and the end-to-end tests; never a real provider. Each fake accepts only the
+//! key in the variable booking-proxy's demo config names (`CALCOM_API_KEY`, …).
 
 use std::net::SocketAddr;
 
-use provider_fakes::{calcom::Calcom, Control};
+use axum::Router;
+use provider_fakes::aurinko::Aurinko;
+use provider_fakes::calcom::Calcom;
+use provider_fakes::jicoo::Jicoo;
+use provider_fakes::vyte::Vyte;
+use provider_fakes::Control;
+
+fn key(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| format!("demo-{name}"))
+}
 
 #[tokio::main]
 async fn main() {
-    let key = |name: &str| std::env::var(name).unwrap_or_else(|_| "fake-key".into());
-    let port = |base: u16, offset: u16| SocketAddr::from(([127, 0, 0, 1], base + offset));
-    let base: u16 = std::env::args()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(8090);
-    let calcom = Calcom::new(&key("FAKE_CALCOM_KEY"));
-    match provider_fakes::serve(calcom.router(), Control::new(), port(base, 0)).await {
-        Ok(running) => println!("fake Cal.com  {}", running.base_url),
-        Err(error) => {
-            eprintln!("provider-fakes: cannot listen on port {base}: {error}");
-            std::process::exit(1);
+    let base: u16 = match std::env::args().nth(1).map(|p| p.parse()) {
+        None => 8090,
+        Some(Ok(port)) if port <= 65_000 => port,
+        Some(_) => {
+            eprintln!("usage: provider-fakes [PORT]  (0 picks free ports)");
+            std::process::exit(2);
+        }
+    };
+    let fakes: [(&str, Router); 4] = [
+        ("calcom", Calcom::new(&key("CALCOM_API_KEY")).router()),
+        ("aurinko", Aurinko::new(&key("AURINKO_API_KEY")).router()),
+        ("jicoo", Jicoo::new(&key("JICOO_API_KEY")).router()),
+        ("vyte", Vyte::new(&key("VYTE_API_KEY")).router()),
+    ];
+    for (offset, (name, router)) in (0u16..).zip(fakes) {
+        let port = if base == 0 { 0 } else { base + offset };
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        match provider_fakes::serve(router, Control::new(), addr).await {
+            Ok(running) => println!("fake {name} {}", running.base_url),
+            Err(error) => {
+                eprintln!("provider-fakes: cannot listen on {addr}: {error}");
+                std::process::exit(1);
+            }
         }
     }
     if let Err(error) = tokio::signal::ctrl_c().await {

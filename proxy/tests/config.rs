@@ -60,6 +60,13 @@ api_key_env = "VYTE_KEY"
 users = ["5f3feb7821046c3bb9327e6a"]
 duration = 30
 title = "Demo"
+time_zone = "Europe/Paris"
+location = "Google Meet"
+requires_confirmation = true
+
+[upstream]
+timeout_ms = 2500
+budget_ms = 6000
 "#;
 
 fn env(name: &str) -> Option<String> {
@@ -127,6 +134,27 @@ fn the_whole_format_parses() {
         !format!("{sales:?}").contains("secret"),
         "Debug must not show the key"
     );
+    assert_eq!(
+        (config.upstream.timeout, config.upstream.budget),
+        (
+            std::time::Duration::from_millis(2500),
+            std::time::Duration::from_millis(6000)
+        )
+    );
+    let Source::Remote(vy) = &config.profiles["vy"].source else {
+        panic!("remote")
+    };
+    assert_eq!(vy.time_zone, Some(chrono_tz::Europe::Paris));
+    let config::RemoteKind::Vyte {
+        requires_confirmation,
+        location,
+        ..
+    } = &vy.kind
+    else {
+        panic!("vyte")
+    };
+    assert!(*requires_confirmation);
+    assert_eq!(location.as_deref(), Some("Google Meet"));
     assert_eq!(config.profiles["au"].cache_seconds, 5);
     assert_eq!(
         config.profiles["jp"].cache_seconds,
@@ -303,6 +331,11 @@ fn remote_profiles_need_their_keys() {
         (remote("provider = \"calcom\"\nevent_type_id = 1\napi_key_env = \"NOT_SET\""), &["profiles.sales.api_key_env", "NOT_SET is not set"]),
         (remote("provider = \"calcom\"\nevent_type_id = 1\napi_key_env = \"C_KEY\"\nbase_url = \"ftp://x\""), &["profiles.sales.base_url"]),
         (remote("provider = \"calcom\"\nevent_type_id = 1\napi_key_env = \"C_KEY\"\nhours = { mon = [] }"), &["profiles.sales.hours", "not used by provider \"calcom\""]),
+        (remote("provider = \"calcom\"\nevent_type_id = 1\napi_key_env = \"C_KEY\"\ntime_zone = \"Mars/Base\""), &["profiles.sales.time_zone", "IANA"]),
+        (remote("provider = \"calcom\"\nevent_type_id = 1\napi_key_env = \"C_KEY\"\nrequires_confirmation = true"), &["profiles.sales.requires_confirmation", "not used by provider \"calcom\""]),
+        (format!("[upstream]\ntimeout_ms = 0\n{}", remote("provider = \"calcom\"\nevent_type_id = 1\napi_key_env = \"C_KEY\"")), &["upstream.timeout_ms", "between 1 and 120000"]),
+        (format!("[upstream]\ntimeout_ms = 5000\nbudget_ms = 1000\n{}", remote("provider = \"calcom\"\nevent_type_id = 1\napi_key_env = \"C_KEY\"")), &["upstream.budget_ms", "at least upstream.timeout_ms"]),
+        (format!("[upstream]\ntimeout = 5\n{}", remote("provider = \"calcom\"\nevent_type_id = 1\napi_key_env = \"C_KEY\"")), &["upstream", "unknown field `timeout`"]),
     ];
     for (text, expected) in cases {
         let err = parse_error(text);

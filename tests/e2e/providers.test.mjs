@@ -1,0 +1,118 @@
+// The unchanged widget booking through each remote provider: booking-proxy in front of
+// provider-fakes (Cal.com, Aurinko, Jicoo, Vyte fakes on free loopback ports).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { startProxy, launchBrowser, artifact, ROOT } from './support.mjs';
+
+const KEYS = {
+  CALCOM_API_KEY: 'cal_e2e_fake', AURINKO_API_KEY: 'aurinko-e2e-fake',
+  JICOO_API_KEY: 'sk_e2e_fake', VYTE_API_KEY: 'vyte-e2e-fake',
+};
+let fakes;
+let proxy;
+let browser;
+
+/// provider-fakes on free ports; resolves to { calcom: url, aurinko: url, … }.
+function startFakes() {
+  const child = spawn(join(ROOT, 'target/debug/provider-fakes'), ['0'], {
+    env: { ...process.env, ...KEYS }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const urls = new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('provider-fakes did not start in 20 s')), 20_000);
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const found = Object.fromEntries([...out.matchAll(/^fake (\w+) (http:\/\/127\.0\.0\.1:\d+)$/gm)].map((m) => [m[1], m[2]]));
+      if (Object.keys(found).length === 4) { clearTimeout(timer); ok(found); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); fail(new Error(`provider-fakes exited ${code}`)); });
+  });
+  return { child, urls };
+}
+
+before(async () => {
+  fakes = startFakes();
+  const url = await fakes.urls;
+  Object.assign(process.env, KEYS);
+  proxy = await startProxy(`
+[profiles.calcom]
+provider = "calcom"
+api_key_env = "CALCOM_API_KEY"
+base_url = "${url.calcom}"
+event_type_id = 1234
+
+[profiles.aurinko]
+provider = "aurinko"
+api_key_env = "AURINKO_API_KEY"
+base_url = "${url.aurinko}"
+profile_id = 1234
+
+[profiles.jicoo]
+provider = "jicoo"
+api_key_env = "JICOO_API_KEY"
+base_url = "${url.jicoo}"
+event_type_id = "mzgdPJVBb7RE"
+
+[profiles.vyte]
+provider = "vyte"
+api_key_env = "VYTE_API_KEY"
+base_url = "${url.vyte}"
+users = ["5f3feb7821046c3bb9327e6a"]
+duration = 30
+title = "Vyte call"
+`);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await proxy?.stop();
+  fakes?.child.kill('SIGTERM');
+});
+
+/// Answers every required field of the form, whatever the provider asked.
+async function answerRequired(page) {
+  const required = page.locator('[id^=bw-field-][aria-required=true]');
+  for (let i = 0; i < await required.count(); i++) {
+    const input = required.nth(i);
+    const tag = await input.evaluate((e) => e.tagName);
+    const type = await input.getAttribute('type');
+    if (tag === 'SELECT') await input.selectOption({ index: 1 });
+    else if (type === 'checkbox') await input.check();
+    else if (type === 'email') await input.fill('someone@example.com');
+    else if (type === 'tel') await input.fill('+33 6 01 02 03 04');
+    else if (type === 'url') await input.fill('https://example.com');
+    else if (type === 'number') await input.fill('3');
+    else await input.fill('An answer');
+  }
+}
+
+for (const provider of ['calcom', 'aurinko', 'jicoo', 'vyte']) {
+  test(`book through ${provider} with the unchanged widget`, async () => {
+    const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Paris' });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto(`${proxy.base}/book/${provider}`);
+      await page.locator('.bw-day--free').first().click({ timeout: 20_000 });
+      await page.locator('[part=slot]').first().click();
+      await page.locator('#bw-form-title').waitFor();
+      await page.locator('#bw-field-name').fill('Ada Lovelace');
+      await page.locator('#bw-field-email').fill('ada@example.com');
+      await answerRequired(page);
+      await page.screenshot({ path: artifact(`provider-${provider}-form.png`), fullPage: true });
+      const answer = page.waitForResponse((r) => r.request().method() === 'POST');
+      await page.locator('[part~=primary-button]').click();
+      assert.equal((await answer).status(), 201, `${provider} booked`);
+      const done = page.locator('[part=confirmation]');
+      await done.waitFor({ timeout: 15_000 });
+      assert.match(await done.textContent(), /You're booked|Requested/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
