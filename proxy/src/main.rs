@@ -1,12 +1,14 @@
 //! `booking-proxy serve --config FILE [--listen ADDR]` runs the server;
-//! `booking-proxy bookings --config FILE list|cancel` works on the local provider's bookings.
+//! `booking-proxy bookings --config FILE list|cancel` works on the local provider's bookings;
+//! `cancel --profile P ID` cancels at a remote profile's provider.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use booking_proxy::config::{self, Config};
+use booking_proxy::config::{self, Config, Source};
+use booking_proxy::error::AppError;
 use booking_proxy::store::Store;
 use booking_proxy::{app, AppState};
 use clap::{Parser, Subcommand};
@@ -50,8 +52,11 @@ enum BookingsAction {
     },
     /// Cancel a booking; its time becomes free again.
     Cancel {
-        /// The booking id (bk_…).
+        /// The booking id (bk_… for the local provider, the provider's id otherwise).
         id: String,
+        /// A remote profile: cancel at its provider (its key variable must be set).
+        #[arg(long)]
+        profile: Option<String>,
     },
 }
 
@@ -127,6 +132,17 @@ fn load_for_store(path: &Path) -> Result<Config, String> {
 }
 
 fn bookings(path: &Path, action: BookingsAction) -> Result<(), String> {
+    if let BookingsAction::Cancel {
+        id,
+        profile: Some(profile),
+    } = &action
+    {
+        let config =
+            config::load(path, &|name| std::env::var(name).ok()).map_err(|e| e.to_string())?;
+        if let Some(Source::Remote(_)) = config.profiles.get(profile).map(|p| &p.source) {
+            return cancel_remote(config, profile, id);
+        }
+    }
     let config = load_for_store(path)?;
     runtime()?.block_on(async move {
         let store = Store::open(&config.server.database)
@@ -156,7 +172,7 @@ fn bookings(path: &Path, action: BookingsAction) -> Result<(), String> {
                 }
                 Ok(())
             }
-            BookingsAction::Cancel { id } => {
+            BookingsAction::Cancel { id, .. } => {
                 match store.cancel(&id).await.map_err(|e| e.to_string())? {
                     true => {
                         println!("cancelled {id}");
@@ -165,6 +181,22 @@ fn bookings(path: &Path, action: BookingsAction) -> Result<(), String> {
                     false => Err(format!("no active booking {id:?}")),
                 }
             }
+        }
+    })
+}
+
+/// Cancels through the profile's provider, as the server would call it.
+fn cancel_remote(config: Config, profile: &str, id: &str) -> Result<(), String> {
+    runtime()?.block_on(async move {
+        let state = AppState::new(config).await.map_err(|e| e.to_string())?;
+        let provider = state.provider(profile).map_err(|e| e.to_string())?;
+        match provider.cancel(id).await {
+            Ok(()) => {
+                println!("cancelled {id} at the provider of profile {profile}");
+                Ok(())
+            }
+            Err(AppError::NotFound) => Err(format!("the provider has no booking {id:?}")),
+            Err(e) => Err(format!("profile {profile}: {e}")),
         }
     })
 }

@@ -253,3 +253,63 @@ fn the_spec_check_catches_what_cal_com_would_reject() {
         Vec::<String>::new()
     );
 }
+
+#[tokio::test]
+async fn the_operator_cancels_at_cal_com_and_the_time_is_free_again() {
+    let fake = Calcom::new(KEY);
+    let r = start_with_fake(&case(), fake.router(), KEY, "cache_seconds = 0").await;
+    let start_at = r.first_slot().await;
+    let booking: Booking = r
+        .book(&start_at, 30, (case().fields)())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let config = r.proxy.dir.path().join("operator.toml");
+    let text = format!(
+        "[profiles.sales]\nprovider = \"calcom\"\napi_key_env = \"OPERATOR_CAL_KEY\"\nbase_url = \"{}\"\nevent_type_id = 1234\n",
+        r.fake.base_url
+    );
+    std::fs::write(&config, text).unwrap();
+    let id = booking.id.clone();
+    let run = move |id: String| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_booking-proxy"))
+            .args(["bookings", "--config"])
+            .arg(&config)
+            .args(["cancel", "--profile", "sales", &id])
+            .env("OPERATOR_CAL_KEY", KEY)
+            .output()
+            .expect("run booking-proxy")
+    };
+    let (out, unknown) = tokio::task::spawn_blocking(move || (run(id), run("bk_nope".into())))
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains(&booking.id), "{stdout}");
+    assert_eq!(fake.bookings()[0]["status"], "cancelled");
+    let cancel = r
+        .fake
+        .control
+        .requests()
+        .into_iter()
+        .find(|q| q.path.ends_with("/cancel"))
+        .unwrap();
+    assert_eq!(cancel.header("cal-api-version"), Some("2024-08-13"));
+    assert_eq!(
+        spec().check(&cancel, Some("CancelBookingInput_2024_08_13")),
+        Vec::<String>::new()
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no booking \"bk_nope\""));
+    // The time is offered again.
+    let again: SlotsResponse = r.slots(None).await.json().await.unwrap();
+    assert!(again
+        .slots
+        .iter()
+        .any(|s| common::rfc3339(s.start) == start_at));
+}

@@ -13,6 +13,7 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "The profile", body = Profile),
         (status = 404, description = "Unknown profile (profile_not_found)", body = ErrorEnvelope),
+        (status = 429, description = "The upstream provider asked us to wait; see Retry-After", body = ErrorEnvelope),
         (status = 502, description = "Upstream provider failed", body = ErrorEnvelope),
         (status = 504, description = "Upstream provider timed out", body = ErrorEnvelope),
     ),

@@ -48,6 +48,7 @@ fn date(name: &str, value: Option<&str>) -> Result<NaiveDate, AppError> {
         (status = 200, description = "Free slots, sorted", body = SlotsResponse),
         (status = 400, description = "Bad parameter (named in the message)", body = ErrorEnvelope),
         (status = 404, description = "Unknown profile", body = ErrorEnvelope),
+        (status = 429, description = "The upstream provider asked us to wait; see Retry-After", body = ErrorEnvelope),
         (status = 502, description = "Upstream provider failed", body = ErrorEnvelope),
         (status = 504, description = "Upstream provider timed out", body = ErrorEnvelope),
     ),
