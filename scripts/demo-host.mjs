@@ -13,6 +13,8 @@ const csp = `default-src 'none'; script-src 'self' ${proxy} 'wasm-unsafe-eval'; 
 
 createServer((req, res) => {
   const path = new URL(req.url, 'http://host').pathname;
+  // No icon to serve: say so without an error in the browser's console.
+  if (path === '/favicon.ico') { res.writeHead(204); return res.end(); }
   const file = path === '/' ? 'index.html' : path.slice(1);
   if (!/^[a-z.-]+$/.test(file)) { res.writeHead(404); return res.end(); }
   try {

@@ -19,7 +19,7 @@ pub const CSS: &str = concat!(
     include_str!("../style/base.css"),
     include_str!("../style/skeleton.css"),
     include_str!("../style/error_panel.css"),
-    include_str!("../style/profile_view.css"),
+    include_str!("../style/profile_header.css"),
     include_str!("../style/field_input.css"),
     include_str!("../style/booker.css"),
     include_str!("../style/month_view.css"),

@@ -7,7 +7,7 @@ mod error_panel;
 mod field_input;
 mod month_view;
 mod preferences;
-mod profile_view;
+mod profile_header;
 mod skeleton;
 mod time_list;
 
@@ -18,6 +18,6 @@ pub use error_panel::ErrorPanel;
 pub use field_input::FieldInput;
 pub use month_view::MonthView;
 pub use preferences::Preferences;
-pub use profile_view::ProfileHeader;
+pub use profile_header::ProfileHeader;
 pub use skeleton::Skeleton;
 pub use time_list::TimeList;
