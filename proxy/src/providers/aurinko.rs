@@ -426,18 +426,10 @@ impl Provider for Aurinko {
         if id.is_empty() || id.len() > 1024 {
             return Err(AppError::NotFound);
         }
-        let path = format!(
-            "/v1/calendars/primary/events/{}?notifyAttendees=true",
-            segment(id)
-        );
-        let result: Result<Value, _> = self
-            .upstream
-            .send("cancel", Method::DELETE, &path, &[], &json!({}))
-            .await;
-        match result {
-            // The spec's 200 has no body, which the shared client cannot read as JSON:
-            // a 2xx is all that matters here.
-            Ok(_) | Err(UpstreamError::BadBody) => Ok(()),
+        let path = format!("/v1/calendars/primary/events/{}", segment(id));
+        let query = [("notifyAttendees", "true".to_owned())];
+        match self.upstream.delete("cancel", &path, &query).await {
+            Ok(()) => Ok(()),
             Err(UpstreamError::Status(StatusCode::NOT_FOUND, _)) => Err(AppError::NotFound),
             Err(error) => Err(error.into()),
         }

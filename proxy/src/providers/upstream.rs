@@ -169,6 +169,20 @@ impl Upstream {
         self.finish(op, result)
     }
 
+    /// A DELETE without a body, sent once; any 2xx (empty or not) is success.
+    pub async fn delete(
+        &self,
+        op: &'static str,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<(), UpstreamError> {
+        let call = self.once::<Value>(Method::DELETE, path, query, &[], None);
+        let result = tokio::time::timeout(self.budget, call)
+            .await
+            .unwrap_or(Err(UpstreamError::Timeout));
+        self.finish(op, result).map(|_| ())
+    }
+
     fn finish<T>(
         &self,
         op: &'static str,
@@ -235,7 +249,13 @@ impl Upstream {
             let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
             return Err(UpstreamError::Status(status, body));
         }
-        serde_json::from_slice(&bytes).map_err(|_| UpstreamError::BadBody)
+        // A 2xx with no body (a 204, or a DELETE's bare 200) reads as JSON null.
+        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &bytes
+        };
+        serde_json::from_slice(bytes).map_err(|_| UpstreamError::BadBody)
     }
 
     /// Honours `Retry-After` (seconds) for every later call until it has passed.
