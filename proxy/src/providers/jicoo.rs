@@ -1,40 +1,547 @@
-//! TODO(helper): the Jicoo adapter (providers.md).
+//! Jicoo API v1 (providers.md §3). The key goes in `X-Jicoo-Api-Key`; slots come from
+//! `available_schedules` in windows of at most 7 days; a booking's form answers go to
+//! `answers[{questionUid, content}]`, keyed by the question uid, which is our field name.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 use async_trait::async_trait;
-use booking_widget::wire::{Booking, BookingRequest, Profile, Slot};
-use chrono::{DateTime, Utc};
+use axum::http::{HeaderName, Method, StatusCode};
+use booking_widget::wire::{
+    Booking, BookingRequest, BookingStatus, Field, FieldKind, FieldValue, Profile, Slot,
+};
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use serde_json::{json, Value};
 
-use super::{Provider, Setup};
+use super::upstream::{secret, Account, Upstream, UpstreamError};
+use super::{answer_text, Provider, Setup};
+use crate::config::{humanize, RemoteKind};
 use crate::error::AppError;
 
-pub struct Jicoo;
+/// The longest window `available_schedules` serves (production client code: "7日制限").
+const MAX_WINDOW_DAYS: i64 = 7;
+/// How far Jicoo's clock may be behind ours when a timed-out create is looked up.
+const CLOCK_SKEW_SECS: i64 = 60;
+/// Create Booking's limits, tighter than the widget's own.
+const MAX_NAME: usize = 64;
+const MAX_MESSAGE: usize = 2000;
+const MAX_COMPANY: usize = 32;
+const MAX_PHONE: usize = 32;
+/// Names the booker's own answers use; a question under one of them cannot be a field.
+const RESERVED: &[&str] = &["name", "email", "notes", "guests"];
+
+pub struct Jicoo {
+    upstream: Upstream,
+    event_type_id: String,
+    time_zone: Option<Tz>,
+    /// From the latest event type fetch; `book` needs to know which fields are questions.
+    known: Mutex<Option<Known>>,
+}
+
+#[derive(Clone)]
+struct Known {
+    questions: BTreeSet<String>,
+    title: String,
+    location: Option<String>,
+}
 
 impl Jicoo {
-    pub fn new(_setup: Setup<'_>) -> Result<Self, String> {
-        Err("not written yet".into())
+    pub fn new(setup: Setup<'_>) -> Result<Self, String> {
+        let RemoteKind::Jicoo { event_type_id } = &setup.remote.kind else {
+            return Err("not a Jicoo profile".into());
+        };
+        // It becomes a path segment.
+        if !is_name(event_type_id) {
+            return Err(format!(
+                "profiles.{}.event_type_id must be a Jicoo uid (letters, digits, - and _)",
+                setup.profile.id
+            ));
+        }
+        let key = secret(&setup.remote.api_key)
+            .map_err(|e| format!("the key in {} {e}", setup.remote.api_key_env))?;
+        let upstream = Upstream::new(Account {
+            client: setup.client,
+            settings: setup.settings,
+            base_url: &setup.remote.base_url,
+            auth: vec![(HeaderName::from_static("x-jicoo-api-key"), key)],
+            profile: &setup.profile.id,
+            provider: "jicoo",
+            key_env: &setup.remote.api_key_env,
+        });
+        Ok(Self {
+            upstream,
+            event_type_id: event_type_id.clone(),
+            time_zone: setup.remote.time_zone,
+            known: Mutex::new(None),
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct Data<T> {
+    data: T,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EventType {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    duration: u32,
+    #[serde(default)]
+    location_id: Option<String>,
+    #[serde(default)]
+    questions: Option<Vec<Question>>,
+}
+
+/// ❓ Jicoo's question schema was not retrievable (providers.md §3.5). Assumed:
+/// `{uid, title | label | question, type, required, options?}`, options as strings or
+/// `{label | value | title}`; every part optional so an unexpected shape degrades to a
+/// text field rather than a broken profile.
+#[derive(Deserialize)]
+struct Question {
+    #[serde(default)]
+    uid: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    question: Option<String>,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    required: Option<bool>,
+    #[serde(default)]
+    options: Option<Vec<Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Free {
+    started_at: DateTime<Utc>,
+    #[serde(default)]
+    remaining_capacity: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BookingOut {
+    uid: String,
+    #[serde(default)]
+    status: Option<String>,
+    started_at: DateTime<Utc>,
+    #[serde(default)]
+    ended_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    event_type_id: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    location_id: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    address: Option<String>,
+    #[serde(default)]
+    custom_location: Option<String>,
+    #[serde(default)]
+    created_at: Option<DateTime<Utc>>,
+    /// Not in the documented Booking object; used for the lookup when Jicoo sends it.
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    contact: Option<Value>,
+}
+
+/// Jicoo's own instant format: UTC with milliseconds, as in its docs and clients.
+fn iso(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn text(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+/// A location id as a visitor reads it; `custom` and `askInvitee` say nothing by themselves.
+fn location_name(id: &str) -> Option<String> {
+    let name = match id {
+        "googleMeet" => "Google Meet",
+        "zoom" => "Zoom",
+        "teams" => "Microsoft Teams",
+        "phone" => "Phone",
+        "inPerson" => "In person",
+        _ => return None,
+    };
+    Some(name.into())
+}
+
+/// A question as a form field; `None` when its uid cannot be a field name. Unknown types
+/// become free text (or a choice, with options): a required question dropped here would
+/// make every booking fail upstream.
+fn field(q: &Question) -> Option<Field> {
+    let name = q.uid.as_deref().unwrap_or_default().trim();
+    if !is_name(name) || RESERVED.contains(&name) {
+        tracing::warn!(question = name, "a Jicoo question is left out of the form");
+        return None;
+    }
+    let options: Vec<String> = q
+        .options
+        .iter()
+        .flatten()
+        .filter_map(|o| {
+            o.as_str()
+                .or_else(|| o["label"].as_str())
+                .or_else(|| o["value"].as_str())
+                .or_else(|| o["title"].as_str())
+                .map(str::to_owned)
+        })
+        .collect();
+    let kind = q.kind.as_deref().unwrap_or_default().to_ascii_lowercase();
+    let kind = match (kind.as_str(), options.is_empty()) {
+        ("textarea" | "longtext" | "long_text" | "paragraph" | "multiline", _) => {
+            FieldKind::Textarea
+        }
+        ("email", _) => FieldKind::Email,
+        ("phone" | "tel" | "phonenumber" | "phone_number", _) => FieldKind::Phone,
+        ("number" | "integer", _) => FieldKind::Number,
+        ("url" | "link", _) => FieldKind::Url,
+        ("multiselect" | "multiple" | "multiple_select", false) => FieldKind::Multiselect,
+        ("checkbox" | "checkboxes", _) => FieldKind::Checkbox,
+        ("boolean", true) => FieldKind::Boolean,
+        (_, false) => FieldKind::Select,
+        _ => FieldKind::Text,
+    };
+    let label = [&q.title, &q.label, &q.question]
+        .into_iter()
+        .find_map(|l| text(l.clone()))
+        .unwrap_or_else(|| humanize(name));
+    let options = match kind {
+        FieldKind::Select | FieldKind::Multiselect | FieldKind::Checkbox => options,
+        _ => vec![],
+    };
+    Some(Field {
+        name: name.to_owned(),
+        label,
+        kind,
+        required: q.required.unwrap_or(false),
+        default: None,
+        options,
+    })
+}
+
+/// An answer as Jicoo's `content`: a string, or strings for a multiple choice (🟡 from
+/// its webhook payloads, `string | string[]`).
+fn content(value: &FieldValue) -> Value {
+    match value {
+        FieldValue::List(items) => json!(items),
+        other => json!(answer_text(other)),
+    }
+}
+
+fn is_empty(value: &FieldValue) -> bool {
+    match value {
+        FieldValue::Text(t) => t.trim().is_empty(),
+        FieldValue::List(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
+/// Jicoo's answers to a create that mean "that time cannot be booked". Its Create
+/// Booking page lists 409; its error table has no 409 but 422 (semantic error) and 402
+/// (valid parameters, request failed), and Reschedule uses 422 for a taken time. The
+/// form was validated before the call, so for a create all three point at the time.
+/// Other statuses (400 a bad parameter, 404, 5xx) are upstream errors.
+fn taken(error: &UpstreamError) -> bool {
+    matches!(
+        error,
+        UpstreamError::Status(
+            StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::PAYMENT_REQUIRED,
+            _
+        )
+    )
+}
+
+/// The Create Booking body. Fields that are Jicoo questions become `answers`; fields the
+/// profile config adds go to `company`/`phoneNumber` when so named, else into `message`
+/// after the booker's notes. Over Jicoo's limits is our 422, not its 400.
+fn create_body(
+    event_type_id: &str,
+    request: &BookingRequest,
+    known: &Known,
+) -> Result<Value, AppError> {
+    let mut answers = Vec::new();
+    let mut top: BTreeMap<&str, (&str, String, usize)> = BTreeMap::new();
+    let mut lines = vec![request.notes.trim().to_owned()];
+    for (name, value) in request.fields.iter().filter(|(_, v)| !is_empty(v)) {
+        if known.questions.contains(name) {
+            answers.push(json!({ "questionUid": name, "content": content(value) }));
+            continue;
+        }
+        let value = answer_text(value);
+        let key = match name.as_str() {
+            "company" => Some(("company", MAX_COMPANY)),
+            "phone" | "phoneNumber" | "phone_number" => Some(("phoneNumber", MAX_PHONE)),
+            _ => None,
+        };
+        match key {
+            Some((key, max)) => {
+                top.insert(key, (name, value, max));
+            }
+            None => lines.push(format!("{}: {value}", humanize(name))),
+        }
+    }
+    let message = lines
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut errors = BTreeMap::new();
+    let too_long = |max: usize| format!("Use at most {max} characters.");
+    if request.name.trim().chars().count() > MAX_NAME {
+        errors.insert("name".to_owned(), too_long(MAX_NAME));
+    }
+    if message.chars().count() > MAX_MESSAGE {
+        errors.insert("notes".to_owned(), too_long(MAX_MESSAGE));
+    }
+    for (field, value, max) in top.values() {
+        if value.chars().count() > *max {
+            errors.insert((*field).to_owned(), too_long(*max));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::InvalidBooking(errors));
+    }
+    // `locationId` is marked required but nullable: null keeps the event type's own.
+    let mut body = json!({
+        "eventTypeId": event_type_id,
+        "startedAt": iso(request.start),
+        "timeZone": request.time_zone,
+        "email": request.email.trim(),
+        "name": request.name.trim(),
+        "locationId": null,
+        "answers": answers,
+    });
+    for (key, (_, value, _)) in top {
+        body[key] = json!(value);
+    }
+    if !message.is_empty() {
+        body["message"] = json!(message);
+    }
+    if !request.guests.is_empty() {
+        body["ccEmails"] = json!(request.guests);
+    }
+    Ok(body)
+}
+
+impl Jicoo {
+    /// The event type, remembered for `book`.
+    async fn event_type(&self) -> Result<EventType, AppError> {
+        let path = format!("/v1/event_types/{}", self.event_type_id);
+        let Data { data: event }: Data<EventType> =
+            self.upstream.get("event type", &path, &[], &[]).await?;
+        let known = Known {
+            questions: event
+                .questions
+                .iter()
+                .flatten()
+                .filter_map(|q| q.uid.as_deref().map(str::trim))
+                .filter(|uid| is_name(uid) && !RESERVED.contains(uid))
+                .map(str::to_owned)
+                .collect(),
+            title: event.name.clone(),
+            location: event.location_id.as_deref().and_then(location_name),
+        };
+        *self.known.lock().unwrap_or_else(|p| p.into_inner()) = Some(known);
+        Ok(event)
+    }
+
+    async fn known(&self) -> Result<Known, AppError> {
+        let known = self.known.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        match known {
+            Some(known) => Ok(known),
+            None => {
+                self.event_type().await?;
+                self.known
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .clone()
+                    .ok_or_else(|| AppError::internal("Jicoo event type not remembered"))
+            }
+        }
+    }
+
+    /// After a create timed out: the booking, if Jicoo made it. Jicoo keeps no id of ours,
+    /// so it is the one booking of this event type at that start, not cancelled, made
+    /// after we sent ours (allowing for clock skew) and, when the listing carries the
+    /// guest's email, theirs. Anything less certain is no match (504).
+    async fn look_up(
+        &self,
+        request: &BookingRequest,
+        sent_at: DateTime<Utc>,
+    ) -> Option<BookingOut> {
+        let end = request.start + TimeDelta::minutes(i64::from(request.duration));
+        let query = [
+            ("startedAt", iso(request.start)),
+            ("endedAt", iso(end)),
+            ("perPage", "100".to_owned()),
+        ];
+        let found: Data<Vec<Value>> = self
+            .upstream
+            .get("look up booking", "/v1/bookings", &query, &[])
+            .await
+            .ok()?;
+        let email = request.email.trim().to_lowercase();
+        let earliest = sent_at - TimeDelta::seconds(CLOCK_SKEW_SECS);
+        let mut ours = found
+            .data
+            .into_iter()
+            .filter_map(|item| serde_json::from_value::<BookingOut>(item).ok())
+            .filter(|b| {
+                let guest = b
+                    .email
+                    .clone()
+                    .or_else(|| b.contact.as_ref()?["email"].as_str().map(str::to_owned));
+                b.event_type_id.as_deref() == Some(self.event_type_id.as_str())
+                    && b.started_at == request.start
+                    && b.status.as_deref() != Some("cancel")
+                    && b.created_at.is_some_and(|at| at >= earliest)
+                    && guest.is_none_or(|g| g.trim().to_lowercase() == email)
+            });
+        let first = ours.next()?;
+        ours.next().is_none().then_some(first)
+    }
+
+    fn booking(out: BookingOut, request: &BookingRequest, known: Known) -> Booking {
+        let length = TimeDelta::minutes(i64::from(request.duration));
+        let location = text(out.url)
+            .or_else(|| text(out.address))
+            .or_else(|| text(out.custom_location))
+            .or_else(|| out.location_id.as_deref().and_then(location_name))
+            .or(known.location);
+        Booking {
+            id: out.uid,
+            // `request` = waiting for the host's approval.
+            status: if out.status.as_deref() == Some("request") {
+                BookingStatus::Pending
+            } else {
+                BookingStatus::Confirmed
+            },
+            start: out.started_at,
+            end: out.ended_at.unwrap_or(out.started_at + length),
+            time_zone: request.time_zone.clone(),
+            title: text(out.name).unwrap_or(known.title),
+            location,
+        }
     }
 }
 
 #[async_trait]
 impl Provider for Jicoo {
     async fn profile(&self) -> Result<Profile, AppError> {
-        Err(AppError::Upstream)
+        let event = self.event_type().await?;
+        let fields = event.questions.iter().flatten().filter_map(field).collect();
+        Ok(Profile {
+            id: String::new(),
+            title: event.name,
+            description: event.description.unwrap_or_default(),
+            time_zone: self.time_zone.unwrap_or(Tz::UTC).name().to_owned(),
+            durations: vec![event.duration],
+            location: event.location_id.as_deref().and_then(location_name),
+            // ❓ No event type flag is documented; a booking that needs approval still
+            // comes back `pending` (status `request`).
+            requires_confirmation: false,
+            fields,
+        })
     }
 
+    /// Jicoo's windows are at most 7 days, so the range is asked in consecutive chunks,
+    /// one after the other (a 62-day request is 9 or 10 calls, each cached together).
     async fn slots(
         &self,
-        _: DateTime<Utc>,
-        _: DateTime<Utc>,
-        _: u32,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        duration: u32,
     ) -> Result<Vec<Slot>, AppError> {
-        Err(AppError::Upstream)
+        let path = format!("/v1/event_types/{}/available_schedules", self.event_type_id);
+        let length = TimeDelta::minutes(i64::from(duration));
+        let mut slots = Vec::new();
+        let mut start = from;
+        while start < to {
+            let end = (start + TimeDelta::days(MAX_WINDOW_DAYS)).min(to);
+            let query = [("periodStart", iso(start)), ("periodEnd", iso(end))];
+            let Data { data }: Data<Vec<Free>> =
+                self.upstream.get("slots", &path, &query, &[]).await?;
+            for free in data {
+                let open = free.remaining_capacity.is_none_or(|n| n > 0);
+                if open && free.started_at >= from && free.started_at < to {
+                    slots.push(Slot {
+                        start: free.started_at,
+                        end: free.started_at + length,
+                    });
+                }
+            }
+            start = end;
+        }
+        slots.sort();
+        slots.dedup();
+        Ok(slots)
     }
 
-    async fn book(&self, _: &BookingRequest) -> Result<Booking, AppError> {
-        Err(AppError::Upstream)
+    async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
+        let known = self.known().await?;
+        let body = create_body(&self.event_type_id, request, &known)?;
+        let sent_at = Utc::now();
+        let result: Result<Data<BookingOut>, _> = self
+            .upstream
+            .send("book", Method::POST, "/v1/bookings", &[], &body)
+            .await;
+        match result {
+            Ok(Data { data }) => Ok(Self::booking(data, request, known)),
+            Err(error) if taken(&error) => Err(AppError::SlotUnavailable),
+            Err(UpstreamError::Timeout) => match self.look_up(request, sent_at).await {
+                Some(found) => Ok(Self::booking(found, request, known)),
+                None => Err(AppError::UpstreamTimeout),
+            },
+            Err(error) => Err(error.into()),
+        }
     }
 
-    async fn cancel(&self, _: &str) -> Result<(), AppError> {
-        Err(AppError::Upstream)
+    async fn cancel(&self, id: &str) -> Result<(), AppError> {
+        if !is_name(id) {
+            return Err(AppError::NotFound);
+        }
+        let path = format!("/v1/bookings/{id}/cancel");
+        // `reason` per the only client seen using it (providers.md §3.8).
+        let body = json!({ "reason": "Cancelled through booking-proxy" });
+        let result: Result<Value, _> = self
+            .upstream
+            .send("cancel", Method::POST, &path, &[], &body)
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            // An empty 204 (providers.md allows it) or an unreadable body: ask Jicoo.
+            Err(UpstreamError::BadBody) => {
+                let path = format!("/v1/bookings/{id}");
+                let Data { data }: Data<Value> =
+                    self.upstream.get("cancel check", &path, &[], &[]).await?;
+                if data["status"] == "cancel" {
+                    Ok(())
+                } else {
+                    Err(AppError::Upstream)
+                }
+            }
+            Err(UpstreamError::Status(StatusCode::NOT_FOUND, _)) => Err(AppError::NotFound),
+            Err(error) => Err(error.into()),
+        }
     }
 }
