@@ -474,13 +474,20 @@ impl Provider for Jicoo {
     ) -> Result<Vec<Slot>, AppError> {
         let path = format!("/v1/event_types/{}/available_schedules", self.event_type_id);
         let length = TimeDelta::minutes(i64::from(duration));
-        let mut slots = Vec::new();
+        // Jicoo answers at most 7 days per call: ask for the windows side by side.
+        let mut windows = Vec::new();
         let mut start = from;
         while start < to {
             let end = (start + TimeDelta::days(MAX_WINDOW_DAYS)).min(to);
-            let query = [("periodStart", iso(start)), ("periodEnd", iso(end))];
-            let Data { data }: Data<Vec<Free>> =
-                self.upstream.get("slots", &path, &query, &[]).await?;
+            windows.push([("periodStart", iso(start)), ("periodEnd", iso(end))]);
+            start = end;
+        }
+        let calls = windows.iter().map(|query| {
+            self.upstream
+                .get::<Data<Vec<Free>>>("slots", &path, query, &[])
+        });
+        let mut slots = Vec::new();
+        for Data { data } in futures_util::future::try_join_all(calls).await? {
             for free in data {
                 let open = free.remaining_capacity.is_none_or(|n| n > 0);
                 if open && free.started_at >= from && free.started_at < to {
@@ -490,7 +497,6 @@ impl Provider for Jicoo {
                     });
                 }
             }
-            start = end;
         }
         slots.sort();
         slots.dedup();

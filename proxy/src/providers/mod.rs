@@ -144,7 +144,7 @@ pub fn fill_placeholders(template: &str, request: &BookingRequest) -> String {
     out
 }
 
-/// An answer as JSON of its own type (Cal.com, Jicoo).
+/// An answer as JSON of its own type (Cal.com).
 pub fn answer_json(value: &FieldValue) -> Value {
     match value {
         FieldValue::Bool(b) => json!(b),
