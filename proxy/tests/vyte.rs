@@ -1,0 +1,517 @@
+//! Vyte API v2 through the proxy, against the Vyte fake (providers.md §4; Vyte publishes
+//! no OpenAPI file, so requests are checked field by field).
+
+mod common;
+
+use std::time::Duration;
+
+use axum::http::Method;
+use booking_proxy::{config, AppState};
+use booking_widget::wire::{
+    Booking, BookingStatus, ErrorCode, ErrorEnvelope, FieldKind, Profile, SlotsResponse,
+};
+use chrono::{DateTime, Days, SecondsFormat, TimeDelta, Utc};
+use common::remote::{check_faults, start, start_with_fake, Case, Remote};
+use provider_fakes::schedule::Schedule;
+use provider_fakes::vyte::{Vyte, HOST_EMAIL, HOST_ZONE, USER_ID};
+use provider_fakes::{Fault, FaultKind, Recorded};
+use serde_json::{json, Value};
+
+const KEY: &str = "vkjvi2bvfo54ssbybmcts0x42z1sbzm6t0mot8trh8i03reno0";
+
+fn case() -> Case {
+    Case {
+        provider: "vyte",
+        keys: "users = [\"5f3feb7821046c3bb9327e6a\"]\nduration = 30\ntitle = \"Intro call\"\nlocation = \"Google Meet\"",
+        key: KEY,
+        router: |key| Vyte::new(key).router(),
+        fields: || json!({ "company": "Acme" }),
+    }
+}
+
+fn by_email(emails: &'static str) -> Case {
+    Case {
+        keys: emails,
+        ..case()
+    }
+}
+
+fn requests(r: &Remote, method: Method, path: &str) -> Vec<Recorded> {
+    r.fake
+        .control
+        .requests()
+        .into_iter()
+        .filter(|q| q.method == method && q.path == path)
+        .collect()
+}
+
+/// The one event create the proxy sent.
+fn the_create(r: &Remote) -> Recorded {
+    let posts = requests(r, Method::POST, "/v2/events");
+    assert_eq!(posts.len(), 1, "one create");
+    posts.into_iter().next().unwrap()
+}
+
+async fn error_code(response: reqwest::Response) -> ErrorCode {
+    let body: ErrorEnvelope = response.json().await.expect("error envelope");
+    body.error.code
+}
+
+#[tokio::test]
+async fn faults_are_mapped_and_the_key_never_leaks() {
+    check_faults(&case()).await;
+}
+
+#[tokio::test]
+async fn the_profile_is_phone_and_company_in_the_host_users_zone() {
+    let r = start(&case(), KEY, "time_zone = \"America/New_York\"").await;
+    let response = r.proxy.get(&r.path("")).await;
+    assert_eq!(response.status(), 200);
+    let profile: Profile = response.json().await.unwrap();
+    assert_eq!(profile.id, r.profile);
+    assert_eq!(profile.title, "Intro call");
+    assert_eq!(profile.durations, vec![30]);
+    // Vyte says where the host is; the configured zone is only the fallback.
+    assert_eq!(profile.time_zone, "Europe/Paris");
+    assert_eq!(profile.location.as_deref(), Some("Google Meet"));
+    assert!(!profile.requires_confirmation);
+    let form: Vec<(&str, &str, FieldKind, bool)> = profile
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.label.as_str(), f.kind, f.required))
+        .collect();
+    assert_eq!(
+        form,
+        vec![
+            ("phone", "Phone", FieldKind::Phone, false),
+            ("company", "Company", FieldKind::Text, false),
+        ]
+    );
+    assert!(profile.fields.iter().all(|f| f.options.is_empty()));
+
+    let sent = r.fake.control.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].method, Method::GET);
+    assert_eq!(sent[0].path, format!("/v2/users/{USER_ID}"));
+    // The raw key: no `Bearer`.
+    assert_eq!(sent[0].header("authorization"), Some(KEY));
+}
+
+#[tokio::test]
+async fn emails_profiles_find_the_host_in_the_user_list_or_fall_back() {
+    let r = start(
+        &by_email("emails = [\"HOST@example.com\"]\nduration = 45\ntitle = \"Demo\""),
+        KEY,
+        "",
+    )
+    .await;
+    let profile: Profile = r.proxy.get(&r.path("")).await.json().await.unwrap();
+    assert_eq!(profile.time_zone, "Europe/Paris");
+    assert_eq!(profile.durations, vec![45]);
+    assert_eq!(profile.location, None);
+    assert_eq!(requests(&r, Method::GET, "/v2/users").len(), 1);
+    // The host's email is the event's creator.
+    let start_at = r.first_slot().await;
+    assert_eq!(r.book(&start_at, 45, json!({})).await.status(), 201);
+    let sent = the_create(&r).body.unwrap();
+    assert_eq!(sent["created_by"], json!({ "email": "HOST@example.com" }));
+    assert!(sent.get("messages").is_none(), "nothing to say: {sent}");
+
+    // Not a user of the organization: Vyte does not say, the config does.
+    let r = start(
+        &by_email("emails = [\"guest@elsewhere.test\"]\nduration = 30\ntitle = \"Demo\""),
+        KEY,
+        "time_zone = \"America/New_York\"",
+    )
+    .await;
+    let profile: Profile = r.proxy.get(&r.path("")).await.json().await.unwrap();
+    assert_eq!(profile.time_zone, "America/New_York");
+}
+
+#[tokio::test]
+async fn slots_come_from_v2_slots_in_utc_and_are_cached() {
+    let r = start(&case(), KEY, "").await;
+    let responses = futures::future::join_all((0..20).map(|_| r.slots(None))).await;
+    let mut bodies = Vec::new();
+    for response in responses {
+        assert_eq!(response.status(), 200);
+        bodies.push(response.json::<SlotsResponse>().await.unwrap());
+    }
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]));
+    // Twenty identical requests at once: one upstream call (and one profile lookup).
+    assert_eq!(r.fake.count("GET", "/v2/slots"), 1);
+    assert_eq!(r.fake.count("GET", "/v2/users"), 1);
+
+    let today = Utc::now().date_naive();
+    let call = &requests(&r, Method::GET, "/v2/slots")[0];
+    assert_eq!(call.param("duration"), Some("30"));
+    assert_eq!(call.param("users"), Some(USER_ID));
+    assert_eq!(call.param("emails"), None);
+    assert_eq!(call.param("from"), Some(today.to_string().as_str()));
+    let last = today + Days::new(13);
+    assert_eq!(call.param("to"), Some(last.to_string().as_str()));
+    assert_eq!(call.param("timezone"), Some("UTC"));
+    assert_eq!(call.header("authorization"), Some(KEY));
+
+    // The same instants the host's calendar has free (09:00–17:00 Paris), in UTC.
+    let from = today.and_time(chrono::NaiveTime::MIN).and_utc();
+    let to = from + TimeDelta::days(14);
+    let soon = Utc::now() + TimeDelta::minutes(2);
+    let expected: Vec<DateTime<Utc>> = Schedule::new(HOST_ZONE)
+        .free(from, to, 30, &[])
+        .into_iter()
+        .filter(|s| *s > soon)
+        .collect();
+    let got: Vec<DateTime<Utc>> = bodies[0]
+        .slots
+        .iter()
+        .map(|s| s.start)
+        .filter(|s| *s > soon)
+        .collect();
+    assert!(!got.is_empty());
+    assert_eq!(got, expected);
+    assert!(bodies[0]
+        .slots
+        .iter()
+        .all(|s| s.end - s.start == TimeDelta::minutes(30)));
+}
+
+#[tokio::test]
+async fn slots_of_a_day_elsewhere_are_cut_to_that_day() {
+    let r = start(
+        &by_email("emails = [\"host@example.com\"]\nduration = 30\ntitle = \"Demo\""),
+        KEY,
+        "",
+    )
+    .await;
+    let day = Utc::now().date_naive() + Days::new(3);
+    let query = format!("/slots?from={day}&to={day}&time_zone=America/New_York");
+    let response = r.proxy.get(&r.path(&query)).await;
+    assert_eq!(response.status(), 200);
+    let body: SlotsResponse = response.json().await.unwrap();
+
+    // The New York day spans two UTC days: both are asked, the second is cut off.
+    let call = &requests(&r, Method::GET, "/v2/slots")[0];
+    assert_eq!(call.param("emails"), Some(HOST_EMAIL));
+    assert_eq!(call.param("users"), None);
+    assert_eq!(call.param("from"), Some(day.to_string().as_str()));
+    let next = day + Days::new(1);
+    assert_eq!(call.param("to"), Some(next.to_string().as_str()));
+    let ny: chrono_tz::Tz = "America/New_York".parse().unwrap();
+    let start = common_midnight(ny, day);
+    let end = common_midnight(ny, next);
+    let expected = Schedule::new(HOST_ZONE).free(start, end, 30, &[]);
+    let got: Vec<DateTime<Utc>> = body.slots.iter().map(|s| s.start).collect();
+    assert_eq!(got, expected);
+    assert_eq!(got.len(), 16, "09:00–17:00 Paris every 30 minutes");
+}
+
+fn common_midnight(zone: chrono_tz::Tz, day: chrono::NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    zone.from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+        .earliest()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+#[tokio::test]
+async fn a_booking_arrives_as_a_confirmed_vyteme_event() {
+    let fake = Vyte::new(KEY);
+    let r = start_with_fake(&case(), fake.router(), KEY, "").await;
+    let start_at = r.first_slot().await;
+    let body = json!({
+        "start": start_at, "duration": 30, "time_zone": "Europe/Paris",
+        "name": " Ada Lovelace ", "email": "ada@example.com",
+        "fields": { "phone": "+33601020304", "company": "Acme" },
+        "guests": ["cfo@example.com"], "notes": "Bring the numbers"
+    });
+    let response = r.proxy.post(&r.path("/bookings"), &body, Some("k-1")).await;
+    assert_eq!(response.status(), 201);
+    let booking: Booking = response.json().await.unwrap();
+
+    // The slot was asked for again right before the create, for that day only.
+    let sent = r.fake.control.requests();
+    let post_at = sent
+        .iter()
+        .position(|q| q.method == Method::POST)
+        .expect("a create");
+    let check = &sent[post_at - 1];
+    assert_eq!(
+        (check.method.as_str(), check.path.as_str()),
+        ("GET", "/v2/slots")
+    );
+    let day = &start_at[..10];
+    assert_eq!(check.param("from"), Some(day));
+    assert_eq!(check.param("to"), Some(day));
+    assert_eq!(check.param("duration"), Some("30"));
+
+    let post = the_create(&r);
+    assert_eq!(post.header("authorization"), Some(KEY));
+    assert_eq!(post.header("content-type"), Some("application/json"));
+    let sent = post.body.expect("JSON body");
+    let start: DateTime<Utc> = start_at.parse().unwrap();
+    let paris = |t: DateTime<Utc>| {
+        t.with_timezone(&chrono_tz::Europe::Paris)
+            .to_rfc3339_opts(SecondsFormat::Secs, false)
+    };
+    let group = sent["third_party"]["group_ids"][0]
+        .as_str()
+        .expect("our request id")
+        .to_owned();
+    assert!(group.starts_with("req_"));
+    let expected = json!({
+        "title": "Intro call — Ada Lovelace",
+        "created_by": { "user": USER_ID },
+        "dates": [ { "all_day": false, "date": paris(start),
+                     "end_date": paris(start + TimeDelta::minutes(30)) } ],
+        "invitees": [
+            { "full_name": "Ada Lovelace", "email": "ada@example.com", "phone": "+33601020304" },
+            { "email": "cfo@example.com" },
+        ],
+        "places": [ { "name": "Google Meet" } ],
+        "messages": [ { "body": "Phone: +33601020304\nCompany: Acme\n\nBring the numbers" } ],
+        "timezone": "Europe/Paris",
+        "vyteme": true,
+        "confirmed": { "flag": true },
+        "third_party": { "group_ids": [group] },
+    });
+    assert_eq!(sent, expected);
+    // An explicit offset, never naive and never UTC-only.
+    let date = sent["dates"][0]["date"].as_str().unwrap();
+    assert!(
+        date.ends_with("+01:00") || date.ends_with("+02:00"),
+        "{date}"
+    );
+
+    let made = fake.bookings();
+    assert_eq!(made.len(), 1);
+    assert_eq!(booking.id, made[0]["_id"].as_str().unwrap());
+    assert_eq!(booking.status, BookingStatus::Confirmed);
+    assert_eq!(common::rfc3339(booking.start), start_at);
+    assert_eq!(booking.end - booking.start, TimeDelta::minutes(30));
+    assert_eq!(booking.time_zone, "Europe/Paris");
+    assert_eq!(booking.title, "Intro call — Ada Lovelace");
+    assert_eq!(booking.location.as_deref(), Some("Google Meet"));
+    // Vyte read the offset right: the stored instant is the slot.
+    let stored: DateTime<Utc> = made[0]["dates"][0]["date"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(stored, start);
+    assert_eq!(made[0]["confirmed"]["flag"], json!(true));
+}
+
+#[tokio::test]
+async fn a_time_taken_since_the_list_is_409_and_never_created() {
+    let fake = Vyte::new(KEY);
+    let r = start_with_fake(&case(), fake.router(), KEY, "").await;
+    let start_at = r.first_slot().await;
+    assert_eq!(r.book(&start_at, 30, (case().fields)()).await.status(), 201);
+    // Vyte would book it again; the re-check catches it first.
+    let second = r.book(&start_at, 30, (case().fields)()).await;
+    assert_eq!(second.status(), 409);
+    assert_eq!(error_code(second).await, ErrorCode::SlotUnavailable);
+    assert_eq!(requests(&r, Method::POST, "/v2/events").len(), 1);
+    assert_eq!(fake.bookings().len(), 1);
+    // The booking dropped the cached slots: fetched again, without that time.
+    let calls = r.fake.count("GET", "/v2/slots");
+    let again: SlotsResponse = r.slots(None).await.json().await.unwrap();
+    assert_eq!(r.fake.count("GET", "/v2/slots"), calls + 1);
+    assert!(!again.slots.is_empty());
+    assert!(again
+        .slots
+        .iter()
+        .all(|s| common::rfc3339(s.start) != start_at));
+}
+
+#[tokio::test]
+async fn a_create_vyte_refuses_as_taken_is_409_other_refusals_502() {
+    for status in [409, 400, 422] {
+        let fake = Vyte::new(KEY);
+        // The slot list lags behind the calendar, and the create checks it.
+        fake.configure(|k| {
+            k.stale_slots = true;
+            k.conflict_status = Some(status);
+        });
+        let r = start_with_fake(&case(), fake.router(), KEY, "").await;
+        let start_at = r.first_slot().await;
+        assert_eq!(r.book(&start_at, 30, (case().fields)()).await.status(), 201);
+        let second = r.book(&start_at, 30, (case().fields)()).await;
+        assert_eq!(second.status(), 409, "Vyte answered {status}");
+        assert_eq!(error_code(second).await, ErrorCode::SlotUnavailable);
+        assert_eq!(requests(&r, Method::POST, "/v2/events").len(), 2);
+        assert_eq!(fake.bookings().len(), 1);
+    }
+    // A 400 that is not about the time is the provider failing.
+    let r = start(&case(), KEY, "").await;
+    let start_at = r.first_slot().await;
+    r.fake.control.set_fault(Some(Fault {
+        kind: FaultKind::Status(400),
+        method: Some(Method::POST),
+        times: None,
+    }));
+    let refused = r.book(&start_at, 30, (case().fields)()).await;
+    assert_eq!(refused.status(), 502);
+    assert_eq!(error_code(refused).await, ErrorCode::UpstreamError);
+}
+
+#[tokio::test]
+async fn profiles_needing_confirmation_book_as_pending() {
+    let fake = Vyte::new(KEY);
+    let r = start_with_fake(&case(), fake.router(), KEY, "requires_confirmation = true").await;
+    let profile: Profile = r.proxy.get(&r.path("")).await.json().await.unwrap();
+    assert!(profile.requires_confirmation);
+    let start_at = r.first_slot().await;
+    let response = r.book(&start_at, 30, (case().fields)()).await;
+    assert_eq!(response.status(), 201);
+    let booking: Booking = response.json().await.unwrap();
+    assert_eq!(booking.status, BookingStatus::Pending);
+    let sent = the_create(&r).body.unwrap();
+    assert!(sent.get("confirmed").is_none(), "the host confirms: {sent}");
+    assert_eq!(sent["messages"], json!([{ "body": "Company: Acme" }]));
+    assert_eq!(fake.bookings()[0]["confirmed"]["flag"], json!(false));
+    assert_eq!(r.fake.count("POST", "/v2/events/"), 0, "no confirm call");
+}
+
+#[tokio::test]
+async fn an_event_left_unconfirmed_is_confirmed_on_its_date() {
+    let fake = Vyte::new(KEY);
+    fake.configure(|k| {
+        k.ignore_confirmed_on_create = true;
+        k.create_status = 201;
+    });
+    let r = start_with_fake(&case(), fake.router(), KEY, "").await;
+    let start_at = r.first_slot().await;
+    let response = r.book(&start_at, 30, (case().fields)()).await;
+    assert_eq!(response.status(), 201);
+    let booking: Booking = response.json().await.unwrap();
+    assert_eq!(booking.status, BookingStatus::Confirmed);
+    let made = &fake.bookings()[0];
+    let path = format!("/v2/events/{}/confirm", booking.id);
+    let confirm = requests(&r, Method::POST, &path);
+    assert_eq!(confirm.len(), 1);
+    assert_eq!(confirm[0].param("d"), made["dates"][0]["_id"].as_str());
+    assert_eq!(confirm[0].header("authorization"), Some(KEY));
+    assert_eq!(made["confirmed"]["flag"], json!(true));
+    assert_eq!(made["confirmed"]["date_id"], made["dates"][0]["_id"]);
+}
+
+#[tokio::test]
+async fn a_create_that_times_out_is_looked_up_by_group_id() {
+    let fake = Vyte::new(KEY);
+    let r = start_with_fake(&case(), fake.router(), KEY, "").await;
+    let start_at = r.first_slot().await;
+    // Vyte makes the event but the answer never arrives in time.
+    r.fake.control.set_fault(Some(Fault {
+        kind: FaultKind::SlowAnswer(Duration::from_secs(5)),
+        method: Some(Method::POST),
+        times: Some(1),
+    }));
+    let response = r.book(&start_at, 30, (case().fields)()).await;
+    assert_eq!(response.status(), 201);
+    let booking: Booking = response.json().await.unwrap();
+    assert_eq!(booking.status, BookingStatus::Confirmed);
+    let group = the_create(&r).body.unwrap()["third_party"]["group_ids"][0].clone();
+    let lookups = requests(&r, Method::GET, "/v2/events");
+    assert_eq!(lookups.len(), 1, "the proxy looked the event up");
+    assert_eq!(lookups[0].param("group_ids"), group.as_str());
+    let made: Vec<Value> = fake.bookings();
+    assert_eq!(made.len(), 1);
+    assert_eq!(made[0]["_id"], json!(booking.id));
+}
+
+#[tokio::test]
+async fn a_create_that_timed_out_and_was_not_made_is_504() {
+    let r = start(&case(), KEY, "").await;
+    let start_at = r.first_slot().await;
+    r.fake.control.set_fault(Some(Fault {
+        kind: FaultKind::Slow(Duration::from_secs(5)),
+        method: Some(Method::POST),
+        times: Some(1),
+    }));
+    let response = r.book(&start_at, 30, (case().fields)()).await;
+    assert_eq!(response.status(), 504);
+    assert_eq!(error_code(response).await, ErrorCode::UpstreamTimeout);
+    assert_eq!(requests(&r, Method::GET, "/v2/events").len(), 1);
+    assert_eq!(
+        requests(&r, Method::POST, "/v2/events").len(),
+        1,
+        "never resent"
+    );
+}
+
+/// The proxy's own view of the profile, for calls no HTTP route makes (cancel).
+async fn state_for(r: &Remote) -> (AppState, tempfile::TempDir) {
+    let text = format!(
+        "[profiles.vy]\nprovider = \"vyte\"\napi_key_env = \"VYTE_KEY\"\nbase_url = \"{}\"\n{}\n",
+        r.fake.base_url,
+        case().keys
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let env = |name: &str| (name == "VYTE_KEY").then(|| KEY.to_owned());
+    let config = config::parse(&text, dir.path(), &env).unwrap();
+    (AppState::new(config).await.unwrap(), dir)
+}
+
+#[tokio::test]
+async fn cancel_posts_to_cancel_and_takes_the_text_ok() {
+    let fake = Vyte::new(KEY);
+    let r = start_with_fake(&case(), fake.router(), KEY, "").await;
+    let start_at = r.first_slot().await;
+    let booking: Booking = r
+        .book(&start_at, 30, (case().fields)())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (state, _dir) = state_for(&r).await;
+    let provider = state.provider("vy").unwrap();
+    provider.cancel(&booking.id).await.expect("cancelled");
+    let path = format!("/v2/events/{}/cancel", booking.id);
+    let sent = requests(&r, Method::POST, &path);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].header("authorization"), Some(KEY));
+    assert_eq!(fake.bookings()[0]["cancelled"]["flag"], json!(true));
+
+    let unknown = provider.cancel("5f0d7eb02003d0971e2a961a").await;
+    assert!(matches!(
+        unknown,
+        Err(booking_proxy::error::AppError::NotFound)
+    ));
+    let before = r.fake.control.requests().len();
+    let odd = provider.cancel("../users").await;
+    assert!(matches!(odd, Err(booking_proxy::error::AppError::NotFound)));
+    assert_eq!(r.fake.control.requests().len(), before, "never sent");
+    // The freed time is offered again.
+    let again: SlotsResponse = r.slots(None).await.json().await.unwrap();
+    assert!(again
+        .slots
+        .iter()
+        .any(|s| common::rfc3339(s.start) == start_at));
+}
+
+#[tokio::test]
+async fn the_fake_wants_the_raw_key_and_a_host() {
+    let fake = provider_fakes::spawn(Vyte::new(KEY).router(), provider_fakes::Control::new()).await;
+    let client = reqwest::Client::new();
+    let get = |auth: String, path: &str| {
+        client
+            .get(format!("{}{path}", fake.base_url))
+            .header("authorization", auth)
+            .send()
+    };
+    let user = format!("/v2/users/{USER_ID}");
+    let bearer = get(format!("Bearer {KEY}"), &user).await.unwrap();
+    assert_eq!(bearer.status(), 401);
+    let body: Value = bearer.json().await.unwrap();
+    assert!(body["message"].is_string());
+    assert_eq!(get(KEY.into(), &user).await.unwrap().status(), 200);
+    let no_host = get(
+        KEY.into(),
+        "/v2/slots?duration=30&from=2050-01-03&to=2050-01-03",
+    )
+    .await
+    .unwrap();
+    assert_eq!(no_host.status(), 400);
+}
