@@ -33,6 +33,8 @@ pub enum AppError {
     Upstream,
     #[error("The scheduling service did not answer in time. Please try again.")]
     UpstreamTimeout,
+    #[error("The request took too long. Please try again.")]
+    RequestTimeout,
     /// The detail is logged, never sent.
     #[error("Something went wrong on our side. Please try again.")]
     Internal(String),
@@ -61,6 +63,7 @@ impl AppError {
             Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             Self::Upstream => (StatusCode::BAD_GATEWAY, ErrorCode::UpstreamError),
             Self::UpstreamTimeout => (StatusCode::GATEWAY_TIMEOUT, ErrorCode::UpstreamTimeout),
+            Self::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, ErrorCode::RequestTimeout),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }

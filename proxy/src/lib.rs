@@ -51,21 +51,34 @@ pub fn app(state: AppState) -> Router {
     let assets = ServiceBuilder::new()
         .layer(axum::middleware::from_fn(routes::assets::headers))
         .service(ServeDir::new(&config.server.assets_dir));
-    Router::new()
+    let routes = Router::new()
         .route("/healthz", get(routes::pages::healthz))
         .route("/book/{profile}", get(routes::pages::book_page))
         .route("/widget.js", get(routes::assets::widget_js))
         .merge(api)
-        .fallback_service(assets)
-        .layer(
-            ServiceBuilder::new()
-                .layer(TraceLayer::new_for_http())
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::REQUEST_TIMEOUT,
-                    REQUEST_TIMEOUT,
-                )),
-        )
-        .with_state(state)
+        .fallback_service(assets);
+    outer(routes, REQUEST_TIMEOUT).with_state(state)
+}
+
+/// Tracing and the request time limit around every route; a request cut off answers 408
+/// in the error envelope (tower-http's own 408 has no body).
+pub fn outer<S: Clone + Send + Sync + 'static>(routes: Router<S>, limit: Duration) -> Router<S> {
+    routes.layer(
+        ServiceBuilder::new()
+            .layer(TraceLayer::new_for_http())
+            .layer(axum::middleware::map_response(envelope_timeouts))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                limit,
+            )),
+    )
+}
+
+async fn envelope_timeouts(response: axum::response::Response) -> axum::response::Response {
+    if response.status() == StatusCode::REQUEST_TIMEOUT {
+        return AppError::RequestTimeout.into_response();
+    }
+    response
 }
 
 /// `per_minute` booking POSTs per client IP (the socket's, never a header), as a burst

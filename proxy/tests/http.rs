@@ -233,3 +233,22 @@ async fn cors_allows_only_listed_origins_without_credentials() {
         .get("access-control-allow-credentials")
         .is_none());
 }
+
+#[tokio::test]
+async fn a_request_over_the_time_limit_is_408_in_the_envelope() {
+    let slow = axum::Router::new().route(
+        "/slow",
+        axum::routing::get(|| async {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            "late"
+        }),
+    );
+    let app = booking_proxy::outer(slow, std::time::Duration::from_millis(50));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let response = reqwest::get(format!("http://{addr}/slow")).await.unwrap();
+    assert_eq!(response.status(), 408);
+    let body: ErrorEnvelope = response.json().await.unwrap();
+    assert_eq!(body.error.code, ErrorCode::RequestTimeout);
+}

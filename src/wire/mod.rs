@@ -175,6 +175,8 @@ pub enum ErrorCode {
     RateLimited,
     UpstreamError,
     UpstreamTimeout,
+    /// The request took longer than the proxy allows (408).
+    RequestTimeout,
     Internal,
     /// A code this build does not know yet (a newer proxy).
     #[serde(other)]
