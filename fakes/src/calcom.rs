@@ -43,6 +43,15 @@ impl Calcom {
         lock(&self.bookings).clone()
     }
 
+    /// Gives the event type one length (no `lengthInMinutesOptions`), as most have.
+    pub fn single_length(&self, minutes: i64) {
+        let mut event_type = lock(&self.event_type);
+        event_type["lengthInMinutes"] = json!(minutes);
+        if let Some(object) = event_type.as_object_mut() {
+            object.remove("lengthInMinutesOptions");
+        }
+    }
+
     /// Makes the event type need the host's confirmation (bookings come back `pending`).
     pub fn require_confirmation(&self) {
         lock(&self.event_type)["confirmationPolicy"] = json!({
@@ -148,8 +157,8 @@ pub fn event_type(confirm: bool) -> Value {
     topics["options"] = json!(["Pricing", "Security", "Integrations"]);
     let mut radio = custom("radio", "contact-by", "Contact me by", false);
     radio["options"] = json!(["Email", "Phone"]);
-    let mut reschedule = default("textarea", "rescheduleReason", false);
-    reschedule["hidden"] = json!(true);
+    // Shown by Cal.com only when rescheduling; the proxy must leave it out anyway.
+    let reschedule = default("textarea", "rescheduleReason", false);
     let mut hidden = custom("text", "utm", "Campaign", false);
     hidden["hidden"] = json!(true);
     json!({
@@ -225,7 +234,13 @@ async fn slots(
         Ok(zone) => zone,
         Err(_) => return bad_request("timeZone must be a valid IANA time zone", path),
     };
-    let duration = q.get("duration").and_then(|d| d.parse().ok()).unwrap_or(30);
+    let fixed = lock(&fake.event_type)["lengthInMinutes"]
+        .as_i64()
+        .unwrap_or(30);
+    let duration = q
+        .get("duration")
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(fixed);
     let mut data: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for start in fake.schedule.free(start, end, duration, &fake.busy()) {
         let local = start.with_timezone(&zone);
@@ -279,16 +294,21 @@ async fn create(
             path,
         );
     }
-    let length = body["lengthInMinutes"].as_i64().unwrap_or(30);
-    if !event_type["lengthInMinutesOptions"]
-        .as_array()
-        .is_some_and(|o| o.contains(&json!(length)))
-    {
-        return bad_request(
-            "lengthInMinutes must be one of the event type's lengths",
-            path,
-        );
-    }
+    let fixed = event_type["lengthInMinutes"].as_i64().unwrap_or(30);
+    let options = event_type["lengthInMinutesOptions"].as_array().cloned();
+    let length = match (body.get("lengthInMinutes"), options) {
+        (None, _) => fixed,
+        (Some(_), None) => {
+            return bad_request(
+                "Can't specify 'lengthInMinutes' because event type does not have multiple possible lengths. Please, remove the 'lengthInMinutes' field from the request.",
+                path,
+            )
+        }
+        (Some(asked), Some(options)) if options.contains(asked) => asked.as_i64().unwrap_or(fixed),
+        (Some(_), Some(_)) => {
+            return bad_request("lengthInMinutes must be one of the event type's lengths", path)
+        }
+    };
     let responses = &body["bookingFieldsResponses"];
     for field in event_type["bookingFields"].as_array().into_iter().flatten() {
         let slug = field["slug"].as_str().unwrap_or_default();

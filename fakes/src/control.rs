@@ -43,6 +43,9 @@ pub enum FaultKind {
     Slow(Duration),
     /// Handles the request (a create is made), then waits this long before answering.
     SlowAnswer(Duration),
+    /// Handles the request only after this long, even if the caller has given up by
+    /// then (a create that lands late).
+    Late(Duration),
     /// Answers this status with a small JSON error body.
     Status(u16),
     /// 200 with JSON cut off in the middle.
@@ -153,6 +156,14 @@ async fn record_and_fault(
         Some(FaultKind::Slow(wait)) => {
             tokio::time::sleep(wait).await;
             next.run(request).await
+        }
+        Some(FaultKind::Late(wait)) => {
+            let late = tokio::spawn(async move {
+                tokio::time::sleep(wait).await;
+                next.run(request).await
+            });
+            late.await
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
         Some(FaultKind::SlowAnswer(wait)) => {
             let response = next.run(request).await;

@@ -474,6 +474,8 @@ async fn create(
         "timeZone": body["timeZone"], "priority": null,
         "cancelReason": null, "cancelledAt": null, "cancelledBy": null,
         "hosts": [ { "userId": "cfmSbUHeizSoZob9cRA3N8fmfKg1", "role": "admin" } ],
+        // 🟡 Jicoo's webhooks carry the guest as `contact`; assumed in listings too.
+        "contact": { "name": body["name"], "email": body["email"], "phone": body["phoneNumber"] },
         "createdAt": now, "updatedAt": now,
     });
     lock(&fake.bookings).push(booking.clone());

@@ -34,8 +34,9 @@ pub fn fingerprint(body: &impl Serialize) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Runs `work` once per (profile, key); replays get the stored answer. Answers from our
-/// own failures (5xx) are not stored, so a retry runs again.
+/// Runs `work` once per (profile, key); replays get the stored answer. Failures that a
+/// retry may cure (5xx, and 429 from an upstream asking us to wait) are not stored, so a
+/// retry with the same key runs again.
 pub async fn once<F, T>(
     store: &Store,
     profile: &str,
@@ -61,7 +62,7 @@ where
         Ok((status, value)) => (status, serde_json::to_string(&value).unwrap_or_default()),
         Err(error) => {
             let (status, envelope) = error.envelope();
-            if status.is_server_error() {
+            if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
                 if let Err(e) = store.release(profile, &key).await {
                     tracing::error!(error = %e, "could not release an idempotency key");
                 }

@@ -26,13 +26,15 @@ pub enum StartError {
     Database(#[from] StoreError),
     #[error("profiles.{0}: {1}")]
     Provider(String, String),
+    #[error("{0}")]
+    Http(String),
 }
 
 impl AppState {
     /// Opens the database and builds each profile's provider.
     pub async fn new(config: Config) -> Result<Self, StartError> {
         let store = Store::open(&config.server.database).await?;
-        let client = providers::upstream::client(&config.upstream);
+        let client = providers::upstream::client(&config.upstream).map_err(StartError::Http)?;
         let mut built: BTreeMap<String, Arc<dyn Provider>> = BTreeMap::new();
         for (id, profile) in &config.profiles {
             let provider = providers::build(profile, &store, &client, &config.upstream)

@@ -313,3 +313,46 @@ async fn the_operator_cancels_at_cal_com_and_the_time_is_free_again() {
         .iter()
         .any(|s| common::rfc3339(s.start) == start_at));
 }
+
+#[tokio::test]
+async fn a_single_length_event_type_books_without_length_in_minutes() {
+    let fake = Calcom::new(KEY);
+    fake.single_length(45);
+    let r = start_with_fake(&case(), fake.router(), KEY, "").await;
+    let profile: Profile = r.proxy.get(&r.path("")).await.json().await.unwrap();
+    assert_eq!(profile.durations, vec![45]);
+    let start_at = r.first_slot().await;
+    let response = r.book(&start_at, 45, (case().fields)()).await;
+    assert_eq!(response.status(), 201);
+    let booking: Booking = response.json().await.unwrap();
+    assert_eq!(booking.end - booking.start, chrono::TimeDelta::minutes(45));
+    let sent = r.fake.control.requests();
+    let slots = sent.iter().find(|q| q.path == "/v2/slots").unwrap();
+    assert_eq!(
+        slots.param("duration"),
+        None,
+        "Cal.com ignores duration for one length"
+    );
+    let post = sent.iter().find(|q| q.method == Method::POST).unwrap();
+    assert!(post.body.as_ref().unwrap().get("lengthInMinutes").is_none());
+}
+
+#[tokio::test]
+async fn a_create_that_lands_after_the_timeout_is_found_by_a_later_look_up() {
+    let fake = Calcom::new(KEY);
+    let r = start_with_fake(&case(), fake.router(), KEY, "").await;
+    let start_at = r.first_slot().await;
+    // Cal.com is still making the booking when the proxy gives up on the answer.
+    r.fake.control.set_fault(Some(Fault {
+        kind: FaultKind::Late(Duration::from_millis(700)),
+        method: Some(Method::POST),
+        times: Some(1),
+    }));
+    let response = r.book(&start_at, 30, (case().fields)()).await;
+    assert_eq!(response.status(), 201);
+    let booking: Booking = response.json().await.unwrap();
+    assert_eq!(fake.bookings().len(), 1);
+    assert_eq!(fake.bookings()[0]["uid"], json!(booking.id));
+    assert_eq!(r.fake.count("POST", "/v2/bookings"), 1);
+    assert!(r.fake.count("GET", "/v2/bookings") >= 2, "looked up again");
+}

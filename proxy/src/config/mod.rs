@@ -66,8 +66,10 @@ pub struct UpstreamSettings {
 impl Default for UpstreamSettings {
     fn default() -> Self {
         Self {
-            timeout: Duration::from_millis(5_000),
-            budget: Duration::from_millis(12_000),
+            // A booking may take a few upstream calls (Vyte: re-check, create, look-up,
+            // confirm); these keep the worst case well inside the 30 s request limit.
+            timeout: Duration::from_millis(4_000),
+            budget: Duration::from_millis(8_000),
         }
     }
 }

@@ -26,15 +26,17 @@ use crate::error::AppError;
 const SYSTEM: &[&str] = &["openMeetingUrl", "rescheduleToken"];
 /// Variables the booker's own answers fill (the widget always asks name and email).
 const BOOKER: &[&str] = &["name", "email", "notes", "guests"];
-/// Fragments (lower case) of a 400 message that mean "that time cannot be booked".
+/// Fragments (lower case) of a 400 message that mean "that time cannot be booked";
+/// phrases, not single words, so an unrelated 400 ("token taken", "conflicting
+/// parameters") stays a 502.
 const UNAVAILABLE: &[&str] = &[
     "not available",
     "unavailable",
     "already booked",
     "is busy",
-    "conflict",
     "not free",
-    "taken",
+    "time is taken",
+    "slot is taken",
 ];
 /// Bound on availability calls for one range (each moves `fromDate` on by a day or more).
 const MAX_PAGES: usize = 100;

@@ -2,6 +2,7 @@
 //! a taken slot is a 400 with a known message, which becomes our 409.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use async_trait::async_trait;
 use axum::http::{HeaderName, Method, StatusCode};
@@ -14,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::upstream::{secret, Account, Upstream, UpstreamError};
-use super::{answer_json, request_id, utc, Provider, Setup};
+use super::{answer_json, look_up_a_while, request_id, utc, Provider, Setup};
 use crate::config::{humanize, RemoteKind};
 use crate::error::AppError;
 
@@ -34,6 +35,9 @@ pub struct Calcom {
     upstream: Upstream,
     event_type_id: i64,
     time_zone: Option<Tz>,
+    /// Whether the event type offers several lengths: Cal.com refuses `lengthInMinutes`
+    /// (and ignores `duration`) for one with a single length. Learnt from `profile()`.
+    several_lengths: Mutex<Option<bool>>,
 }
 
 impl Calcom {
@@ -56,6 +60,7 @@ impl Calcom {
             upstream,
             event_type_id,
             time_zone: setup.remote.time_zone,
+            several_lengths: Mutex::new(None),
         })
     }
 }
@@ -121,7 +126,8 @@ struct BookingOut {
 /// A booking field as a form field; `None` for what the widget asks itself (name, email,
 /// guests) and for what it cannot ask (hidden, location choice, unknown kinds).
 fn field(f: &BookingField) -> Option<Field> {
-    if f.hidden || matches!(f.slug.as_str(), "name" | "email" | "guests" | "location") {
+    let system = ["name", "email", "guests", "location", "rescheduleReason"];
+    if f.hidden || system.contains(&f.slug.as_str()) {
         return None;
     }
     let options: Vec<String> = f
@@ -189,6 +195,17 @@ fn unavailable(error: &UpstreamError) -> bool {
 }
 
 impl Calcom {
+    async fn several_lengths(&self) -> Result<bool, AppError> {
+        let known = *self
+            .several_lengths
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        match known {
+            Some(several) => Ok(several),
+            None => Ok(self.profile().await?.durations.len() > 1),
+        }
+    }
+
     /// After a create timed out: the booking, if Cal.com made it (matched on our id).
     async fn look_up(&self, request: &BookingRequest, id: &str) -> Option<BookingOut> {
         let end = request.start + TimeDelta::minutes(i64::from(request.duration));
@@ -239,6 +256,22 @@ impl Provider for Calcom {
             Some(options) if !options.is_empty() => options,
             _ => vec![event.length_in_minutes],
         };
+        *self
+            .several_lengths
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(durations.len() > 1);
+        let fields: Vec<Field> = event.booking_fields.iter().filter_map(field).collect();
+        for f in &event.booking_fields {
+            let asked = fields.iter().any(|k| k.name == f.slug);
+            let widget_own = matches!(f.slug.as_str(), "name" | "email" | "guests");
+            if f.required && !f.hidden && !asked && !widget_own {
+                // Every booking will fail until the event type changes: say which field.
+                tracing::warn!(
+                    event_type = self.event_type_id, field = %f.slug, kind = %f.kind,
+                    "a required Cal.com booking field cannot be asked by the widget"
+                );
+            }
+        }
         Ok(Profile {
             id: String::new(),
             title: event.title,
@@ -249,7 +282,7 @@ impl Provider for Calcom {
             requires_confirmation: event
                 .confirmation_policy
                 .is_some_and(|p| !p.is_null() && p["disabled"] != true),
-            fields: event.booking_fields.iter().filter_map(field).collect(),
+            fields,
         })
     }
 
@@ -259,13 +292,15 @@ impl Provider for Calcom {
         to: DateTime<Utc>,
         duration: u32,
     ) -> Result<Vec<Slot>, AppError> {
-        let query = [
+        let mut query = vec![
             ("eventTypeId", self.event_type_id.to_string()),
             ("start", utc(from)),
             ("end", utc(to)),
             ("timeZone", "UTC".to_owned()),
-            ("duration", duration.to_string()),
         ];
+        if self.several_lengths().await? {
+            query.push(("duration", duration.to_string()));
+        }
         let Data { data: days }: Data<BTreeMap<String, Vec<SlotStart>>> = self
             .upstream
             .get("slots", "/v2/slots", &query, &[SLOTS])
@@ -298,10 +333,9 @@ impl Provider for Calcom {
             responses.insert("notes", json!(request.notes.trim()));
         }
         let id = request_id();
-        let body = json!({
+        let mut body = json!({
             "start": utc(request.start),
             "eventTypeId": self.event_type_id,
-            "lengthInMinutes": request.duration,
             "attendee": {
                 "name": request.name.trim(), "email": request.email.trim(),
                 "timeZone": request.time_zone,
@@ -310,6 +344,9 @@ impl Provider for Calcom {
             "bookingFieldsResponses": responses,
             "metadata": { "proxyRequestId": id },
         });
+        if self.several_lengths().await? {
+            body["lengthInMinutes"] = json!(request.duration);
+        }
         let result: Result<Data<BookingOut>, _> = self
             .upstream
             .send("book", Method::POST, "/v2/bookings", &[BOOKINGS], &body)
@@ -318,10 +355,12 @@ impl Provider for Calcom {
         match result {
             Ok(Data { data }) => Ok(self.booking(data, request, title)),
             Err(error) if unavailable(&error) => Err(AppError::SlotUnavailable),
-            Err(UpstreamError::Timeout) => match self.look_up(request, &id).await {
-                Some(found) => Ok(self.booking(found, request, title)),
-                None => Err(AppError::UpstreamTimeout),
-            },
+            Err(UpstreamError::Timeout) => {
+                match look_up_a_while(|| self.look_up(request, &id)).await {
+                    Some(found) => Ok(self.booking(found, request, title)),
+                    None => Err(AppError::UpstreamTimeout),
+                }
+            }
             Err(error) => Err(error.into()),
         }
     }

@@ -16,12 +16,14 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::upstream::{secret, Account, Upstream, UpstreamError};
-use super::{answer_text, Provider, Setup};
+use super::{answer_text, look_up_a_while, Provider, Setup};
 use crate::config::{humanize, RemoteKind};
 use crate::error::AppError;
 
 /// The longest window `available_schedules` serves (production client code: "7日制限").
 const MAX_WINDOW_DAYS: i64 = 7;
+/// Windows fetched at the same time.
+const WINDOWS_AT_ONCE: usize = 3;
 /// How far Jicoo's clock may be behind ours when a timed-out create is looked up.
 const CLOCK_SKEW_SECS: i64 = 60;
 /// Create Booking's limits, tighter than the widget's own.
@@ -382,8 +384,9 @@ impl Jicoo {
 
     /// After a create timed out: the booking, if Jicoo made it. Jicoo keeps no id of ours,
     /// so it is the one booking of this event type at that start, not cancelled, made
-    /// after we sent ours (allowing for clock skew) and, when the listing carries the
-    /// guest's email, theirs. Anything less certain is no match (504).
+    /// after we sent ours (allowing for clock skew) and carrying the booker's email
+    /// (🟡 `contact`, as in Jicoo's webhooks). Anything less certain is no match (504):
+    /// claiming another visitor's booking would be worse than a retry.
     async fn look_up(
         &self,
         request: &BookingRequest,
@@ -415,7 +418,7 @@ impl Jicoo {
                     && b.started_at == request.start
                     && b.status.as_deref() != Some("cancel")
                     && b.created_at.is_some_and(|at| at >= earliest)
-                    && guest.is_none_or(|g| g.trim().to_lowercase() == email)
+                    && guest.is_some_and(|g| g.trim().to_lowercase() == email)
             });
         let first = ours.next()?;
         ours.next().is_none().then_some(first)
@@ -465,7 +468,7 @@ impl Provider for Jicoo {
     }
 
     /// Jicoo's windows are at most 7 days, so the range is asked in consecutive chunks,
-    /// one after the other (a 62-day request is 9 or 10 calls, each cached together).
+    /// a few at a time (a 62-day request is 9 or 10 calls, cached together).
     async fn slots(
         &self,
         from: DateTime<Utc>,
@@ -474,7 +477,8 @@ impl Provider for Jicoo {
     ) -> Result<Vec<Slot>, AppError> {
         let path = format!("/v1/event_types/{}/available_schedules", self.event_type_id);
         let length = TimeDelta::minutes(i64::from(duration));
-        // Jicoo answers at most 7 days per call: ask for the windows side by side.
+        // Jicoo answers at most 7 days per call: ask for a few windows at a time (its rate
+        // limits are unknown).
         let mut windows = Vec::new();
         let mut start = from;
         while start < to {
@@ -482,12 +486,16 @@ impl Provider for Jicoo {
             windows.push([("periodStart", iso(start)), ("periodEnd", iso(end))]);
             start = end;
         }
-        let calls = windows.iter().map(|query| {
-            self.upstream
-                .get::<Data<Vec<Free>>>("slots", &path, query, &[])
-        });
+        let mut pages: Vec<Data<Vec<Free>>> = Vec::new();
+        for batch in windows.chunks(WINDOWS_AT_ONCE) {
+            let calls = batch.iter().map(|query| {
+                self.upstream
+                    .get::<Data<Vec<Free>>>("slots", &path, query, &[])
+            });
+            pages.extend(futures_util::future::try_join_all(calls).await?);
+        }
         let mut slots = Vec::new();
-        for Data { data } in futures_util::future::try_join_all(calls).await? {
+        for Data { data } in pages {
             for free in data {
                 let open = free.remaining_capacity.is_none_or(|n| n > 0);
                 if open && free.started_at >= from && free.started_at < to {
@@ -514,10 +522,12 @@ impl Provider for Jicoo {
         match result {
             Ok(Data { data }) => Ok(Self::booking(data, request, known)),
             Err(error) if taken(&error) => Err(AppError::SlotUnavailable),
-            Err(UpstreamError::Timeout) => match self.look_up(request, sent_at).await {
-                Some(found) => Ok(Self::booking(found, request, known)),
-                None => Err(AppError::UpstreamTimeout),
-            },
+            Err(UpstreamError::Timeout) => {
+                match look_up_a_while(|| self.look_up(request, sent_at)).await {
+                    Some(found) => Ok(Self::booking(found, request, known)),
+                    None => Err(AppError::UpstreamTimeout),
+                }
+            }
             Err(error) => Err(error.into()),
         }
     }

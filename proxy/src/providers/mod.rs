@@ -174,6 +174,33 @@ pub fn request_id() -> String {
     )
 }
 
+/// Looks a timed-out create up a few times, since the provider may still be making it:
+/// at once, then after 0.5 s and 1 s, within `LOOK_UP_WITHIN` in all.
+pub async fn look_up_a_while<T, F, Fut>(mut look: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let tries = async {
+        for attempt in 0..3u64 {
+            if attempt > 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(500 * attempt)).await;
+            }
+            if let Some(found) = look().await {
+                return Some(found);
+            }
+        }
+        None
+    };
+    tokio::time::timeout(LOOK_UP_WITHIN, tries)
+        .await
+        .ok()
+        .flatten()
+}
+
+/// The most a look-up after a timed-out create may add to a booking request.
+pub const LOOK_UP_WITHIN: std::time::Duration = std::time::Duration::from_secs(6);
+
 /// Instants as every provider here accepts them: RFC 3339 in UTC, `Z`.
 pub fn utc(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)

@@ -66,8 +66,9 @@ impl UpstreamError {
     }
 }
 
-/// The one HTTP client all providers share (connection pool, rustls).
-pub fn client(settings: &UpstreamSettings) -> reqwest::Client {
+/// The one HTTP client all providers share (connection pool, rustls). Never a default
+/// client in its place: that one would follow redirects with no time limits.
+pub fn client(settings: &UpstreamSettings) -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
         .connect_timeout(settings.timeout.min(Duration::from_secs(3)))
         .timeout(settings.timeout)
@@ -75,7 +76,7 @@ pub fn client(settings: &UpstreamSettings) -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("booking-proxy/", env!("CARGO_PKG_VERSION")))
         .build()
-        .unwrap_or_else(|_| reqwest::Client::new())
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
 }
 
 /// One provider account as seen from one profile.
@@ -260,12 +261,7 @@ impl Upstream {
 
     /// Honours `Retry-After` (seconds) for every later call until it has passed.
     fn pause(&self, headers: &reqwest::header::HeaderMap) -> UpstreamError {
-        let secs = headers
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .unwrap_or(5)
-            .clamp(MIN_BACKOFF, MAX_BACKOFF);
+        let secs = wait_secs(headers).clamp(MIN_BACKOFF, MAX_BACKOFF);
         let until = Instant::now() + Duration::from_secs(secs);
         *self.paused_until.lock().unwrap_or_else(|p| p.into_inner()) = Some(until);
         UpstreamError::RateLimited(secs)
@@ -281,6 +277,29 @@ impl Upstream {
             _ => Ok(()),
         }
     }
+}
+
+/// How long a 429 asks us to wait: `Retry-After` in seconds or as an HTTP date, else
+/// Cal.com's `X-RateLimit-Reset-Default` (seconds left in its window), else 5 s.
+fn wait_secs(headers: &reqwest::header::HeaderMap) -> u64 {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    if let Some(value) = text("retry-after") {
+        if let Ok(secs) = value.parse::<u64>() {
+            return secs;
+        }
+        if let Ok(at) = chrono::DateTime::parse_from_rfc2822(value) {
+            let left = at.signed_duration_since(chrono::Utc::now()).num_seconds();
+            return u64::try_from(left).unwrap_or(0);
+        }
+    }
+    text("x-ratelimit-reset-default")
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(5)
 }
 
 /// The body, or `TooLarge` as soon as it passes `MAX_BODY` (the rest is never read).
@@ -307,5 +326,33 @@ async fn read_capped(response: &mut reqwest::Response) -> Result<Vec<u8>, Upstre
             return Err(UpstreamError::TooLarge);
         }
         bytes.extend_from_slice(&chunk);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn the_wait_comes_from_retry_after_or_cal_coms_reset_header() {
+        assert_eq!(wait_secs(&headers(&[("retry-after", "7")])), 7);
+        let in_a_minute = (chrono::Utc::now() + chrono::TimeDelta::seconds(61)).to_rfc2822();
+        let secs = wait_secs(&headers(&[("retry-after", &in_a_minute)]));
+        assert!((58..=61).contains(&secs), "{secs}");
+        assert_eq!(
+            wait_secs(&headers(&[("x-ratelimit-reset-default", "42")])),
+            42
+        );
+        assert_eq!(wait_secs(&headers(&[("retry-after", "soon")])), 5);
+        assert_eq!(wait_secs(&HeaderMap::new()), 5);
     }
 }

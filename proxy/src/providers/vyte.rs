@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::upstream::{secret, Account, Upstream, UpstreamError};
-use super::{answer_text, request_id, Provider, Setup};
+use super::{answer_text, look_up_a_while, request_id, Provider, Setup};
 use crate::config::{humanize, RemoteKind};
 use crate::error::AppError;
 
@@ -255,7 +255,7 @@ impl Vyte {
 
     /// The host's zone as Vyte has it: the first user's, or the first email's if it is
     /// one of the organization's users.
-    async fn host_zone(&self) -> Result<Option<Tz>, AppError> {
+    async fn host_zone(&self) -> Result<Option<Tz>, UpstreamError> {
         let zone = match &self.hosts {
             Hosts::Users(ids) => {
                 let path = format!("/v2/users/{}", ids[0]);
@@ -437,11 +437,17 @@ impl Provider for Vyte {
     /// (the host user's `timezone`; `Remote::time_zone`). The user lookup also proves
     /// the key and host before anyone books.
     async fn profile(&self) -> Result<Profile, AppError> {
-        let zone = self
-            .host_zone()
-            .await?
-            .or(self.time_zone)
-            .unwrap_or(Tz::UTC);
+        let vyte_zone = match self.host_zone().await {
+            // A host Vyte does not show here (404 and the like) still has the configured
+            // zone; a rejected key, a timeout or a broken answer is a real failure.
+            Err(UpstreamError::Status(status, _))
+                if status.is_client_error() && self.time_zone.is_some() =>
+            {
+                None
+            }
+            other => other?,
+        };
+        let zone = vyte_zone.or(self.time_zone).unwrap_or(Tz::UTC);
         Ok(Profile {
             id: String::new(),
             title: self.title.clone(),
@@ -493,7 +499,7 @@ impl Provider for Vyte {
         let event = match result {
             Ok(event) => event,
             Err(error) if unavailable(&error) => return Err(AppError::SlotUnavailable),
-            Err(UpstreamError::Timeout) => match self.look_up(&id).await {
+            Err(UpstreamError::Timeout) => match look_up_a_while(|| self.look_up(&id)).await {
                 Some(found) => found,
                 None => return Err(AppError::UpstreamTimeout),
             },

@@ -152,6 +152,7 @@ pub async fn check_faults(case: &Case) {
     huge_body_is_502_without_reading_it_all(case).await;
     rejected_key_is_502_and_logged_for_the_operator(case).await;
     upstream_429_is_passed_on_and_honoured(case).await;
+    a_rate_limited_create_is_retried_with_the_same_key(case).await;
     assert_key_not_logged(case.key);
 }
 
@@ -324,4 +325,34 @@ async fn upstream_429_is_passed_on_and_honoured(case: &Case) {
         "{}: backed off",
         case.provider
     );
+}
+
+/// A 429 on a create is not stored under the Idempotency-Key: once the wait is over, the
+/// widget's retry with the same key books.
+async fn a_rate_limited_create_is_retried_with_the_same_key(case: &Case) {
+    let r = start(case, case.key, "").await;
+    let start_at = r.first_slot().await;
+    r.fake.control.set_fault(Some(Fault {
+        kind: FaultKind::RateLimited { retry_after: 1 },
+        method: Some(Method::POST),
+        times: Some(1),
+    }));
+    let body = json!({
+        "start": start_at, "duration": 30, "time_zone": "Europe/Paris",
+        "name": "Ada Lovelace", "email": "ada@example.com",
+        "fields": (case.fields)(), "guests": [], "notes": ""
+    });
+    let path = r.path("/bookings");
+    let first = r.proxy.post(&path, &body, Some("retry-key")).await;
+    let (status, code, headers) = envelope(first, case.key).await;
+    assert_eq!(
+        (status, code),
+        (429, ErrorCode::RateLimited),
+        "{}",
+        case.provider
+    );
+    assert_eq!(headers["retry-after"], "1", "{}", case.provider);
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let again = r.proxy.post(&path, &body, Some("retry-key")).await;
+    assert_eq!(again.status(), 201, "{}: the retry books", case.provider);
 }
