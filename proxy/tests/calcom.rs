@@ -356,3 +356,33 @@ async fn a_create_that_lands_after_the_timeout_is_found_by_a_later_look_up() {
     assert_eq!(r.fake.count("POST", "/v2/bookings"), 1);
     assert!(r.fake.count("GET", "/v2/bookings") >= 2, "looked up again");
 }
+
+#[tokio::test]
+async fn the_config_overrides_title_description_and_adds_fields() {
+    let extra = r#"title = "Sales call (Cal.com)"
+description = "Pick a time."
+
+[[profiles.calcom_override.fields]]
+name = "role"
+label = "Job title"
+kind = "text"
+
+[[profiles.calcom_override.fields]]
+name = "budget"
+kind = "number"
+"#;
+    let r = start(&case(), KEY, "").await;
+    let profile: Profile = r.proxy.get(&r.path("")).await.json().await.unwrap();
+    assert_eq!(profile.title, "30 min intro", "no override without config");
+    let r = common::remote::start_named(&case(), "calcom_override", KEY, extra).await;
+    let profile: Profile = r.proxy.get(&r.path("")).await.json().await.unwrap();
+    assert_eq!(profile.title, "Sales call (Cal.com)");
+    assert_eq!(profile.description, "Pick a time.");
+    let role = profile.fields.iter().find(|f| f.name == "role").unwrap();
+    assert_eq!((role.label.as_str(), role.required), ("Job title", false));
+    let budget = profile.fields.last().unwrap();
+    assert_eq!(
+        (budget.name.as_str(), budget.kind),
+        ("budget", FieldKind::Number)
+    );
+}

@@ -43,9 +43,19 @@ pub async fn start(case: &Case, key_sent: &str, extra: &str) -> Remote {
 
 /// As `start`, with routes of a fake the test keeps a handle on.
 pub async fn start_with_fake(case: &Case, router: Router, key_sent: &str, extra: &str) -> Remote {
-    logs::capture();
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let profile = format!("{}_{}", case.provider, NEXT.fetch_add(1, Ordering::Relaxed));
+    serve(case, router, &profile, key_sent, extra).await
+}
+
+/// As `start`, with a fixed profile id (for `[[profiles.ID.fields]]` in `extra`).
+pub async fn start_named(case: &Case, profile: &str, key_sent: &str, extra: &str) -> Remote {
+    serve(case, (case.router)(case.key), profile, key_sent, extra).await
+}
+
+async fn serve(case: &Case, router: Router, profile: &str, key_sent: &str, extra: &str) -> Remote {
+    logs::capture();
+    let profile = profile.to_owned();
     let fake = provider_fakes::spawn(router, Control::new()).await;
     let text = format!(
         r#"
