@@ -298,12 +298,12 @@ async fn a_field_in_error_says_so_to_assistive_technology() {
 }
 
 #[wasm_bindgen_test]
-fn profile_header_shows_title_and_description() {
+fn profile_header_shows_title_and_description_with_blanks_for_variables() {
     let root = container();
     let profile = Profile {
         id: "intro".into(),
-        title: "Intro call".into(),
-        description: "A call about pricing.".into(),
+        title: "Intro call with {{name}}".into(),
+        description: "A call about {{topic}} for {{company}}. {{unclosed".into(),
         time_zone: "America/New_York".into(),
         durations: vec![30],
         location: None,
@@ -311,8 +311,8 @@ fn profile_header_shows_title_and_description() {
         fields: vec![],
     };
     let _h = leptos::mount::mount_to(root.clone(), move || view! { <ProfileHeader profile /> });
-    assert_eq!(texts(&root, "h2"), vec!["Intro call"]);
-    assert_eq!(texts(&root, "p"), vec!["A call about pricing."]);
+    assert_eq!(texts(&root, "h2"), vec!["Intro call with …"]);
+    assert_eq!(texts(&root, "p"), vec!["A call about … for …. {{unclosed"]);
 }
 
 #[wasm_bindgen_test]

@@ -38,6 +38,20 @@ const UNAVAILABLE: &[&str] = &[
     "time is taken",
     "slot is taken",
 ];
+/// The profile's description is the calendar event's body: its lines with links only
+/// Aurinko fills (`{{openMeetingUrl}}`, `{{rescheduleToken}}`) mean nothing before booking.
+fn for_visitors(description: &str) -> String {
+    description
+        .lines()
+        .filter(|line| {
+            !SYSTEM
+                .iter()
+                .any(|v| line.contains(&format!("{{{{{v}}}}}")))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Bound on availability calls for one range (each moves `fromDate` on by a day or more).
 const MAX_PAGES: usize = 100;
 
@@ -305,7 +319,7 @@ impl Provider for Aurinko {
         Ok(Profile {
             id: String::new(),
             title,
-            description: profile.description.unwrap_or_default(),
+            description: for_visitors(&profile.description.unwrap_or_default()),
             time_zone: zone.name().to_owned(),
             durations: vec![duration],
             location: profile.location.filter(|l| !l.trim().is_empty()),
