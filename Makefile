@@ -37,7 +37,7 @@ test-wire:
 	cargo test -p booking-widget --no-default-features --lib
 
 test-proxy:
-	cargo test -p booking-proxy
+	cargo test -p booking-proxy -p provider-fakes
 
 # wasm-bindgen-test in headless Chromium (the runner is set in .cargo/config.toml)
 test-wasm:
