@@ -12,11 +12,12 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use chrono::{DateTime, Days, NaiveDate, SecondsFormat, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, SecondsFormat, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde_json::{json, Value};
 
 use crate::schedule::Schedule;
+use crate::{instant, lock};
 
 pub const PROFILE_ID: i64 = 1234;
 /// What the fake says when a time cannot be booked.
@@ -178,16 +179,6 @@ impl Aurinko {
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn instant(v: &Value) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(v.as_str()?)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 fn at(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -297,9 +288,7 @@ fn period_days(text: &str) -> Option<u64> {
 }
 
 fn midnight(day: NaiveDate) -> Option<DateTime<Utc>> {
-    ZONE.from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
+    crate::schedule::at_hour(ZONE, day, 0)
 }
 
 async fn profile_route(

@@ -15,6 +15,7 @@ use chrono_tz::Tz;
 use serde_json::{json, Value};
 
 use crate::schedule::Schedule;
+use crate::{instant, lock};
 
 pub const EVENT_TYPE_ID: i64 = 1234;
 pub const TAKEN: &str = "User either already has booking at this time or is not available";
@@ -90,16 +91,6 @@ impl Calcom {
             )),
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn instant(v: &Value) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(v.as_str()?)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
 }
 
 fn version(headers: &HeaderMap) -> &str {

@@ -1,9 +1,10 @@
 //! What every fake shares: a log of the requests it received and the fault it plays.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::lock;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -83,10 +84,6 @@ pub struct Control {
     fault: Mutex<Option<Fault>>,
     /// Bytes of `Huge` bodies actually sent, so a test can see the reader gave up early.
     pub huge_bytes_sent: Arc<AtomicU64>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Control {

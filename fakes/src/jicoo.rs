@@ -20,6 +20,7 @@ use chrono_tz::Tz;
 use serde_json::{json, Map, Value};
 
 use crate::schedule::Schedule;
+use crate::{instant, lock};
 
 pub const EVENT_TYPE_UID: &str = "mzgdPJVBb7RE";
 /// The longest `available_schedules` window Jicoo serves (client code: "7日制限").
@@ -138,16 +139,6 @@ impl Jicoo {
             "No valid API key provided.",
         ))
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn instant(v: &Value) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(v.as_str()?)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
 }
 
 /// Jicoo's own format: UTC with milliseconds.

@@ -59,6 +59,18 @@ pub async fn spawn(router: Router, control: Arc<Control>) -> Running {
         .expect("bind a loopback port")
 }
 
+/// A lock that survives a test thread that panicked while holding it.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// An RFC 3339 string in a JSON value, as a UTC instant.
+pub(crate) fn instant(v: &serde_json::Value) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(v.as_str()?)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
 /// `n` random letters and digits, for ids.
 pub fn random_id(n: usize) -> String {
     use rand::distributions::{Alphanumeric, DistString};

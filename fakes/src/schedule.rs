@@ -73,10 +73,14 @@ impl Schedule {
     }
 
     fn local(&self, day: chrono::NaiveDate, hour: u32) -> Option<DateTime<Utc>> {
-        let time = NaiveTime::from_hms_opt(hour, 0, 0)?;
-        self.zone
-            .from_local_datetime(&day.and_time(time))
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
+        at_hour(self.zone, day, hour)
     }
+}
+
+/// `day` at `hour`:00 in `zone` (the earlier instant if the hour repeats).
+pub fn at_hour(zone: Tz, day: chrono::NaiveDate, hour: u32) -> Option<DateTime<Utc>> {
+    let time = NaiveTime::from_hms_opt(hour, 0, 0)?;
+    zone.from_local_datetime(&day.and_time(time))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
 }

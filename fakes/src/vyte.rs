@@ -4,7 +4,7 @@
 //! check a create against the calendar; `Knobs` can make it (❓ in providers.md).
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -17,7 +17,8 @@ use chrono_tz::Tz;
 use rand::Rng;
 use serde_json::{json, Value};
 
-use crate::schedule::Schedule;
+use crate::schedule::{at_hour, Schedule};
+use crate::{instant, lock};
 
 pub const USER_ID: &str = "5f3feb7821046c3bb9327e6a";
 pub const HOST_EMAIL: &str = "host@example.com";
@@ -109,10 +110,6 @@ impl Vyte {
     }
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 /// A refusal: a status and `{"message": …}`. Vyte documents only the statuses; the body
 /// shape is a guess (providers.md §4.3).
 struct Refused(StatusCode, String);
@@ -133,12 +130,6 @@ fn bad_request(message: &str) -> Refused {
 
 fn not_found() -> Refused {
     error(StatusCode::NOT_FOUND, "Resource not found")
-}
-
-fn instant(v: &Value) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(v.as_str()?)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
 }
 
 /// As Vyte stores instants: UTC with milliseconds.
@@ -261,20 +252,14 @@ fn slots_ask(q: &BTreeMap<String, String>) -> Result<SlotsAsk, Refused> {
     })
 }
 
-fn midnight(zone: Tz, day: NaiveDate) -> Option<DateTime<Utc>> {
-    zone.from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 /// Free slots of the asked days, rendered in the asked zone, and `nextAvailability` when
 /// there are none (its shape is a guess, providers.md §4.5).
 fn free_slots(fake: &Vyte, ask: &SlotsAsk) -> (Vec<(NaiveDate, Value)>, Option<Value>) {
-    let start = midnight(ask.zone, ask.from);
+    let start = at_hour(ask.zone, ask.from, 0);
     let end = ask
         .to
         .checked_add_days(Days::new(1))
-        .and_then(|d| midnight(ask.zone, d));
+        .and_then(|d| at_hour(ask.zone, d, 0));
     let (Some(start), Some(end)) = (start, end) else {
         return (vec![], None);
     };
@@ -311,17 +296,24 @@ fn free_slots(fake: &Vyte, ask: &SlotsAsk) -> (Vec<(NaiveDate, Value)>, Option<V
     (slots, next)
 }
 
+/// The key, then the slot query (`/v2/slots` and `/v2/slots/days` ask the same).
+fn checked_ask(
+    fake: &Vyte,
+    headers: &HeaderMap,
+    q: &BTreeMap<String, String>,
+) -> Result<SlotsAsk, Refused> {
+    fake.auth(headers)?;
+    slots_ask(q)
+}
+
 async fn slots(
     State(fake): State<Arc<Vyte>>,
     headers: HeaderMap,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
-    if let Err(denied) = fake.auth(&headers) {
-        return denied.into_response();
-    }
-    let ask = match slots_ask(&q) {
+    let ask = match checked_ask(&fake, &headers, &q) {
         Ok(ask) => ask,
-        Err(bad) => return bad.into_response(),
+        Err(refused) => return refused.into_response(),
     };
     let (slots, next) = free_slots(&fake, &ask);
     let slots: Vec<Value> = slots.into_iter().map(|(_, s)| s).collect();
@@ -338,12 +330,9 @@ async fn slot_days(
     headers: HeaderMap,
     Query(q): Query<BTreeMap<String, String>>,
 ) -> Response {
-    if let Err(denied) = fake.auth(&headers) {
-        return denied.into_response();
-    }
-    let ask = match slots_ask(&q) {
+    let ask = match checked_ask(&fake, &headers, &q) {
         Ok(ask) => ask,
-        Err(bad) => return bad.into_response(),
+        Err(refused) => return refused.into_response(),
     };
     let (slots, next) = free_slots(&fake, &ask);
     let mut days: BTreeMap<String, Value> = BTreeMap::new();

@@ -4,18 +4,16 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::Method;
 use booking_proxy::error::AppError;
-use booking_proxy::{config, AppState};
 use booking_widget::wire::{
     Booking, BookingRequest, BookingStatus, ErrorCode, ErrorEnvelope, FieldKind, Profile,
     SlotsResponse,
 };
 use chrono::{DateTime, Days, NaiveTime, TimeDelta, TimeZone, Utc};
-use common::remote::{check_faults, start, start_with_fake, Case, Remote};
+use common::remote::{check_faults, start, start_with_fake, Case};
 use common::spec::Spec;
 use provider_fakes::aurinko::{Aurinko, PROFILE_ID};
 use provider_fakes::{Fault, FaultKind, Recorded};
@@ -36,15 +34,6 @@ fn case() -> Case {
 
 fn spec() -> Spec {
     Spec::load("aurinko-openapi.yaml")
-}
-
-fn sent(r: &Remote, method: Method, path: &str) -> Vec<Recorded> {
-    r.fake
-        .control
-        .requests()
-        .into_iter()
-        .filter(|q| q.method == method && q.path == path)
-        .collect()
 }
 
 fn bearer(request: &Recorded) {
@@ -165,7 +154,7 @@ async fn slots_follow_next_from_date_are_exact_and_cached() {
     // Twenty identical requests: one profile read, its one-day fields call, then one
     // paging run. Days are asked from a day before to a day after the range (any zone);
     // the fake gives at most 7 days a call and says where to go on.
-    let calls = sent(&r, Method::GET, MEETING);
+    let calls = r.requests(Method::GET, MEETING);
     assert_eq!(r.fake.count("GET", "/"), 1 + calls.len());
     let pages: Vec<(String, String)> = calls[1..]
         .iter()
@@ -211,7 +200,7 @@ async fn a_booking_arrives_as_the_openapi_file_requires() {
     assert_eq!(booking.title, "Intro call with Ada Lovelace");
     assert_eq!(booking.location.as_deref(), Some("Zoom"));
 
-    let posts = sent(&r, Method::POST, MEETING);
+    let posts = r.requests(Method::POST, MEETING);
     assert_eq!(posts.len(), 1);
     let post = &posts[0];
     bearer(post);
@@ -266,12 +255,12 @@ async fn taken_slot(status: u16) {
     assert_eq!(second.status(), 409, "Aurinko answered {status}");
     let body: ErrorEnvelope = second.json().await.unwrap();
     assert_eq!(body.error.code, ErrorCode::SlotUnavailable);
-    assert_eq!(sent(&r, Method::POST, MEETING).len(), 2);
+    assert_eq!(r.requests(Method::POST, MEETING).len(), 2);
     assert_eq!(fake.bookings().len(), 1);
     // The cached slots were dropped: fetched again, without that time.
-    let calls = sent(&r, Method::GET, MEETING).len();
+    let calls = r.requests(Method::GET, MEETING).len();
     let again: SlotsResponse = r.slots(None).await.json().await.unwrap();
-    assert!(sent(&r, Method::GET, MEETING).len() > calls);
+    assert!(r.requests(Method::GET, MEETING).len() > calls);
     assert!(again
         .slots
         .iter()
@@ -322,24 +311,11 @@ async fn a_create_that_times_out_is_504_and_never_resent() {
 }
 
 /// The adapter itself (cancel has no HTTP route), built from a config as the server does.
-async fn adapter(fake: &Arc<Aurinko>) -> (AppState, tempfile::TempDir, provider_fakes::Running) {
-    let running = provider_fakes::spawn(fake.router(), provider_fakes::Control::new()).await;
-    let text = format!(
-        "[server]\ndatabase = \"sqlite://bookings.db\"\n\n[profiles.a]\nprovider = \"aurinko\"\n\
-         api_key_env = \"AURINKO_KEY\"\nbase_url = \"{}\"\nprofile_id = {PROFILE_ID}\n",
-        running.base_url
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let env = |name: &str| (name == "AURINKO_KEY").then(|| KEY.to_owned());
-    let config = config::parse(&text, dir.path(), &env).unwrap();
-    (AppState::new(config).await.unwrap(), dir, running)
-}
-
 #[tokio::test]
 async fn cancel_deletes_the_calendar_event() {
     let fake = Aurinko::new(KEY);
-    let (state, _dir, running) = adapter(&fake).await;
-    let provider = state.provider("a").unwrap().clone();
+    let r = start_with_fake(&case(), fake.router(), KEY, "").await;
+    let provider = r.provider().await;
     provider.profile().await.unwrap();
     let from = Utc::now() + TimeDelta::days(1);
     let slot = provider
@@ -365,7 +341,8 @@ async fn cancel_deletes_the_calendar_event() {
     assert!(booking.id.ends_with('='), "an id that needs encoding");
 
     provider.cancel(&booking.id).await.unwrap();
-    let deletes: Vec<Recorded> = running
+    let deletes: Vec<Recorded> = r
+        .fake
         .control
         .requests()
         .into_iter()

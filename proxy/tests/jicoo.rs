@@ -4,13 +4,10 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::Method;
 use booking_proxy::error::AppError;
-use booking_proxy::providers::Provider;
-use booking_proxy::{config, AppState};
 use booking_widget::wire::{
     Booking, BookingStatus, ErrorCode, ErrorEnvelope, FieldKind, Profile, SlotsResponse,
 };
@@ -45,17 +42,8 @@ fn millis(text: &str) -> String {
     at(text).to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-fn requests(r: &Remote, method: Method, path: &str) -> Vec<Recorded> {
-    r.fake
-        .control
-        .requests()
-        .into_iter()
-        .filter(|q| q.method == method && q.path == path)
-        .collect()
-}
-
 fn only_post(r: &Remote) -> Recorded {
-    let posts = requests(r, Method::POST, "/v1/bookings");
+    let posts = r.requests(Method::POST, "/v1/bookings");
     assert_eq!(posts.len(), 1, "one create");
     posts.into_iter().next().unwrap()
 }
@@ -70,7 +58,8 @@ fn assert_jicoo_auth(q: &Recorded) {
 /// checking each is a proper window of at most 7 days and they follow one another without
 /// gap or overlap.
 fn windows(r: &Remote) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-    let mut asked: Vec<(DateTime<Utc>, DateTime<Utc>)> = requests(r, Method::GET, SLOTS_PATH)
+    let mut asked: Vec<(DateTime<Utc>, DateTime<Utc>)> = r
+        .requests(Method::GET, SLOTS_PATH)
         .iter()
         .map(|q| {
             assert_jicoo_auth(q);
@@ -110,19 +99,6 @@ fn starts_after_soon(body: &SlotsResponse) -> Vec<DateTime<Utc>> {
 }
 
 /// The proxy's provider for a Jicoo profile at `base_url`, for what no route reaches.
-async fn provider(base_url: &str) -> (Arc<dyn Provider>, tempfile::TempDir) {
-    let text = format!(
-        "[server]\ndatabase = \"sqlite://bookings.db\"\n\n[profiles.direct]\nprovider = \"jicoo\"\n\
-         api_key_env = \"JICOO_KEY\"\nbase_url = \"{base_url}\"\nevent_type_id = \"{EVENT_TYPE_UID}\"\n"
-    );
-    let dir = tempfile::tempdir().expect("tempdir");
-    let env = |name: &str| (name == "JICOO_KEY").then(|| KEY.to_owned());
-    let config = config::parse(&text, dir.path(), &env).expect("valid config");
-    let state = AppState::new(config).await.expect("state");
-    let provider = state.provider("direct").expect("profile").clone();
-    (provider, dir)
-}
-
 #[tokio::test]
 async fn faults_are_mapped_and_the_key_never_leaks() {
     check_faults(&case()).await;
@@ -383,7 +359,7 @@ async fn a_taken_slot_is_409_whichever_status_jicoo_uses() {
         assert_eq!(body.error.code, ErrorCode::SlotUnavailable);
 
         // What the proxy sent is what Jicoo refused with that status.
-        let posts = requests(&r, Method::POST, "/v1/bookings");
+        let posts = r.requests(Method::POST, "/v1/bookings");
         assert_eq!(posts.len(), 2);
         let again = reqwest::Client::new()
             .post(format!("{}/v1/bookings", r.fake.base_url))
@@ -395,9 +371,9 @@ async fn a_taken_slot_is_409_whichever_status_jicoo_uses() {
         assert_eq!(again.status().as_u16(), status);
 
         // The cache was dropped; the taken time, listed with no capacity left, is gone.
-        let calls = requests(&r, Method::GET, SLOTS_PATH).len();
+        let calls = r.requests(Method::GET, SLOTS_PATH).len();
         let slots: SlotsResponse = r.slots(None).await.json().await.unwrap();
-        assert!(requests(&r, Method::GET, SLOTS_PATH).len() > calls);
+        assert!(r.requests(Method::GET, SLOTS_PATH).len() > calls);
         assert!(!slots.slots.is_empty());
         assert!(slots
             .slots
@@ -472,7 +448,7 @@ async fn a_create_that_times_out_is_looked_up_not_resent() {
     assert_eq!(response.status(), 201);
     let booking: Booking = response.json().await.unwrap();
     assert_eq!(r.fake.count("POST", "/v1/bookings"), 1);
-    let lookups = requests(&r, Method::GET, "/v1/bookings");
+    let lookups = r.requests(Method::GET, "/v1/bookings");
     assert_eq!(lookups.len(), 1, "the proxy looked the booking up");
     assert_jicoo_auth(&lookups[0]);
     let end = at(&start_at) + TimeDelta::minutes(30);
@@ -502,7 +478,7 @@ async fn a_timed_out_create_never_claims_an_older_booking() {
     let body: ErrorEnvelope = response.json().await.unwrap();
     assert_eq!(body.error.code, ErrorCode::UpstreamTimeout);
     // Looked up three times (the create might still land), never claimed.
-    assert_eq!(requests(&r, Method::GET, "/v1/bookings").len(), 3);
+    assert_eq!(r.requests(Method::GET, "/v1/bookings").len(), 3);
     assert_eq!(fake.bookings().len(), 1);
 }
 
@@ -517,10 +493,10 @@ async fn cancel_posts_a_reason_and_frees_the_time() {
         .json()
         .await
         .unwrap();
-    let (provider, _dir) = provider(&r.fake.base_url).await;
+    let provider = r.provider().await;
     provider.cancel(&booking.id).await.expect("cancelled");
     let path = format!("/v1/bookings/{}/cancel", booking.id);
-    let posts = requests(&r, Method::POST, &path);
+    let posts = r.requests(Method::POST, &path);
     assert_eq!(posts.len(), 1);
     assert_jicoo_auth(&posts[0]);
     assert_eq!(

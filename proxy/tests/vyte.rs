@@ -6,7 +6,6 @@ mod common;
 use std::time::Duration;
 
 use axum::http::Method;
-use booking_proxy::{config, AppState};
 use booking_widget::wire::{
     Booking, BookingStatus, ErrorCode, ErrorEnvelope, FieldKind, Profile, SlotsResponse,
 };
@@ -36,18 +35,9 @@ fn by_email(emails: &'static str) -> Case {
     }
 }
 
-fn requests(r: &Remote, method: Method, path: &str) -> Vec<Recorded> {
-    r.fake
-        .control
-        .requests()
-        .into_iter()
-        .filter(|q| q.method == method && q.path == path)
-        .collect()
-}
-
 /// The one event create the proxy sent.
 fn the_create(r: &Remote) -> Recorded {
-    let posts = requests(r, Method::POST, "/v2/events");
+    let posts = r.requests(Method::POST, "/v2/events");
     assert_eq!(posts.len(), 1, "one create");
     posts.into_iter().next().unwrap()
 }
@@ -109,7 +99,7 @@ async fn emails_profiles_find_the_host_in_the_user_list_or_fall_back() {
     assert_eq!(profile.time_zone, "Europe/Paris");
     assert_eq!(profile.durations, vec![45]);
     assert_eq!(profile.location, None);
-    assert_eq!(requests(&r, Method::GET, "/v2/users").len(), 1);
+    assert_eq!(r.requests(Method::GET, "/v2/users").len(), 1);
     // The host's email is the event's creator.
     let start_at = r.first_slot().await;
     assert_eq!(r.book(&start_at, 45, json!({})).await.status(), 201);
@@ -143,7 +133,7 @@ async fn slots_come_from_v2_slots_in_utc_and_are_cached() {
     assert_eq!(r.fake.count("GET", "/v2/users"), 1);
 
     let today = Utc::now().date_naive();
-    let call = &requests(&r, Method::GET, "/v2/slots")[0];
+    let call = &r.requests(Method::GET, "/v2/slots")[0];
     assert_eq!(call.param("duration"), Some("30"));
     assert_eq!(call.param("users"), Some(USER_ID));
     assert_eq!(call.param("emails"), None);
@@ -191,7 +181,7 @@ async fn slots_of_a_day_elsewhere_are_cut_to_that_day() {
     let body: SlotsResponse = response.json().await.unwrap();
 
     // The New York day spans two UTC days: both are asked, the second is cut off.
-    let call = &requests(&r, Method::GET, "/v2/slots")[0];
+    let call = &r.requests(Method::GET, "/v2/slots")[0];
     assert_eq!(call.param("emails"), Some(HOST_EMAIL));
     assert_eq!(call.param("users"), None);
     assert_eq!(call.param("from"), Some(day.to_string().as_str()));
@@ -312,7 +302,7 @@ async fn a_time_taken_since_the_list_is_409_and_never_created() {
     let second = r.book(&start_at, 30, (case().fields)()).await;
     assert_eq!(second.status(), 409);
     assert_eq!(error_code(second).await, ErrorCode::SlotUnavailable);
-    assert_eq!(requests(&r, Method::POST, "/v2/events").len(), 1);
+    assert_eq!(r.requests(Method::POST, "/v2/events").len(), 1);
     assert_eq!(fake.bookings().len(), 1);
     // The booking dropped the cached slots: fetched again, without that time.
     let calls = r.fake.count("GET", "/v2/slots");
@@ -340,7 +330,7 @@ async fn a_create_vyte_refuses_as_taken_is_409_other_refusals_502() {
         let second = r.book(&start_at, 30, (case().fields)()).await;
         assert_eq!(second.status(), 409, "Vyte answered {status}");
         assert_eq!(error_code(second).await, ErrorCode::SlotUnavailable);
-        assert_eq!(requests(&r, Method::POST, "/v2/events").len(), 2);
+        assert_eq!(r.requests(Method::POST, "/v2/events").len(), 2);
         assert_eq!(fake.bookings().len(), 1);
     }
     // A 400 that is not about the time is the provider failing.
@@ -389,7 +379,7 @@ async fn an_event_left_unconfirmed_is_confirmed_on_its_date() {
     assert_eq!(booking.status, BookingStatus::Confirmed);
     let made = &fake.bookings()[0];
     let path = format!("/v2/events/{}/confirm", booking.id);
-    let confirm = requests(&r, Method::POST, &path);
+    let confirm = r.requests(Method::POST, &path);
     assert_eq!(confirm.len(), 1);
     assert_eq!(confirm[0].param("d"), made["dates"][0]["_id"].as_str());
     assert_eq!(confirm[0].header("authorization"), Some(KEY));
@@ -413,7 +403,7 @@ async fn a_create_that_times_out_is_looked_up_by_group_id() {
     let booking: Booking = response.json().await.unwrap();
     assert_eq!(booking.status, BookingStatus::Confirmed);
     let group = the_create(&r).body.unwrap()["third_party"]["group_ids"][0].clone();
-    let lookups = requests(&r, Method::GET, "/v2/events");
+    let lookups = r.requests(Method::GET, "/v2/events");
     assert_eq!(lookups.len(), 1, "the proxy looked the event up");
     assert_eq!(lookups[0].param("group_ids"), group.as_str());
     let made: Vec<Value> = fake.bookings();
@@ -434,27 +424,15 @@ async fn a_create_that_timed_out_and_was_not_made_is_504() {
     assert_eq!(response.status(), 504);
     assert_eq!(error_code(response).await, ErrorCode::UpstreamTimeout);
     // Looked up three times (the create might still land), then 504.
-    assert_eq!(requests(&r, Method::GET, "/v2/events").len(), 3);
+    assert_eq!(r.requests(Method::GET, "/v2/events").len(), 3);
     assert_eq!(
-        requests(&r, Method::POST, "/v2/events").len(),
+        r.requests(Method::POST, "/v2/events").len(),
         1,
         "never resent"
     );
 }
 
 /// The proxy's own view of the profile, for calls no HTTP route makes (cancel).
-async fn state_for(r: &Remote) -> (AppState, tempfile::TempDir) {
-    let text = format!(
-        "[profiles.vy]\nprovider = \"vyte\"\napi_key_env = \"VYTE_KEY\"\nbase_url = \"{}\"\n{}\n",
-        r.fake.base_url,
-        case().keys
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let env = |name: &str| (name == "VYTE_KEY").then(|| KEY.to_owned());
-    let config = config::parse(&text, dir.path(), &env).unwrap();
-    (AppState::new(config).await.unwrap(), dir)
-}
-
 #[tokio::test]
 async fn cancel_posts_to_cancel_and_takes_the_text_ok() {
     let fake = Vyte::new(KEY);
@@ -466,11 +444,10 @@ async fn cancel_posts_to_cancel_and_takes_the_text_ok() {
         .json()
         .await
         .unwrap();
-    let (state, _dir) = state_for(&r).await;
-    let provider = state.provider("vy").unwrap();
+    let provider = r.provider().await;
     provider.cancel(&booking.id).await.expect("cancelled");
     let path = format!("/v2/events/{}/cancel", booking.id);
-    let sent = requests(&r, Method::POST, &path);
+    let sent = r.requests(Method::POST, &path);
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].header("authorization"), Some(KEY));
     assert_eq!(fake.bookings()[0]["cancelled"]["flag"], json!(true));

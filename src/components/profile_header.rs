@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::wire::Profile;
+use crate::wire::{template, Profile};
 
 /// The profile's title and description above the booking steps.
 #[component]
@@ -17,17 +17,6 @@ pub fn ProfileHeader(
 }
 
 /// `{{topic}}` placeholders are filled from the booking later; the visitor sees "…".
-fn blanks(template: &str) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find("{{") {
-        let Some(close) = rest[open..].find("}}") else {
-            break;
-        };
-        out.push_str(&rest[..open]);
-        out.push('…');
-        rest = &rest[open + close + 2..];
-    }
-    out.push_str(rest);
-    out
+fn blanks(text: &str) -> String {
+    template::replace(text, |_| Some("…".into()))
 }

@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use booking_widget::wire::{validate, Field, FieldKind};
+use booking_widget::wire::{template, validate, Field, FieldKind};
 use chrono_tz::Tz;
 
 pub use hours::{Interval, WeekHours};
@@ -689,7 +689,7 @@ fn fields(id: &str, raw: &[RawField]) -> Result<Vec<Field>, Problem> {
 /// field of that name is declared.
 fn add_variables<'a>(fields: &mut Vec<Field>, texts: impl IntoIterator<Item = Option<&'a str>>) {
     for text in texts.into_iter().flatten() {
-        for name in variables(text) {
+        for name in template::names(text) {
             if !fields.iter().any(|f| f.name == name) && !RESERVED.contains(&name.as_str()) {
                 fields.push(Field {
                     label: humanize(&name),
@@ -702,27 +702,6 @@ fn add_variables<'a>(fields: &mut Vec<Field>, texts: impl IntoIterator<Item = Op
             }
         }
     }
-}
-
-/// The names inside `{{…}}`, in order of first appearance.
-pub fn variables(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find("{{") {
-        rest = &rest[open + 2..];
-        let Some(close) = rest.find("}}") else { break };
-        let name = rest[..close].trim();
-        if !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            && !out.iter().any(|o| o == name)
-        {
-            out.push(name.to_owned());
-        }
-        rest = &rest[close + 2..];
-    }
-    out
 }
 
 /// `company_size` → `Company size`.

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use axum::http::{HeaderName, Method, StatusCode};
 use booking_widget::wire::{
-    Booking, BookingRequest, BookingStatus, Field, FieldKind, FieldValue, Profile, Slot,
+    template, Booking, BookingRequest, BookingStatus, Field, FieldKind, FieldValue, Profile, Slot,
 };
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
@@ -44,9 +44,9 @@ fn for_visitors(description: &str) -> String {
     description
         .lines()
         .filter(|line| {
-            !SYSTEM
+            !template::names(line)
                 .iter()
-                .any(|v| line.contains(&format!("{{{{{v}}}}}")))
+                .any(|v| SYSTEM.contains(&v.as_str()))
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -248,9 +248,7 @@ fn segment(id: &str) -> String {
 
 /// `{{var}}` in `text` replaced by its value.
 fn fill(text: &str, data: &BTreeMap<String, String>) -> String {
-    data.iter().fold(text.to_owned(), |out, (name, value)| {
-        out.replace(&format!("{{{{{name}}}}}"), value)
-    })
+    template::replace(text, |name| data.get(name).cloned())
 }
 
 /// `substitutionData`: the form's answers as text (blank ones left to Aurinko's defaults),

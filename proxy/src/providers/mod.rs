@@ -13,7 +13,7 @@ mod vyte;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use booking_widget::wire::{Booking, BookingRequest, FieldValue, Profile, Slot};
+use booking_widget::wire::{template, Booking, BookingRequest, FieldValue, Profile, Slot};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
@@ -134,14 +134,11 @@ impl Provider for Overlay {
 }
 
 /// `{{name}}` placeholders filled from the booking's text answers; others left as they are.
-pub fn fill_placeholders(template: &str, request: &BookingRequest) -> String {
-    let mut out = template.to_owned();
-    for (name, value) in &request.fields {
-        if let FieldValue::Text(text) = value {
-            out = out.replace(&format!("{{{{{name}}}}}"), text);
-        }
-    }
-    out
+pub fn fill_placeholders(text: &str, request: &BookingRequest) -> String {
+    template::replace(text, |name| match request.fields.get(name) {
+        Some(FieldValue::Text(answer)) => Some(answer.clone()),
+        _ => None,
+    })
 }
 
 /// An answer as JSON of its own type (Cal.com).

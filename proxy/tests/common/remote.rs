@@ -33,6 +33,8 @@ pub struct Remote {
     pub proxy: TestServer,
     pub fake: Running,
     pub profile: String,
+    /// The proxy's configuration, for tests that call the provider directly.
+    pub config: config::Config,
 }
 
 /// The proxy with one profile `{provider}_{n}` against a fresh fake; the proxy sends
@@ -81,15 +83,34 @@ base_url = "{base}"
     let key = key_sent.to_owned();
     let env = move |name: &str| (name == "FAKE_PROVIDER_KEY").then(|| key.clone());
     let config = config::parse(&text, dir.path(), &env).expect("valid remote config");
-    let proxy = spawn_with(config, dir).await;
+    let proxy = spawn_with(config.clone(), dir).await;
     Remote {
         proxy,
         fake,
         profile,
+        config,
     }
 }
 
 impl Remote {
+    /// The profile's provider as the server builds it (for what no route does, e.g. cancel).
+    pub async fn provider(&self) -> std::sync::Arc<dyn booking_proxy::providers::Provider> {
+        let state = booking_proxy::AppState::new(self.config.clone())
+            .await
+            .expect("state");
+        state.provider(&self.profile).expect("profile").clone()
+    }
+
+    /// Requests the fake received with this method and exact path.
+    pub fn requests(&self, method: Method, path: &str) -> Vec<provider_fakes::Recorded> {
+        self.fake
+            .control
+            .requests()
+            .into_iter()
+            .filter(|q| q.method == method && q.path == path)
+            .collect()
+    }
+
     pub fn path(&self, rest: &str) -> String {
         format!("/api/v1/profiles/{}{rest}", self.profile)
     }
