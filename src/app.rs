@@ -68,39 +68,44 @@ pub fn App(
     };
     let lang = settings.locale.clone();
     let client = ApiClient::new(api);
-    let loader = client.clone();
-    let loaded = LocalResource::new(move || {
-        let (client, profile) = (loader.clone(), profile.clone());
-        async move { client.profile(&profile).await }
+    // A plain signal and task, not a resource: the same behaviour for much less wasm.
+    let loaded = RwSignal::new(None::<Result<crate::wire::Profile, ApiFailure>>);
+    let load = {
+        let client = client.clone();
+        move || {
+            let (client, profile) = (client.clone(), profile.clone());
+            leptos::task::spawn_local(
+                async move { loaded.set(Some(client.profile(&profile).await)) },
+            );
+        }
+    };
+    load();
+    let retry = Callback::new(move |()| {
+        loaded.set(None);
+        load();
     });
-    let retry = Callback::new(move |()| loaded.refetch());
     let emit = use_context::<Emit>();
 
     view! {
         <div class="bw-root" part="root" dir=dir lang=lang>
-            <Transition fallback=Skeleton>
-                {move || {
+            {move || match loaded.get() {
+                None => view! { <Skeleton /> }.into_any(),
+                Some(Ok(profile)) => {
+                    if let Some(Emit(c)) = emit {
+                        c.run(WidgetEvent::Ready(profile.clone()));
+                    }
                     let (client, settings) = (client.clone(), settings.clone());
-                    Suspend::new(async move {
-                        match loaded.await {
-                            Ok(profile) => {
-                                if let Some(Emit(c)) = emit {
-                                    c.run(WidgetEvent::Ready(profile.clone()));
-                                }
-                                view! {
-                                    <ProfileHeader profile=profile.clone() />
-                                    <Booker profile client settings />
-                                }
-                                .into_any()
-                            }
-                            Err(failure) => view! {
-                                <ErrorPanel message=describe(&failure, strings.unreachable) on_retry=retry retry_label=strings.retry />
-                            }
-                            .into_any(),
-                        }
-                    })
-                }}
-            </Transition>
+                    view! {
+                        <ProfileHeader profile=profile.clone() />
+                        <Booker profile client settings />
+                    }
+                    .into_any()
+                }
+                Some(Err(failure)) => view! {
+                    <ErrorPanel message=describe(&failure, strings.unreachable) on_retry=retry retry_label=strings.retry />
+                }
+                .into_any(),
+            }}
         </div>
     }
 }

@@ -44,8 +44,7 @@ impl Widget {
 /// `{profile, api, locale?, timeZone?, hourCycle?, prefill?}`.
 #[wasm_bindgen(js_name = mountWidget)]
 pub fn mount_widget(host: Element, options: &str) -> Result<Widget, JsValue> {
-    let o: EmbedOptions =
-        serde_json::from_str(options).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let o: EmbedOptions = crate::api::from_json(options).map_err(|e| JsValue::from_str(&e))?;
     let target = host.clone();
     let emit = Emit(Callback::new(move |event: WidgetEvent| {
         dispatch(&target, &event)
@@ -67,7 +66,7 @@ pub fn mount_widget(host: Element, options: &str) -> Result<Widget, JsValue> {
 
 /// A `CustomEvent` that bubbles out of the shadow root to the host page.
 fn dispatch(host: &Element, event: &WidgetEvent) {
-    let detail = js_sys::JSON::parse(&event.detail_json()).unwrap_or(JsValue::NULL);
+    let detail = event.detail();
     let init = CustomEventInit::new();
     init.set_bubbles(true);
     init.set_composed(true);

@@ -4,6 +4,9 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+use crate::api::to_js;
 
 use crate::wire::{ApiError, Booking, Profile, Slot};
 
@@ -61,36 +64,36 @@ impl WidgetEvent {
         }
     }
 
-    /// The event's `detail`, as JSON.
-    pub fn detail_json(&self) -> String {
-        let json = match self {
-            Self::Ready(p) => serde_json::to_string(p),
+    /// The event's `detail`, as a plain object.
+    pub fn detail(&self) -> JsValue {
+        let detail = match self {
+            Self::Ready(p) => to_js(p),
             Self::SlotsLoaded {
                 from,
                 to,
                 time_zone,
                 count,
-            } => serde_json::to_string(&SlotsLoaded {
+            } => to_js(&SlotsLoaded {
                 from: *from,
                 to: *to,
                 time_zone,
                 count: *count,
             }),
-            Self::SlotSelected(s) => serde_json::to_string(s),
+            Self::SlotSelected(s) => to_js(s),
             Self::Submitted {
                 slot,
                 duration,
                 time_zone,
-            } => serde_json::to_string(&Submitted {
+            } => to_js(&Submitted {
                 start: &slot.start,
                 end: &slot.end,
                 duration: *duration,
                 time_zone,
             }),
-            Self::Created(b) => serde_json::to_string(b),
-            Self::Failed(e) => serde_json::to_string(e),
+            Self::Created(b) => to_js(b),
+            Self::Failed(e) => to_js(e),
         };
-        json.unwrap_or_else(|_| "null".into())
+        detail.unwrap_or(JsValue::NULL)
     }
 }
 

@@ -1,9 +1,11 @@
 //! The typed client for booking-proxy's `/api/v1`. The widget talks to nothing else.
 
-use gloo_net::http::{Request, Response};
-use serde::de::DeserializeOwned;
-
 use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestInit, Response};
 
 use crate::wire::{
     ApiError, Booking, BookingRequest, ErrorCode, ErrorEnvelope, Profile, SlotsResponse,
@@ -43,12 +45,7 @@ impl ApiClient {
 
     /// `GET /api/v1/profiles/{profile}`.
     pub async fn profile(&self, id: &str) -> Result<Profile, ApiFailure> {
-        let url = self.url(&format!("/profiles/{}", encode(id)));
-        let response = Request::get(&url)
-            .send()
-            .await
-            .map_err(|_| ApiFailure::Network)?;
-        decode(response).await
+        call(&self.url(&format!("/profiles/{}", encode(id))), None).await
     }
 }
 
@@ -67,11 +64,7 @@ impl ApiClient {
             encode(profile),
             encode(zone)
         ));
-        let response = Request::get(&url)
-            .send()
-            .await
-            .map_err(|_| ApiFailure::Network)?;
-        decode(response).await
+        call(&url, None).await
     }
 
     /// `POST …/bookings` with an `Idempotency-Key`, so a retry cannot book twice.
@@ -82,14 +75,8 @@ impl ApiClient {
         key: &str,
     ) -> Result<Booking, ApiFailure> {
         let url = self.url(&format!("/profiles/{}/bookings", encode(profile)));
-        let response = Request::post(&url)
-            .header("Idempotency-Key", key)
-            .json(request)
-            .map_err(|_| ApiFailure::Network)?
-            .send()
-            .await
-            .map_err(|_| ApiFailure::Network)?;
-        decode(response).await
+        let body = to_json(request).ok_or(ApiFailure::Network)?;
+        call(&url, Some((body, key))).await
     }
 }
 
@@ -115,21 +102,69 @@ impl ApiFailure {
     }
 }
 
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> {
-    let status = response.status();
-    if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|_| ApiFailure::Decode(status));
+/// One request with the browser's `fetch`: a GET, or a POST of a JSON body with its
+/// `Idempotency-Key`. The answer is parsed by the browser (`Response.json`).
+async fn call<T: DeserializeOwned>(
+    url: &str,
+    post: Option<(String, &str)>,
+) -> Result<T, ApiFailure> {
+    let init = RequestInit::new();
+    if let Some((body, key)) = post {
+        let headers = Headers::new().map_err(|_| ApiFailure::Network)?;
+        for (name, value) in [
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", key),
+        ] {
+            headers.set(name, value).map_err(|_| ApiFailure::Network)?;
+        }
+        init.set_method("POST");
+        init.set_headers(&headers);
+        init.set_body(&JsValue::from_str(&body));
     }
-    match response.json::<ErrorEnvelope>().await {
+    let window = web_sys::window().ok_or(ApiFailure::Network)?;
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|_| ApiFailure::Network)?
+        .unchecked_into();
+    let status = response.status();
+    let json = match response.json() {
+        Ok(promise) => JsFuture::from(promise).await.ok(),
+        Err(_) => None,
+    };
+    let Some(json) = json else {
+        return Err(ApiFailure::Decode(status));
+    };
+    if response.ok() {
+        return serde_wasm_bindgen::from_value(json).map_err(|_| ApiFailure::Decode(status));
+    }
+    match serde_wasm_bindgen::from_value::<ErrorEnvelope>(json) {
         Ok(envelope) => Err(ApiFailure::Api {
             status,
             error: envelope.error,
         }),
         Err(_) => Err(ApiFailure::Decode(status)),
     }
+}
+
+/// A value as a plain JavaScript object (maps as objects), the shape `JSON.stringify`
+/// and event listeners expect.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Option<JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .ok()
+}
+
+/// A value as JSON text, through the browser's `JSON.stringify`.
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Option<String> {
+    js_sys::JSON::stringify(&to_js(value)?)
+        .ok()
+        .map(String::from)
+}
+
+/// JSON text as a value, through the browser's `JSON.parse`.
+pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    let value = js_sys::JSON::parse(text).map_err(|_| "options are not JSON".to_owned())?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
 }
 
 /// Percent-encodes a path segment (profile ids come from the host page's markup).

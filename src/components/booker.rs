@@ -70,29 +70,44 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
     let cache = StoredValue::new(HashMap::<String, Vec<Slot>>::new());
     let idempotency = StoredValue::new(None::<(String, String)>);
 
+    // Signals and tasks rather than resources and actions: the same behaviour, far less wasm.
+    let slots = RwSignal::new(None::<Result<Vec<Slot>, ApiFailure>>);
+    let asked = StoredValue::new(0u32);
     let profile_id = profile.id.clone();
     let slot_client = client.clone();
-    let slots = LocalResource::new(move || {
+    Effect::new(move |_| {
         let (m, d, z) = (month.get(), duration.get(), zone.get());
         reload.track();
+        // Only the newest question may answer: an older, slower one is dropped.
+        let ticket = asked.get_value().wrapping_add(1);
+        asked.set_value(ticket);
         let (client, id) = (slot_client.clone(), profile_id.clone());
-        async move {
+        leptos::task::spawn_local(async move {
             let key = format!("{m}|{d}|{z}");
-            if let Some(hit) = cache.with_value(|c| c.get(&key).cloned()) {
-                return Ok(hit);
+            let result = match cache.with_value(|c| c.get(&key).cloned()) {
+                Some(hit) => Ok(hit),
+                None => client
+                    .slots(&id, m, last_of_month(m), &z, d)
+                    .await
+                    .map(|r| r.slots),
+            };
+            if let Ok(found) = &result {
+                if !cache.with_value(|c| c.contains_key(&key)) {
+                    send(WidgetEvent::SlotsLoaded {
+                        from: m,
+                        to: last_of_month(m),
+                        time_zone: z.clone(),
+                        count: found.len(),
+                    });
+                    cache.update_value(|c| {
+                        c.insert(key, found.clone());
+                    });
+                }
             }
-            let found = client.slots(&id, m, last_of_month(m), &z, d).await?.slots;
-            send(WidgetEvent::SlotsLoaded {
-                from: m,
-                to: last_of_month(m),
-                time_zone: z.clone(),
-                count: found.len(),
-            });
-            cache.update_value(|c| {
-                c.insert(key, found.clone());
-            });
-            Ok::<_, ApiFailure>(found)
-        }
+            if asked.get_value() == ticket {
+                slots.set(Some(result));
+            }
+        });
     });
     let days = Memo::new(move |_| {
         let z = zone.get();
@@ -156,68 +171,8 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
     let fields = profile.fields.clone();
     let book_client = client.clone();
     let book_profile = profile.id.clone();
-    let submit = Action::new_local(move |(request, key): &(BookingRequest, String)| {
-        let (client, id, request, key) = (
-            book_client.clone(),
-            book_profile.clone(),
-            request.clone(),
-            key.clone(),
-        );
-        async move { client.book(&id, &request, &key).await }
-    });
-    let busy = submit.pending();
-    let on_submit = {
-        let fields = fields.clone();
-        Callback::new(move |()| {
-            let Step::Form(slot) = step.get_untracked() else {
-                return;
-            };
-            if busy.get_untracked() {
-                return;
-            }
-            let request = build_request(
-                &fields,
-                answers,
-                &slot,
-                duration.get_untracked(),
-                &zone.get_untracked(),
-            );
-            let errors = validate::validate_booking(&fields, &request);
-            if !errors.is_empty() {
-                answers.errors.set(
-                    errors
-                        .iter()
-                        .map(|(k, e)| (k.clone(), i18n::field_error(strings, e)))
-                        .collect(),
-                );
-                form_notice.set(Some(strings.fix_fields.into()));
-                announce.set(strings.fix_fields.into());
-                focus_later("[aria-invalid=true]");
-                return;
-            }
-            // One key per attempt: the same body (a retry) reuses it, another body gets a new one.
-            let body = serde_json::to_string(&request).unwrap_or_default();
-            let key = match idempotency.get_value() {
-                Some((b, k)) if b == body => k,
-                _ => {
-                    let k = new_key();
-                    idempotency.set_value(Some((body, k.clone())));
-                    k
-                }
-            };
-            form_notice.set(None);
-            send(WidgetEvent::Submitted {
-                slot: slot.clone(),
-                duration: request.duration,
-                time_zone: request.time_zone.clone(),
-            });
-            submit.dispatch((request, key));
-        })
-    };
-    Effect::new(move |_| {
-        let Some(result) = submit.value().get() else {
-            return;
-        };
+    let busy = RwSignal::new(false);
+    let finish = move |result: Result<Booking, ApiFailure>| {
         match &result {
             Ok(booking) => send(WidgetEvent::Created(booking.clone())),
             Err(failure) => send(WidgetEvent::Failed(failure.as_error(strings.unreachable))),
@@ -254,7 +209,61 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
                 other => other.to_string(),
             })),
         }
-    });
+    };
+    let on_submit = {
+        let fields = fields.clone();
+        Callback::new(move |()| {
+            let Step::Form(slot) = step.get_untracked() else {
+                return;
+            };
+            if busy.get_untracked() {
+                return;
+            }
+            let request = build_request(
+                &fields,
+                answers,
+                &slot,
+                duration.get_untracked(),
+                &zone.get_untracked(),
+            );
+            let errors = validate::validate_booking(&fields, &request);
+            if !errors.is_empty() {
+                answers.errors.set(
+                    errors
+                        .iter()
+                        .map(|(k, e)| (k.clone(), i18n::field_error(strings, e)))
+                        .collect(),
+                );
+                form_notice.set(Some(strings.fix_fields.into()));
+                announce.set(strings.fix_fields.into());
+                focus_later("[aria-invalid=true]");
+                return;
+            }
+            // One key per attempt: the same body (a retry) reuses it, another body gets a new one.
+            let body = crate::api::to_json(&request).unwrap_or_default();
+            let key = match idempotency.get_value() {
+                Some((b, k)) if b == body => k,
+                _ => {
+                    let k = new_key();
+                    idempotency.set_value(Some((body, k.clone())));
+                    k
+                }
+            };
+            form_notice.set(None);
+            send(WidgetEvent::Submitted {
+                slot: slot.clone(),
+                duration: request.duration,
+                time_zone: request.time_zone.clone(),
+            });
+            busy.set(true);
+            let (client, id) = (book_client.clone(), book_profile.clone());
+            leptos::task::spawn_local(async move {
+                let result = client.book(&id, &request, &key).await;
+                busy.set(false);
+                finish(result);
+            });
+        })
+    };
     // The "correct the marked fields" notice goes once nothing is marked.
     Effect::new(move |_| {
         if answers.errors.with(BTreeMap::is_empty)
