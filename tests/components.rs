@@ -379,3 +379,22 @@ async fn mount_renders_into_an_open_shadow_root_with_the_stylesheet_adopted() {
         "dropping unmounts"
     );
 }
+
+/// The widget parses numbers with JavaScript's parser (src/wire/validate.rs); it must agree
+/// with Rust's, which the proxy uses, on what is a finite number and on its value.
+#[wasm_bindgen_test]
+fn number_fields_parse_as_the_proxy_does() {
+    let inputs = [
+        "12", " 12 ", "-3.5", "+.5", "1.", "1e5", "1E-3", "1e+2", "007", "0", "-0", "", " ", ".",
+        "-", "+", "e5", "1e", "1e+", "--1", "1-1", "1.2.3", "0x1F", "1_000", "1,5", "½", "NaN",
+        "inf", "Infinity", "1e999", "-1e999", "12abc", "١٢",
+    ];
+    for input in inputs {
+        let rust = input.trim().parse::<f64>().ok().filter(|n| n.is_finite());
+        assert_eq!(
+            booking_widget::wire::validate::parse_number(input),
+            rust,
+            "{input:?}"
+        );
+    }
+}

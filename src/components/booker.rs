@@ -365,11 +365,9 @@ fn build_request(
             continue;
         };
         let value = match (field.kind, value) {
-            (FieldKind::Number, FieldValue::Text(t)) => t
-                .trim()
-                .parse()
+            (FieldKind::Number, FieldValue::Text(t)) => validate::parse_number(t)
                 .map(FieldValue::Number)
-                .unwrap_or_else(|_| value.clone()),
+                .unwrap_or_else(|| value.clone()),
             _ => value.clone(),
         };
         sent.insert(field.name.clone(), value);
