@@ -93,7 +93,15 @@ pub enum FieldValue {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Slot {
+    #[cfg_attr(
+        all(target_arch = "wasm32", feature = "ui"),
+        serde(deserialize_with = "browser_time")
+    )]
     pub start: DateTime<Utc>,
+    #[cfg_attr(
+        all(target_arch = "wasm32", feature = "ui"),
+        serde(deserialize_with = "browser_time")
+    )]
     pub end: DateTime<Utc>,
 }
 
@@ -137,7 +145,15 @@ pub enum BookingStatus {
 pub struct Booking {
     pub id: String,
     pub status: BookingStatus,
+    #[cfg_attr(
+        all(target_arch = "wasm32", feature = "ui"),
+        serde(deserialize_with = "browser_time")
+    )]
     pub start: DateTime<Utc>,
+    #[cfg_attr(
+        all(target_arch = "wasm32", feature = "ui"),
+        serde(deserialize_with = "browser_time")
+    )]
     pub end: DateTime<Utc>,
     pub time_zone: String,
     pub title: String,
@@ -207,4 +223,16 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }
     }
+}
+
+/// In the browser a time from the proxy (RFC 3339, as chrono writes it) is read by
+/// `Date.parse`: chrono's own parser would add about 10 KB to the widget.
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
+fn browser_time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    let text = String::deserialize(d)?;
+    let millis = js_sys::Date::parse(&text);
+    (millis.is_finite())
+        .then(|| DateTime::from_timestamp_millis(millis as i64))
+        .flatten()
+        .ok_or_else(|| serde::de::Error::custom("not an RFC 3339 time"))
 }
