@@ -2,14 +2,14 @@
 //! (the widget ships no time-zone database). Formatters are cached: building one is slow.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use js_sys::{Array, Date, Intl, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 thread_local! {
-    static FORMATTERS: RefCell<HashMap<String, Intl::DateTimeFormat>> = RefCell::new(HashMap::new());
+    static FORMATTERS: RefCell<BTreeMap<String, Intl::DateTimeFormat>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// A cached `Intl.DateTimeFormat(locale, {…options, timeZone: zone})`. Option values are

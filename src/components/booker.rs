@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{Months, NaiveDate};
 use leptos::html::Div;
@@ -67,7 +67,7 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
     let reload = RwSignal::new(0u32);
     let searching = RwSignal::new(SEARCH_MONTHS);
     let root = NodeRef::<Div>::new();
-    let cache = StoredValue::new(HashMap::<String, Vec<Slot>>::new());
+    let cache = StoredValue::new(BTreeMap::<String, Vec<Slot>>::new());
     let idempotency = StoredValue::new(None::<(String, String)>);
 
     // Signals and tasks rather than resources and actions: the same behaviour, far less wasm.
@@ -180,7 +180,7 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
         match result {
             Ok(booking) => {
                 idempotency.set_value(None);
-                cache.update_value(HashMap::clear);
+                cache.update_value(BTreeMap::clear);
                 announce.set(match booking.status {
                     crate::wire::BookingStatus::Confirmed => strings.confirmed.into(),
                     crate::wire::BookingStatus::Pending => strings.pending.into(),
@@ -189,7 +189,7 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
                 focus_later("#bw-done-title");
             }
             Err(failure) if failure.code() == Some(ErrorCode::SlotUnavailable) => {
-                cache.update_value(HashMap::clear);
+                cache.update_value(BTreeMap::clear);
                 reload.update(|n| *n += 1);
                 step.set(Step::Pick);
                 notice.set(Some(strings.slot_taken.into()));

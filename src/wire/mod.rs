@@ -200,6 +200,18 @@ pub enum ErrorCode {
     Unknown,
 }
 
+/// In the browser a time from the proxy (RFC 3339, as chrono writes it) is read by
+/// `Date.parse`: chrono's own parser would add about 10 KB to the widget.
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
+fn browser_time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    let text = String::deserialize(d)?;
+    let millis = js_sys::Date::parse(&text);
+    (millis.is_finite())
+        .then(|| DateTime::from_timestamp_millis(millis as i64))
+        .flatten()
+        .ok_or_else(|| serde::de::Error::custom("not an RFC 3339 time"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,16 +235,4 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }
     }
-}
-
-/// In the browser a time from the proxy (RFC 3339, as chrono writes it) is read by
-/// `Date.parse`: chrono's own parser would add about 10 KB to the widget.
-#[cfg(all(target_arch = "wasm32", feature = "ui"))]
-fn browser_time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-    let text = String::deserialize(d)?;
-    let millis = js_sys::Date::parse(&text);
-    (millis.is_finite())
-        .then(|| DateTime::from_timestamp_millis(millis as i64))
-        .flatten()
-        .ok_or_else(|| serde::de::Error::custom("not an RFC 3339 time"))
 }
