@@ -83,6 +83,11 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
         asked.set_value(ticket);
         let (client, id) = (slot_client.clone(), profile_id.clone());
         leptos::task::spawn_local(async move {
+            // The widget may be removed before the task starts or while the request is
+            // out; its stored values are gone then, and reading one would trap.
+            if asked.is_disposed() {
+                return;
+            }
             let key = format!("{m}|{d}|{z}");
             let result = match cache.with_value(|c| c.get(&key).cloned()) {
                 Some(hit) => Ok(hit),
@@ -91,9 +96,13 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
                     .await
                     .map(|r| r.slots),
             };
+            if asked.is_disposed() {
+                return;
+            }
+            let mut event = None;
             if let Ok(found) = &result {
                 if !cache.with_value(|c| c.contains_key(&key)) {
-                    send(WidgetEvent::SlotsLoaded {
+                    event = Some(WidgetEvent::SlotsLoaded {
                         from: m,
                         to: last_of_month(m),
                         time_zone: z.clone(),
@@ -106,6 +115,10 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
             }
             if asked.get_value() == ticket {
                 slots.set(Some(result));
+            }
+            // Last: a listener on the host page may remove the widget.
+            if let Some(event) = event {
+                send(event);
             }
         });
     });
@@ -172,11 +185,12 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
     let book_client = client.clone();
     let book_profile = profile.id.clone();
     let busy = RwSignal::new(false);
+    // The widget's state first, the host page's event last: its listener may remove us.
     let finish = move |result: Result<Booking, ApiFailure>| {
-        match &result {
-            Ok(booking) => send(WidgetEvent::Created(booking.clone())),
-            Err(failure) => send(WidgetEvent::Failed(failure.as_error(strings.unreachable))),
-        }
+        let event = match &result {
+            Ok(booking) => WidgetEvent::Created(booking.clone()),
+            Err(failure) => WidgetEvent::Failed(failure.as_error(strings.unreachable)),
+        };
         match result {
             Ok(booking) => {
                 idempotency.set_value(None);
@@ -209,6 +223,7 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
                 other => other.to_string(),
             })),
         }
+        send(event);
     };
     let on_submit = {
         let fields = fields.clone();
@@ -259,6 +274,9 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
             let (client, id) = (book_client.clone(), book_profile.clone());
             leptos::task::spawn_local(async move {
                 let result = client.book(&id, &request, &key).await;
+                if busy.is_disposed() {
+                    return;
+                }
                 busy.set(false);
                 finish(result);
             });

@@ -34,10 +34,17 @@ after(async () => {
 });
 
 /// Opens the host page with `markup` in its body; collects console errors and CSP reports.
-async function openHost(markup, { css = '', colorScheme = 'light' } = {}) {
+async function openHost(markup, { css = '', colorScheme = 'light', holdSlots = 0 } = {}) {
   body = markup;
   host.setCss(css);
   const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Paris', colorScheme });
+  if (holdSlots) {
+    // Slots answer late, so a test can act while the request is out.
+    await context.route('**/slots?*', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, holdSlots));
+      await route.continue().catch(() => {});
+    });
+  }
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
@@ -182,6 +189,17 @@ test('attributes take effect after mount; removing the element unmounts cleanly'
   await w.evaluate((el) => el.remove());
   await page.waitForTimeout(300);
   assert.equal(await page.evaluate(() => window.__events.length), before, 'a removed widget sends nothing');
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('removing the element while its slots are loading leaves no error behind', async () => {
+  const { page, problems, close } = await openHost('<booking-widget id="q" profile="intro"></booking-widget>', { holdSlots: 1000 });
+  const w = page.locator('#q');
+  await w.locator('h2', { hasText: 'Intro call' }).waitFor({ timeout: 20_000 });
+  await page.waitForTimeout(200);
+  await w.evaluate((el) => el.remove());
+  await page.waitForTimeout(1500);
   assert.deepEqual(problems, []);
   await close();
 });
