@@ -18,7 +18,7 @@ build: setup widget
 	cargo build --release -p booking-proxy -p provider-fakes
 
 # The widget's release build compiles std itself with panics as plain aborts, so no panic
-# messages or formatting code reach the wasm (about 12 KB gzip less). Stable rustc takes
+# messages or formatting code reach the wasm (about 16 KB gzip less). Stable rustc takes
 # these unstable flags with RUSTC_BOOTSTRAP, for this one command only. RUSTFLAGS replaces
 # .cargo/config.toml's flags, so erase_components is repeated here.
 WIDGET_ENV := RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \

@@ -81,43 +81,38 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
         // Only the newest question may answer: an older, slower one is dropped.
         let ticket = asked.get_value().wrapping_add(1);
         asked.set_value(ticket);
+        let key = format!("{m}|{d}|{z}");
+        if let Some(hit) = cache.with_value(|c| c.get(&key).cloned()) {
+            slots.set(Some(Ok(hit)));
+            return;
+        }
         let (client, id) = (slot_client.clone(), profile_id.clone());
         leptos::task::spawn_local(async move {
-            // The widget may be removed before the task starts or while the request is
-            // out; its stored values are gone then, and reading one would trap.
+            let result = client
+                .slots(&id, m, last_of_month(m), &z, d)
+                .await
+                .map(|r| r.slots);
+            // The widget may have been removed meanwhile, its stored values with it
+            // (reading one would trap).
             if asked.is_disposed() {
                 return;
             }
-            let key = format!("{m}|{d}|{z}");
-            let result = match cache.with_value(|c| c.get(&key).cloned()) {
-                Some(hit) => Ok(hit),
-                None => client
-                    .slots(&id, m, last_of_month(m), &z, d)
-                    .await
-                    .map(|r| r.slots),
-            };
-            if asked.is_disposed() {
-                return;
-            }
-            let mut event = None;
-            if let Ok(found) = &result {
-                if !cache.with_value(|c| c.contains_key(&key)) {
-                    event = Some(WidgetEvent::SlotsLoaded {
-                        from: m,
-                        to: last_of_month(m),
-                        time_zone: z.clone(),
-                        count: found.len(),
-                    });
-                    cache.update_value(|c| {
-                        c.insert(key, found.clone());
-                    });
+            let loaded = result.as_ref().ok().map(|found| {
+                cache.update_value(|c| {
+                    c.insert(key, found.clone());
+                });
+                WidgetEvent::SlotsLoaded {
+                    from: m,
+                    to: last_of_month(m),
+                    time_zone: z.clone(),
+                    count: found.len(),
                 }
-            }
+            });
             if asked.get_value() == ticket {
                 slots.set(Some(result));
             }
             // Last: a listener on the host page may remove the widget.
-            if let Some(event) = event {
+            if let Some(event) = loaded {
                 send(event);
             }
         });

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use axum::http::{HeaderName, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use booking_widget::wire::{
     template, Booking, BookingRequest, BookingStatus, Field, FieldKind, FieldValue, Profile, Slot,
 };
@@ -17,7 +17,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::upstream::{secret, Account, Upstream, UpstreamError};
+use super::upstream::{Upstream, UpstreamError};
 use super::{answer_text, utc, Provider, Setup};
 use crate::config::{humanize, RemoteKind};
 use crate::error::AppError;
@@ -77,17 +77,7 @@ impl Aurinko {
         let RemoteKind::Aurinko { profile_id } = setup.remote.kind else {
             return Err("not an Aurinko profile".into());
         };
-        let bearer = secret(&format!("Bearer {}", setup.remote.api_key))
-            .map_err(|e| format!("the key in {} {e}", setup.remote.api_key_env))?;
-        let upstream = Upstream::new(Account {
-            client: setup.client,
-            settings: setup.settings,
-            base_url: &setup.remote.base_url,
-            auth: vec![(HeaderName::from_static("authorization"), bearer)],
-            profile: &setup.profile.id,
-            provider: "aurinko",
-            key_env: &setup.remote.api_key_env,
-        });
+        let upstream = setup.upstream("aurinko", "authorization", "Bearer ")?;
         Ok(Self {
             upstream,
             profile_id,

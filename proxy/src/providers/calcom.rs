@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use axum::http::{HeaderName, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use booking_widget::wire::{
     Booking, BookingRequest, BookingStatus, Field, FieldKind, Profile, Slot,
 };
@@ -14,7 +14,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::upstream::{secret, Account, Upstream, UpstreamError};
+use super::upstream::{Upstream, UpstreamError};
 use super::{answer_json, look_up_a_while, request_id, utc, Provider, Setup};
 use crate::config::{humanize, RemoteKind};
 use crate::error::AppError;
@@ -45,17 +45,7 @@ impl Calcom {
         let RemoteKind::Calcom { event_type_id } = setup.remote.kind else {
             return Err("not a Cal.com profile".into());
         };
-        let bearer = secret(&format!("Bearer {}", setup.remote.api_key))
-            .map_err(|e| format!("the key in {} {e}", setup.remote.api_key_env))?;
-        let upstream = Upstream::new(Account {
-            client: setup.client,
-            settings: setup.settings,
-            base_url: &setup.remote.base_url,
-            auth: vec![(HeaderName::from_static("authorization"), bearer)],
-            profile: &setup.profile.id,
-            provider: "calcom",
-            key_env: &setup.remote.api_key_env,
-        });
+        let upstream = setup.upstream("calcom", "authorization", "Bearer ")?;
         Ok(Self {
             upstream,
             event_type_id,

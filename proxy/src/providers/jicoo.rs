@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use axum::http::{HeaderName, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use booking_widget::wire::{
     Booking, BookingRequest, BookingStatus, Field, FieldKind, FieldValue, Profile, Slot,
 };
@@ -15,7 +15,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::upstream::{secret, Account, Upstream, UpstreamError};
+use super::upstream::{Upstream, UpstreamError};
 use super::{answer_text, look_up_a_while, Provider, Setup};
 use crate::config::{humanize, RemoteKind};
 use crate::error::AppError;
@@ -61,17 +61,7 @@ impl Jicoo {
                 setup.profile.id
             ));
         }
-        let key = secret(&setup.remote.api_key)
-            .map_err(|e| format!("the key in {} {e}", setup.remote.api_key_env))?;
-        let upstream = Upstream::new(Account {
-            client: setup.client,
-            settings: setup.settings,
-            base_url: &setup.remote.base_url,
-            auth: vec![(HeaderName::from_static("x-jicoo-api-key"), key)],
-            profile: &setup.profile.id,
-            provider: "jicoo",
-            key_env: &setup.remote.api_key_env,
-        });
+        let upstream = setup.upstream("jicoo", "x-jicoo-api-key", "")?;
         Ok(Self {
             upstream,
             event_type_id: event_type_id.clone(),

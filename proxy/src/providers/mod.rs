@@ -52,6 +52,29 @@ pub struct Setup<'a> {
     pub settings: &'a UpstreamSettings,
 }
 
+impl Setup<'_> {
+    /// The provider's API with the profile's key in `header`, after `prefix` (e.g.
+    /// `"Bearer "`). A key a header cannot hold is an error that names its variable only.
+    pub fn upstream(
+        &self,
+        provider: &'static str,
+        header: &'static str,
+        prefix: &str,
+    ) -> Result<upstream::Upstream, String> {
+        let key = upstream::secret(&format!("{prefix}{}", self.remote.api_key))
+            .map_err(|e| format!("the key in {} {e}", self.remote.api_key_env))?;
+        Ok(upstream::Upstream::new(upstream::Account {
+            client: self.client.clone(),
+            settings: self.settings,
+            base_url: &self.remote.base_url,
+            auth: vec![(reqwest::header::HeaderName::from_static(header), key)],
+            profile: &self.profile.id,
+            provider,
+            key_env: &self.remote.api_key_env,
+        }))
+    }
+}
+
 /// The provider behind one profile. Remote ones are cached; a key that cannot be sent in
 /// a header is a start-up error (the message never contains the key).
 pub fn build(

@@ -4,7 +4,7 @@
 //! (❓), which is also our 409.
 
 use async_trait::async_trait;
-use axum::http::{HeaderName, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use booking_widget::wire::{
     Booking, BookingRequest, BookingStatus, Field, FieldKind, FieldValue, Profile, Slot,
 };
@@ -13,7 +13,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::upstream::{secret, Account, Upstream, UpstreamError};
+use super::upstream::{Upstream, UpstreamError};
 use super::{answer_text, look_up_a_while, request_id, Provider, Setup};
 use crate::config::{humanize, RemoteKind};
 use crate::error::AppError;
@@ -76,17 +76,7 @@ impl Vyte {
             Hosts::Users(users.clone())
         };
         // The raw key, no `Bearer` (providers.md §4.2).
-        let key = secret(&setup.remote.api_key)
-            .map_err(|e| format!("the key in {} {e}", setup.remote.api_key_env))?;
-        let upstream = Upstream::new(Account {
-            client: setup.client,
-            settings: setup.settings,
-            base_url: &setup.remote.base_url,
-            auth: vec![(HeaderName::from_static("authorization"), key)],
-            profile: &setup.profile.id,
-            provider: "vyte",
-            key_env: &setup.remote.api_key_env,
-        });
+        let upstream = setup.upstream("vyte", "authorization", "")?;
         let mut labels: Vec<(String, String)> = synthetic_fields()
             .into_iter()
             .map(|f| (f.name, f.label))
