@@ -18,7 +18,7 @@ pub struct Display {
     /// `h12` or `h23`.
     pub hour_cycle: Option<String>,
     /// Answers to fill in: `name`, `email` and field names.
-    pub prefill: std::collections::BTreeMap<String, crate::wire::FieldValue>,
+    pub prefill: crate::wire::Map<String, crate::wire::FieldValue>,
 }
 
 impl Display {

@@ -1,7 +1,7 @@
 //! The JavaScript entry point for `/widget.js`: mount a widget into an element's shadow
 //! root with options as JSON, dispatch its events on the element, unmount on request.
 
-use std::collections::BTreeMap;
+use crate::wire::Map;
 
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -23,7 +23,7 @@ struct EmbedOptions {
     time_zone: Option<String>,
     hour_cycle: Option<String>,
     #[serde(default)]
-    prefill: BTreeMap<String, FieldValue>,
+    prefill: Map<String, FieldValue>,
 }
 
 /// A mounted widget, as JavaScript holds it.

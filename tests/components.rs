@@ -1,8 +1,6 @@
 //! Components and browser-side logic in headless Chromium (wasm-bindgen-test).
 #![cfg(target_arch = "wasm32")]
 
-use std::collections::BTreeMap;
-
 use booking_widget::calendar::{first_weekday, month_weeks, move_focus, GridKey};
 use booking_widget::components::{ErrorPanel, FieldInput, MonthView, ProfileHeader};
 use booking_widget::mount::{mount, Options, CSS};
@@ -180,10 +178,12 @@ async fn the_month_grid_marks_free_days_and_moves_focus_with_the_keyboard() {
     let selected = RwSignal::new(None);
     let picked = RwSignal::new(None);
     let days = Memo::new(|_| {
-        BTreeMap::from([
+        [
             (date("2026-11-23"), vec![slot("2026-11-23T14:00:00Z")]),
             (date("2026-11-24"), vec![]),
-        ])
+        ]
+        .into_iter()
+        .collect::<booking_widget::wire::Map<_, _>>()
     });
     let _h = leptos::mount::mount_to(root.clone(), move || {
         view! { <MonthView month focus selected days on_pick=Callback::new(move |d| picked.set(Some(d)))

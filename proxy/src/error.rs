@@ -72,7 +72,7 @@ impl AppError {
     pub fn envelope(&self) -> (StatusCode, ErrorEnvelope) {
         let (status, code) = self.status_and_code();
         let fields = match self {
-            Self::InvalidBooking(fields) => Some(fields.clone()),
+            Self::InvalidBooking(fields) => Some(fields.clone().into_iter().collect()),
             _ => None,
         };
         (

@@ -333,7 +333,8 @@ async fn cancel_deletes_the_calendar_event() {
             "topic".to_owned(),
             booking_widget::wire::FieldValue::Text("Pricing".into()),
         )]
-        .into(),
+        .into_iter()
+        .collect(),
         guests: vec![],
         notes: String::new(),
     };

@@ -208,7 +208,13 @@ async fn a_start_off_the_grid_is_a_422_on_start() {
         (status, envelope.error.code),
         (422, ErrorCode::InvalidBooking)
     );
-    assert!(envelope.error.fields.unwrap()["start"].contains("slot times"));
+    assert!(envelope
+        .error
+        .fields
+        .unwrap()
+        .get("start")
+        .unwrap()
+        .contains("slot times"));
 }
 
 #[tokio::test]

@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use crate::wire::Map;
 
 use chrono::{Months, NaiveDate};
 use leptos::html::Div;
@@ -23,7 +23,7 @@ pub struct Settings {
     pub zone: String,
     pub hour12: bool,
     /// Answers filled in before the visitor starts (name, email, field values).
-    pub prefill: BTreeMap<String, FieldValue>,
+    pub prefill: Map<String, FieldValue>,
 }
 
 #[derive(Clone, PartialEq)]
@@ -67,7 +67,7 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
     let reload = RwSignal::new(0u32);
     let searching = RwSignal::new(SEARCH_MONTHS);
     let root = NodeRef::<Div>::new();
-    let cache = StoredValue::new(BTreeMap::<String, Vec<Slot>>::new());
+    let cache = StoredValue::new(Map::<String, Vec<Slot>>::new());
     let idempotency = StoredValue::new(None::<(String, String)>);
 
     // Signals and tasks rather than resources and actions: the same behaviour, far less wasm.
@@ -119,7 +119,7 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
     });
     let days = Memo::new(move |_| {
         let z = zone.get();
-        let mut by_day: BTreeMap<NaiveDate, Vec<Slot>> = BTreeMap::new();
+        let mut by_day: Map<NaiveDate, Vec<Slot>> = Map::new();
         if let Some(Ok(list)) = slots.get() {
             for slot in list {
                 if let Some(d) = time::local_date(slot.start, &z) {
@@ -150,7 +150,7 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
     });
     let nothing_free = move || {
         searching.get() == 0
-            && days.with(BTreeMap::is_empty)
+            && days.with(Map::is_empty)
             && matches!(slots.get(), Some(Ok(ref l)) if l.is_empty())
     };
 
@@ -189,7 +189,7 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
         match result {
             Ok(booking) => {
                 idempotency.set_value(None);
-                cache.update_value(BTreeMap::clear);
+                cache.update_value(Map::clear);
                 announce.set(match booking.status {
                     crate::wire::BookingStatus::Confirmed => strings.confirmed.into(),
                     crate::wire::BookingStatus::Pending => strings.pending.into(),
@@ -198,7 +198,7 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
                 focus_later("#bw-done-title");
             }
             Err(failure) if failure.code() == Some(ErrorCode::SlotUnavailable) => {
-                cache.update_value(BTreeMap::clear);
+                cache.update_value(Map::clear);
                 reload.update(|n| *n += 1);
                 step.set(Step::Pick);
                 notice.set(Some(strings.slot_taken.into()));
@@ -279,7 +279,7 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
     };
     // The "correct the marked fields" notice goes once nothing is marked.
     Effect::new(move |_| {
-        if answers.errors.with(BTreeMap::is_empty)
+        if answers.errors.with(Map::is_empty)
             && form_notice.get_untracked().as_deref() == Some(strings.fix_fields)
         {
             form_notice.set(None);
@@ -372,7 +372,7 @@ fn build_request(
     zone: &str,
 ) -> BookingRequest {
     let values = answers.values.get_untracked();
-    let mut sent = BTreeMap::new();
+    let mut sent = Map::new();
     for field in fields {
         let Some(value) = values.get(&field.name) else {
             continue;
@@ -408,9 +408,9 @@ fn new_key() -> String {
 /// The prefill values this profile asks for, typed by kind (a URL query gives text).
 fn prefill_answers(
     fields: &[crate::wire::Field],
-    prefill: &BTreeMap<String, FieldValue>,
-) -> BTreeMap<String, FieldValue> {
-    let mut out = BTreeMap::new();
+    prefill: &Map<String, FieldValue>,
+) -> Map<String, FieldValue> {
+    let mut out = Map::new();
     for (name, value) in prefill {
         let kind = match fields.iter().find(|f| &f.name == name) {
             Some(f) if f.kind == FieldKind::Checkbox && !f.options.is_empty() => {

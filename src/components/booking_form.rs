@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use crate::wire::Map;
 
 use leptos::prelude::*;
 
@@ -9,15 +9,15 @@ use crate::wire::{Field, FieldKind, FieldValue};
 /// The booker's answers, kept while they go back to choose another time.
 #[derive(Clone, Copy)]
 pub struct Answers {
-    pub values: RwSignal<BTreeMap<String, FieldValue>>,
-    pub errors: RwSignal<BTreeMap<String, String>>,
+    pub values: RwSignal<Map<String, FieldValue>>,
+    pub errors: RwSignal<Map<String, String>>,
 }
 
 impl Answers {
     pub fn new() -> Self {
         Self {
-            values: RwSignal::new(BTreeMap::new()),
-            errors: RwSignal::new(BTreeMap::new()),
+            values: RwSignal::new(Map::new()),
+            errors: RwSignal::new(Map::new()),
         }
     }
 

@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use crate::wire::Map;
 
 use chrono::{Datelike, Months, NaiveDate};
 use leptos::prelude::*;
@@ -16,7 +16,7 @@ pub fn MonthView(
     /// First day of the visible month.
     month: RwSignal<NaiveDate>,
     /// Free slots grouped by the visitor's local day.
-    days: Memo<BTreeMap<NaiveDate, Vec<Slot>>>,
+    days: Memo<Map<NaiveDate, Vec<Slot>>>,
     /// The day whose times are shown.
     selected: RwSignal<Option<NaiveDate>>,
     /// The day holding the grid's tab stop.

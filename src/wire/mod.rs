@@ -1,8 +1,6 @@
 //! The JSON that crosses the wire between the widget and booking-proxy, defined once.
 //! No UI dependencies: the proxy compiles this module with the `ui` feature off.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +9,10 @@ pub mod validate;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
+
+/// The wire's maps, keyed in order like `BTreeMap`. An empty one is left out of the JSON
+/// rather than sent (LiteMap would write it as `[]`).
+pub type Map<K, V> = litemap::LiteMap<K, V>;
 
 /// A booking profile as the widget sees it: what is booked and which fields the form asks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -122,8 +124,9 @@ pub struct BookingRequest {
     pub time_zone: String,
     pub name: String,
     pub email: String,
-    #[serde(default)]
-    pub fields: BTreeMap<String, FieldValue>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, FieldValue>))]
+    pub fields: Map<String, FieldValue>,
     #[serde(default)]
     pub guests: Vec<String>,
     #[serde(default)]
@@ -173,8 +176,9 @@ pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
     /// Present only for validation errors: field name → what is wrong with it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "no_fields")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<std::collections::BTreeMap<String, String>>))]
+    pub fields: Option<Map<String, String>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,6 +216,10 @@ fn browser_time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>,
         .ok_or_else(|| serde::de::Error::custom("not an RFC 3339 time"))
 }
 
+fn no_fields(fields: &Option<Map<String, String>>) -> bool {
+    fields.as_ref().is_none_or(Map::is_empty)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,5 +242,36 @@ mod tests {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }
+    }
+
+    #[test]
+    fn maps_are_json_objects_and_empty_ones_are_left_out() {
+        let mut request: BookingRequest = serde_json::from_value(serde_json::json!({
+            "start": "2026-03-02T09:00:00Z", "duration": 30, "time_zone": "UTC",
+            "name": "Ada", "email": "ada@example.com",
+            "fields": { "topic": "Pricing", "company": "Acme" },
+        }))
+        .unwrap();
+        let keys: Vec<&str> = request.fields.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["company", "topic"]);
+        let json = serde_json::to_value(&request).unwrap();
+        assert_eq!(
+            json["fields"],
+            serde_json::json!({ "company": "Acme", "topic": "Pricing" })
+        );
+
+        request.fields.clear();
+        let json = serde_json::to_value(&request).unwrap();
+        assert!(json.get("fields").is_none(), "{json}");
+        let back: BookingRequest = serde_json::from_value(json).unwrap();
+        assert_eq!(back, request);
+
+        let error = ApiError {
+            code: ErrorCode::InvalidBooking,
+            message: "Some fields need attention.".into(),
+            fields: Some(Map::new()),
+        };
+        let json = serde_json::to_value(&error).unwrap();
+        assert!(json.get("fields").is_none(), "{json}");
     }
 }

@@ -2,7 +2,6 @@
 //! two can never disagree. Slot-grid and availability checks need the schedule and stay in
 //! the proxy.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use super::{BookingRequest, Field, FieldKind, FieldValue};
@@ -48,7 +47,7 @@ impl fmt::Display for FieldError {
 
 /// Field name → error. Empty means valid. Keys are `name`, `email`, `notes`, `guests`,
 /// or a profile field's name.
-pub type Errors = BTreeMap<String, FieldError>;
+pub type Errors = super::Map<String, FieldError>;
 
 /// Checks a booking's form data against the profile's fields.
 pub fn validate_booking(fields: &[Field], req: &BookingRequest) -> Errors {
@@ -425,7 +424,9 @@ mod tests {
             time_zone: "UTC".into(),
             name: "Ada".into(),
             email: "ada@example.com".into(),
-            fields: [("topic".to_owned(), text("Pricing"))].into(),
+            fields: [("topic".to_owned(), text("Pricing"))]
+                .into_iter()
+                .collect(),
             guests: vec!["bob@example.com".into()],
             notes: String::new(),
         };
@@ -433,7 +434,7 @@ mod tests {
         let bad = BookingRequest {
             name: " ".into(),
             guests: vec!["not-an-email".into()],
-            fields: [("other".to_owned(), text("x"))].into(),
+            fields: [("other".to_owned(), text("x"))].into_iter().collect(),
             ..request.clone()
         };
         let errors = validate_booking(&fields, &bad);
