@@ -57,7 +57,8 @@ have node || missing+=(nodejs)
 have npm || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 
-# npm packages from the committed lock file: playwright-core, axe-core, binaryen (wasm-opt).
+# npm packages from the committed lock file: playwright-core, axe-core, binaryen (wasm-opt),
+# terser (minifies the glue and the loader).
 if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.setup-lock; then
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error

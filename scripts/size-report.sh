@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prints the gzipped size (gzip -9) of every file the booking page loads from dist/ and
+# Prints the gzipped size (gzip -9) of every file a page with the widget loads from dist/
+# (the loader widget.js, the glue, the wasm, the page CSS) and
 # their total; fails when the total is over the budget (bytes, env SIZE_BUDGET).
 set -euo pipefail
 dist=${1:-dist}

@@ -127,6 +127,13 @@ async fn widget_js_names_the_hashed_build_and_assets_are_cached_by_kind() {
         "wasm named"
     );
     assert!(text.contains("customElements.define('booking-widget'"));
+    // The build's minified loader, when there is one, is served instead.
+    write(&dist, "widget.js", "load(\"__GLUE__\",\"__WASM__\")");
+    let built = server.get("/widget.js").await.text().await.unwrap();
+    assert_eq!(
+        built,
+        r#"load("/booking-widget-0123456789abcdef.js","/booking-widget-0123456789abcdef_bg.wasm")"#
+    );
     let glue = server.get("/booking-widget-0123456789abcdef.js").await;
     assert_eq!(
         glue.headers()["cache-control"],

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::state::AppState;
 
-/// The loader's source, with the hashed glue and wasm names filled in from the build.
+/// The loader's source, served when the build has no minified `widget.js` of its own.
 const LOADER: &str = include_str!("../../../loader/widget.js");
 
 /// `GET /widget.js`: a stable URL, cached briefly; what it loads is hashed and immutable.
@@ -23,7 +23,14 @@ pub async fn widget_js(State(state): State<AppState>) -> Response {
         )
             .into_response();
     };
-    let body = LOADER.replace("__GLUE__", &glue).replace("__WASM__", &wasm);
+    // `make widget` writes a minified copy beside the build; the names are filled in either way.
+    let built = state.config().server.assets_dir.join("widget.js");
+    let loader = tokio::fs::read_to_string(&built).await;
+    let body = loader
+        .as_deref()
+        .unwrap_or(LOADER)
+        .replace("__GLUE__", &glue)
+        .replace("__WASM__", &wasm);
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
