@@ -81,7 +81,7 @@ impl FieldKind {
 }
 
 /// An answer to a field: text, a number, yes/no, or a list of chosen options.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(untagged)]
 pub enum FieldValue {
@@ -89,6 +89,49 @@ pub enum FieldValue {
     Number(f64),
     Text(String),
     List(Vec<String>),
+}
+
+/// By the JSON value's own type. Written out rather than `#[serde(untagged)]`, which
+/// buffers the value and tries each variant in turn: 3 KB more wasm for the same result.
+impl<'de> Deserialize<'de> for FieldValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Kind;
+        impl<'de> serde::de::Visitor<'de> for Kind {
+            type Value = FieldValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string, number, boolean or list of strings")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<FieldValue, E> {
+                Ok(FieldValue::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<FieldValue, E> {
+                Ok(FieldValue::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<FieldValue, E> {
+                Ok(FieldValue::Number(v as f64))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<FieldValue, E> {
+                Ok(FieldValue::Number(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<FieldValue, E> {
+                Ok(FieldValue::Text(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<FieldValue, E> {
+                Ok(FieldValue::Text(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<FieldValue, A::Error> {
+                let mut list = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    list.push(item);
+                }
+                Ok(FieldValue::List(list))
+            }
+        }
+        d.deserialize_any(Kind)
+    }
 }
 
 /// A bookable interval, in UTC.
@@ -273,5 +316,22 @@ mod tests {
         };
         let json = serde_json::to_value(&error).unwrap();
         assert!(json.get("fields").is_none(), "{json}");
+    }
+
+    #[test]
+    fn field_values_are_read_by_their_json_type() {
+        use serde_json::json;
+        let read = serde_json::from_value::<FieldValue>;
+        assert_eq!(read(json!(true)).unwrap(), FieldValue::Bool(true));
+        assert_eq!(read(json!(3)).unwrap(), FieldValue::Number(3.0));
+        assert_eq!(read(json!(-2)).unwrap(), FieldValue::Number(-2.0));
+        assert_eq!(read(json!(2.5)).unwrap(), FieldValue::Number(2.5));
+        assert_eq!(read(json!("x")).unwrap(), FieldValue::Text("x".into()));
+        let list = FieldValue::List(vec!["a".into(), "b".into()]);
+        assert_eq!(read(json!(["a", "b"])).unwrap(), list);
+        assert_eq!(serde_json::to_value(&list).unwrap(), json!(["a", "b"]));
+        for bad in [json!(null), json!({ "a": 1 }), json!([1])] {
+            assert!(read(bad.clone()).is_err(), "{bad}");
+        }
     }
 }
