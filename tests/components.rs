@@ -2,10 +2,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use booking_widget::calendar::{first_weekday, month_weeks, move_focus, GridKey};
-use booking_widget::components::{ErrorPanel, FieldInput, MonthView, ProfileHeader};
+use booking_widget::components::{Answers, ErrorPanel, FieldInput, MonthView, ProfileHeader};
 use booking_widget::mount::{mount, Options, CSS};
 use booking_widget::wire::validate::FieldError;
-use booking_widget::wire::{Field, FieldKind, Profile, Slot};
+use booking_widget::wire::{Field, FieldKind, FieldValue, Profile, Slot};
 use booking_widget::{i18n, time};
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use leptos::prelude::*;
@@ -264,7 +264,7 @@ async fn the_month_grid_marks_free_days_and_moves_focus_with_the_keyboard() {
 #[wasm_bindgen_test]
 async fn a_field_in_error_says_so_to_assistive_technology() {
     let root = container();
-    let error = RwSignal::new(None::<String>);
+    let answers = Answers::new();
     let field = Field {
         name: "size".into(),
         label: "Size".into(),
@@ -274,12 +274,14 @@ async fn a_field_in_error_says_so_to_assistive_technology() {
         options: vec!["S".into(), "L".into()],
     };
     let _h = leptos::mount::mount_to(root.clone(), move || {
-        view! { <FieldInput field value=Signal::derive(|| None) on_change=Callback::new(|_| ()) error=error /> }
+        view! { <FieldInput field answers /> }
     });
     let control = root.query_selector("#bw-field-size").unwrap().unwrap();
     assert_eq!(control.tag_name(), "SELECT");
     assert!(control.get_attribute("aria-invalid").is_none());
-    error.set(Some("Choose one of the options.".into()));
+    answers.errors.update(|e| {
+        e.insert("size".into(), "Choose one of the options.".into());
+    });
     sleep(20).await;
     assert_eq!(
         control.get_attribute("aria-invalid").as_deref(),
@@ -295,6 +297,19 @@ async fn a_field_in_error_says_so_to_assistive_technology() {
         "Choose one of the options."
     );
     assert_eq!(texts(&root, "label"), vec!["Size *"]);
+
+    // Answering keeps the answer under the field's name and clears its error.
+    let select: web_sys::HtmlSelectElement = control.unchecked_into();
+    select.set_value("L");
+    let change = web_sys::Event::new("change").unwrap();
+    select.dispatch_event(&change).unwrap();
+    sleep(20).await;
+    assert_eq!(
+        answers.values.get_untracked().get("size"),
+        Some(&FieldValue::Text("L".into()))
+    );
+    assert!(answers.errors.get_untracked().is_empty());
+    assert!(select.get_attribute("aria-invalid").is_none());
 }
 
 #[wasm_bindgen_test]

@@ -295,28 +295,6 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
 
     let host_zone = profile.time_zone.clone();
     let durations = profile.durations.clone();
-    let heading = {
-        let locale = locale.clone();
-        Signal::derive(move || {
-            selected
-                .get()
-                .map(|d| fill(strings.times_heading, time::long_date(d, &locale)))
-                .unwrap_or_else(|| strings.choose_day.into())
-        })
-    };
-    let day_slots = Signal::derive(move || {
-        selected
-            .get()
-            .and_then(|d| days.with(|m| m.get(&d).cloned()))
-            .unwrap_or_default()
-    });
-    let summary = {
-        let locale = locale.clone();
-        Signal::derive(move || match step.get() {
-            Step::Form(slot) => time::date_time(slot.start, &locale, &zone.get(), hour12.get()),
-            _ => String::new(),
-        })
-    };
     let body = move || {
         match step.get() {
         Step::Pick => {
@@ -336,14 +314,15 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
                         </div>
                     })}
                     // Always mounted, so focus on its heading survives a refresh of the slots.
-                    <TimeList heading slots=day_slots chosen=Signal::derive(move || selected.get().is_some()) zone hour12 on_pick=pick_slot locale=loc.clone() strings />
+                    <TimeList selected days zone hour12 on_pick=pick_slot locale=loc.clone() strings />
                 </div>
             </div>
             }
             .into_any()
         }
-        Step::Form(_) => view! {
-            <BookingForm fields=fields.clone() answers summary busy=busy.into() notice=form_notice.into()
+        Step::Form(slot) => view! {
+            <BookingForm fields=fields.clone() answers busy notice=form_notice
+                summary=time::date_time(slot.start, &locale, &zone.get_untracked(), hour12.get_untracked())
                 on_submit=on_submit on_back=Callback::new(move |()| { step.set(Step::Pick); focus_later("#bw-times-title"); })
                 strings />
         }

@@ -42,11 +42,11 @@ pub fn BookingForm(
     fields: Vec<Field>,
     answers: Answers,
     /// What is being booked, e.g. "Monday 23 November, 14:30".
-    summary: Signal<String>,
+    summary: String,
     /// True while the booking is being sent.
-    busy: Signal<bool>,
+    busy: RwSignal<bool>,
     /// A message for the whole form (network failure, …).
-    notice: Signal<Option<String>>,
+    notice: RwSignal<Option<String>>,
     on_submit: Callback<()>,
     on_back: Callback<()>,
     strings: &'static Strings,
@@ -66,22 +66,7 @@ pub fn BookingForm(
     let controls = booker
         .into_iter()
         .chain(fields)
-        .map(|field| {
-            let name = field.name.clone();
-            let key = name.clone();
-            let err = name.clone();
-            view! {
-                <FieldInput
-                    field
-                    value=Signal::derive(move || answers.values.with(|v| v.get(&key).cloned()))
-                    on_change=Callback::new(move |value| {
-                        answers.values.update(|v| { v.insert(name.clone(), value); });
-                        answers.errors.update(|e| { e.remove(&name); });
-                    })
-                    error=Signal::derive(move || answers.errors.with(|e| e.get(&err).cloned()))
-                />
-            }
-        })
+        .map(|field| view! { <FieldInput field answers /> })
         .collect_view();
     view! {
         <form class="bw-form" part="form" novalidate on:submit=move |ev| {

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use super::Answers;
 use crate::wire::{Field, FieldKind, FieldValue};
 
 /// One labelled control for a field, chosen by its kind, holding its answer.
@@ -7,36 +8,44 @@ use crate::wire::{Field, FieldKind, FieldValue};
 pub fn FieldInput(
     /// The field to ask.
     field: Field,
-    /// Its current answer.
-    #[prop(into)]
-    value: Signal<Option<FieldValue>>,
-    /// Called with each new answer.
-    on_change: Callback<FieldValue>,
-    /// The message shown under the field, if it is in error.
-    #[prop(into)]
-    error: Signal<Option<String>>,
+    /// Where its answer and its error message are kept (by the field's name).
+    answers: Answers,
 ) -> impl IntoView {
     let id = format!("bw-field-{}", field.name);
     let error_id = format!("{id}-error");
     let Field {
+        name,
         label,
         kind,
         required,
         options,
         ..
     } = field;
-    let text = move || match value.get() {
+    // Plain closures over the shared maps rather than a derived signal per field: less wasm.
+    let name = StoredValue::new(name);
+    let value = move || name.with_value(|n| answers.values.with(|v| v.get(n).cloned()));
+    let error = move || name.with_value(|n| answers.errors.with(|e| e.get(n).cloned()));
+    let on_change = move |value: FieldValue| {
+        let n = name.get_value();
+        answers.values.update(|v| {
+            v.insert(n.clone(), value);
+        });
+        answers.errors.update(|e| {
+            e.remove(&n);
+        });
+    };
+    let text = move || match value() {
         // Numbers are kept as typed text until they are sent.
         Some(FieldValue::Text(s)) => s,
         _ => String::new(),
     };
-    let invalid = move || error.with(Option::is_some).then_some("true");
+    let invalid = move || error().is_some().then_some("true");
     let described = {
         let error_id = error_id.clone();
-        move || error.with(Option::is_some).then(|| error_id.clone())
+        move || error().is_some().then(|| error_id.clone())
     };
-    let set_text = move |ev| on_change.run(FieldValue::Text(event_target_value(&ev)));
-    let list = move || match value.get() {
+    let set_text = move |ev| on_change(FieldValue::Text(event_target_value(&ev)));
+    let list = move || match value() {
         Some(FieldValue::List(l)) => l,
         _ => vec![],
     };
@@ -54,7 +63,7 @@ pub fn FieldInput(
                     if event_target_checked(&ev) {
                         l.push(toggled.clone());
                     }
-                    on_change.run(FieldValue::List(l));
+                    on_change(FieldValue::List(l));
                 };
                 view! {
                     <label class="bw-choice">
@@ -69,7 +78,7 @@ pub fn FieldInput(
                 aria-invalid=invalid aria-describedby=described>
                 <legend class="bw-field__label">{label}{required.then_some(" *")}</legend>
                 {boxes}
-                <p class="bw-field__error" id=error_id>{move || error.get()}</p>
+                <p class="bw-field__error" id=error_id>{error}</p>
             </fieldset>
         }
         .into_any();
@@ -94,8 +103,8 @@ pub fn FieldInput(
             FieldKind::Checkbox | FieldKind::Boolean => view! {
                 <input id=id.clone() type="checkbox" class="bw-check" part="input" aria-required=required.to_string()
                     aria-invalid=invalid aria-describedby=described
-                    prop:checked=move || matches!(value.get(), Some(FieldValue::Bool(true)))
-                    on:change=move |ev| on_change.run(FieldValue::Bool(event_target_checked(&ev))) />
+                    prop:checked=move || matches!(value(), Some(FieldValue::Bool(true)))
+                    on:change=move |ev| on_change(FieldValue::Bool(event_target_checked(&ev))) />
             }
             .into_any(),
             _ => view! {
@@ -113,7 +122,7 @@ pub fn FieldInput(
                 {required.then(|| view! { <span class="bw-field__required" aria-hidden="true">" *"</span> })}
             </label>
             {control}
-            <p class="bw-field__error" id=error_id>{move || error.get()}</p>
+            <p class="bw-field__error" id=error_id>{error}</p>
         </div>
     }
     .into_any()

@@ -1,18 +1,17 @@
+use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use crate::i18n::{fill, Strings};
 use crate::time;
-use crate::wire::Slot;
+use crate::wire::{Map, Slot};
 
 /// The free times of the chosen day, in the visitor's zone and clock.
 #[component]
 pub fn TimeList(
-    /// Heading, e.g. "Times on Monday 23 November".
-    heading: Signal<String>,
-    /// The day's free slots.
-    slots: Signal<Vec<Slot>>,
-    /// Whether a day is chosen (before that, nothing is said about times).
-    chosen: Signal<bool>,
+    /// The chosen day (before one is chosen, nothing is said about times).
+    selected: RwSignal<Option<NaiveDate>>,
+    /// Free slots by day in the visitor's zone.
+    days: Memo<Map<NaiveDate, Vec<Slot>>>,
     /// The visitor's zone.
     zone: RwSignal<String>,
     /// 12-hour clock.
@@ -22,10 +21,22 @@ pub fn TimeList(
     locale: String,
     strings: &'static Strings,
 ) -> impl IntoView {
+    let slots = move || {
+        selected
+            .get()
+            .and_then(|d| days.with(|m| m.get(&d).cloned()))
+            .unwrap_or_default()
+    };
+    let heading = {
+        let locale = locale.clone();
+        move || match selected.get() {
+            Some(d) => fill(strings.times_heading, time::long_date(d, &locale)),
+            None => strings.choose_day.into(),
+        }
+    };
     let times = move || {
         let locale = locale.clone();
-        slots
-            .get()
+        slots()
             .into_iter()
             .map(|slot| {
                 let label = time::time(slot.start, &locale, &zone.get(), hour12.get());
@@ -41,8 +52,8 @@ pub fn TimeList(
     view! {
         <section class="bw-times" aria-labelledby="bw-times-title">
             <h3 class="bw-times__title" id="bw-times-title" tabindex="-1">{heading}</h3>
-            <Show when=move || !slots.with(Vec::is_empty) fallback=move || chosen.get().then(|| view! { <p>{strings.no_times}</p> })>
-                <p class="bw-visually-hidden">{move || fill(strings.n_times, slots.with(Vec::len))}</p>
+            <Show when=move || !slots().is_empty() fallback=move || selected.with(Option::is_some).then(|| view! { <p>{strings.no_times}</p> })>
+                <p class="bw-visually-hidden">{move || fill(strings.n_times, slots().len())}</p>
                 <ul class="bw-times__list" role="list">{times.clone()}</ul>
             </Show>
         </section>
