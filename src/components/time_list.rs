@@ -52,10 +52,14 @@ pub fn TimeList(
     view! {
         <section class="bw-times" aria-labelledby="bw-times-title">
             <h3 class="bw-times__title" id="bw-times-title" tabindex="-1">{heading}</h3>
-            <Show when=move || !slots().is_empty() fallback=move || selected.with(Option::is_some).then(|| view! { <p>{strings.no_times}</p> })>
-                <p class="bw-visually-hidden">{move || fill(strings.n_times, slots().len())}</p>
-                <ul class="bw-times__list" role="list">{times.clone()}</ul>
-            </Show>
+            {move || match slots().len() {
+                0 => selected.with(Option::is_some).then(|| view! { <p>{strings.no_times}</p> }).into_any(),
+                n => view! {
+                    <p class="bw-visually-hidden">{fill(strings.n_times, n)}</p>
+                    <ul class="bw-times__list" role="list">{times.clone()}</ul>
+                }
+                .into_any(),
+            }}
         </section>
     }
 }
