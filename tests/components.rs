@@ -195,6 +195,11 @@ async fn the_month_grid_marks_free_days_and_moves_focus_with_the_keyboard() {
             .unwrap()
     };
     assert_eq!(texts(&root, "h3"), vec!["November 2026"]);
+    // en-GB weeks start on Monday; November 2026 itself starts on a Sunday.
+    let week = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    assert_eq!(texts(&root, "th"), week);
+    let abbr = root.query_selector("th").unwrap().unwrap();
+    assert_eq!(abbr.get_attribute("abbr").as_deref(), Some("Monday"));
     assert_eq!(
         day("2026-11-23").get_attribute("aria-disabled").as_deref(),
         Some("false")
@@ -242,6 +247,11 @@ async fn the_month_grid_marks_free_days_and_moves_focus_with_the_keyboard() {
     sleep(50).await;
     assert_eq!(texts(&grid, "h3").len(), 0);
     assert_eq!(texts(&root, "h3"), vec!["December 2026"]);
+    assert_eq!(
+        texts(&root, "th"),
+        week,
+        "the same weekdays in another month"
+    );
     assert_eq!(
         day("2026-12-01").get_attribute("tabindex").as_deref(),
         Some("0")

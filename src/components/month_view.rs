@@ -30,25 +30,15 @@ pub fn MonthView(
     let rtl = crate::i18n::is_rtl(&locale);
     let loc = locale.clone();
     let title = move || time::month_title(month.get(), &loc);
-    let loc = locale.clone();
-    let headers = move || {
-        let week = month_weeks(month.get(), first);
-        // Any full week gives the weekday order; use dates from the grid's first row.
-        let start = week[0]
-            .iter()
-            .flatten()
-            .next()
-            .copied()
-            .unwrap_or(month.get());
-        let offset = start.weekday().days_since(first) as u64;
-        let first_day = start - chrono::Days::new(offset);
-        (0..7)
-            .map(|i| {
-                let (short, long) = time::weekday_names(first_day + chrono::Days::new(i), &loc);
-                view! { <th scope="col" abbr=long>{short}</th> }
-            })
-            .collect_view()
-    };
+    // The weekday names depend on the locale only: drawn once, not per month.
+    let start = month.get_untracked();
+    let first_day = start - chrono::Days::new(start.weekday().days_since(first) as u64);
+    let headers = (0..7)
+        .map(|i| {
+            let (short, long) = time::weekday_names(first_day + chrono::Days::new(i), &locale);
+            view! { <th scope="col" abbr=long>{short}</th> }
+        })
+        .collect_view();
     let shift = move |by: i32| {
         let m = month.get_untracked();
         let next = if by < 0 {
