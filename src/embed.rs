@@ -1,8 +1,6 @@
 //! The JavaScript entry point for `/widget.js`: mount a widget into an element's shadow
 //! root with options as JSON, dispatch its events on the element, unmount on request.
 
-use crate::wire::Map;
-
 use leptos::prelude::*;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -11,7 +9,7 @@ use web_sys::{CustomEvent, CustomEventInit, Element};
 use crate::app::Display;
 use crate::events::{Emit, WidgetEvent};
 use crate::mount::{mount_with, Mounted, Options};
-use crate::wire::FieldValue;
+use crate::wire::{FieldValue, Map};
 
 /// The options `widget.js` passes, from the element's attributes.
 #[derive(Debug, Default, Deserialize)]

@@ -1,12 +1,13 @@
 //! Dates and times as the visitor reads them, through the browser's `Intl.DateTimeFormat`
 //! (the widget ships no time-zone database). Formatters are cached: building one is slow.
 
-use crate::wire::Map;
 use std::cell::RefCell;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use js_sys::{Array, Date, Intl, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
+
+use crate::wire::Map;
 
 thread_local! {
     static FORMATTERS: RefCell<Map<String, Intl::DateTimeFormat>> = const { RefCell::new(Map::new()) };

@@ -1,5 +1,3 @@
-use crate::wire::Map;
-
 use chrono::{Months, NaiveDate};
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -13,7 +11,7 @@ use crate::events::{Emit, WidgetEvent};
 use crate::i18n::{self, fill};
 use crate::time;
 use crate::wire::{
-    validate, Booking, BookingRequest, ErrorCode, FieldKind, FieldValue, Profile, Slot,
+    validate, Booking, BookingRequest, ErrorCode, FieldKind, FieldValue, Map, Profile, Slot,
 };
 
 /// How the visitor sees times: language, zone and clock.

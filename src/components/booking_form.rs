@@ -1,10 +1,8 @@
-use crate::wire::Map;
-
 use leptos::prelude::*;
 
 use super::FieldInput;
 use crate::i18n::Strings;
-use crate::wire::{Field, FieldKind, FieldValue};
+use crate::wire::{Field, FieldKind, FieldValue, Map};
 
 /// The booker's answers, kept while they go back to choose another time.
 #[derive(Clone, Copy)]
