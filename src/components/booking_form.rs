@@ -19,11 +19,32 @@ impl Answers {
         }
     }
 
+    /// The answer to the field `name`, if any.
+    pub fn value(&self, name: &str) -> Option<FieldValue> {
+        self.values.with(|v| v.get(name).cloned())
+    }
+
+    /// The answer to `name` as text; empty when there is none or it is not text.
     pub fn text(&self, name: &str) -> String {
-        match self.values.with(|v| v.get(name).cloned()) {
+        match self.value(name) {
             Some(FieldValue::Text(s)) => s,
             _ => String::new(),
         }
+    }
+
+    /// The message shown under the field `name`, if it is in error.
+    pub fn error(&self, name: &str) -> Option<String> {
+        self.errors.with(|e| e.get(name).cloned())
+    }
+
+    /// Keeps a new answer; the field's error goes with the old one.
+    pub fn answer(&self, name: &str, value: FieldValue) {
+        self.values.update(|v| {
+            v.insert(name.to_owned(), value);
+        });
+        self.errors.update(|e| {
+            e.remove(name);
+        });
     }
 }
 

@@ -21,24 +21,14 @@ pub fn FieldInput(
         options,
         ..
     } = field;
-    // Plain closures over the shared maps rather than a derived signal per field: less wasm.
+    // Plain closures over the shared answers rather than a derived signal per field: less
+    // wasm. The name is stored so that the closures stay `Copy`.
     let name = StoredValue::new(name);
-    let value = move || name.with_value(|n| answers.values.with(|v| v.get(n).cloned()));
-    let error = move || name.with_value(|n| answers.errors.with(|e| e.get(n).cloned()));
-    let on_change = move |value: FieldValue| {
-        let n = name.get_value();
-        answers.values.update(|v| {
-            v.insert(n.clone(), value);
-        });
-        answers.errors.update(|e| {
-            e.remove(&n);
-        });
-    };
-    let text = move || match value() {
-        // Numbers are kept as typed text until they are sent.
-        Some(FieldValue::Text(s)) => s,
-        _ => String::new(),
-    };
+    let value = move || name.with_value(|n| answers.value(n));
+    let error = move || name.with_value(|n| answers.error(n));
+    let on_change = move |value: FieldValue| name.with_value(|n| answers.answer(n, value));
+    // Numbers are kept as typed text until they are sent.
+    let text = move || name.with_value(|n| answers.text(n));
     let invalid = move || error().is_some().then_some("true");
     let described = {
         let error_id = error_id.clone();

@@ -10,8 +10,8 @@ pub mod validate;
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
-/// The wire's maps, keyed in order like `BTreeMap`. An empty one is left out of the JSON
-/// rather than sent (LiteMap would write it as `[]`).
+/// The wire's maps (and the widget's): keys in order, as in `BTreeMap`, kept in one sorted
+/// `Vec`. LiteMap writes an empty map as `[]`, so map fields skip it when serializing.
 pub type Map<K, V> = litemap::LiteMap<K, V>;
 
 /// A booking profile as the widget sees it: what is booked and which fields the form asks.
