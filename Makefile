@@ -28,9 +28,11 @@ WIDGET_ENV := RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
 	RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none"
 
 # Trunk leaves wasm-bindgen's glue and our loader readable; terser minifies both (5.4 KB).
+# Then each payload file gets its .gz and .br copy, which booking-proxy serves.
 widget:
 	$(WIDGET_ENV) trunk build --release --offline
 	node scripts/minify.mjs dist
+	node scripts/compress.mjs dist
 
 ## demo: build, then run booking-proxy with proxy/demo.toml (local SQLite provider, plus
 ## one profile per remote provider against its fake)

@@ -20,6 +20,7 @@ use axum::{Json, Router};
 use tower::ServiceBuilder;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::{GovernorError, GovernorLayer};
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
@@ -48,15 +49,23 @@ pub fn app(state: AppState) -> Router {
         )
         .layer(cors(&config.server.allowed_origins))
         .layer(DefaultBodyLimit::max(config.limits.body_bytes));
+    // `make widget` writes each payload file's .br and .gz beside it: served as they are,
+    // compressed once at the highest settings.
+    let files = ServeDir::new(&config.server.assets_dir)
+        .precompressed_br()
+        .precompressed_gzip();
     let assets = ServiceBuilder::new()
         .layer(axum::middleware::from_fn(routes::assets::headers))
-        .service(ServeDir::new(&config.server.assets_dir));
+        .service(files);
+    // Everything else (JSON, pages, the loader) is compressed as it goes out; the layer
+    // leaves responses that are already encoded alone.
     let routes = Router::new()
         .route("/healthz", get(routes::pages::healthz))
         .route("/book/{profile}", get(routes::pages::book_page))
         .route("/widget.js", get(routes::assets::widget_js))
         .merge(api)
-        .fallback_service(assets);
+        .fallback_service(assets)
+        .layer(CompressionLayer::new());
     outer(routes, REQUEST_TIMEOUT).with_state(state)
 }
 

@@ -259,3 +259,62 @@ async fn a_request_over_the_time_limit_is_408_in_the_envelope() {
     let body: ErrorEnvelope = response.json().await.unwrap();
     assert_eq!(body.error.code, ErrorCode::RequestTimeout);
 }
+
+/// GETs `path` saying which encodings the client takes.
+async fn get_encoded(server: &common::TestServer, path: &str, accept: &str) -> reqwest::Response {
+    server
+        .client
+        .get(server.url(path))
+        .header("accept-encoding", accept)
+        .send()
+        .await
+        .expect("request failed")
+}
+
+#[tokio::test]
+async fn payload_files_go_out_precompressed_and_the_rest_compressed_on_the_fly() {
+    let server = spawn(&intro_config("")).await;
+    let dist = server.dir.path().join("dist");
+    let wasm = "booking-widget-0123456789abcdef_bg.wasm";
+    write(
+        &dist,
+        "index.html",
+        r#"<script type=module>import init from '/booking-widget-0123456789abcdef.js'; init('/booking-widget-0123456789abcdef_bg.wasm');</script>"#,
+    );
+    write(&dist, wasm, "raw wasm");
+    // The copies' bodies are served as they are, so markers tell which one went out.
+    write(&dist, &format!("{wasm}.br"), "brotli copy");
+    write(&dist, &format!("{wasm}.gz"), "gzip copy");
+    let path = format!("/{wasm}");
+
+    let br = get_encoded(&server, &path, "gzip, deflate, br").await;
+    assert_eq!(br.status(), 200);
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(br.headers()["content-type"], "application/wasm");
+    assert_eq!(br.headers()["vary"], "accept-encoding");
+    assert_eq!(
+        br.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(br.text().await.unwrap(), "brotli copy");
+    let gz = get_encoded(&server, &path, "gzip").await;
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    assert_eq!(gz.text().await.unwrap(), "gzip copy");
+    let plain = server.get(&path).await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.text().await.unwrap(), "raw wasm");
+
+    // The loader and the API's JSON are made per request: gzip on the way out.
+    for path in ["/widget.js", "/api/v1/profiles/intro"] {
+        let expected = server.get(path).await.bytes().await.unwrap();
+        let zipped = get_encoded(&server, path, "gzip").await;
+        assert_eq!(zipped.status(), 200, "{path}");
+        assert_eq!(zipped.headers()["content-encoding"], "gzip", "{path}");
+        let body = zipped.bytes().await.unwrap();
+        assert!(body.len() < expected.len(), "{path} is smaller compressed");
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut text)
+            .unwrap();
+        assert_eq!(text, expected, "{path} decodes to the same body");
+    }
+}

@@ -47,6 +47,12 @@ async function openHost(markup, { css = '', colorScheme = 'light', holdSlots = 0
   }
   const page = await context.newPage();
   const problems = [];
+  // How each of the widget's files came over the wire.
+  const encodings = {};
+  page.on('response', (r) => {
+    const file = new URL(r.url()).pathname.match(/(widget\.js|\.js|_bg\.wasm)$/)?.[1];
+    if (file && r.url().startsWith(proxy.base)) encodings[file] = r.headers()['content-encoding'];
+  });
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
   await page.addInitScript(() => {
@@ -58,7 +64,7 @@ async function openHost(markup, { css = '', colorScheme = 'light', holdSlots = 0
     }
   });
   await page.goto(host.origin);
-  return { page, problems, close: () => context.close() };
+  return { page, problems, encodings, close: () => context.close() };
 }
 
 async function book(scope, page) {
@@ -75,9 +81,11 @@ async function book(scope, page) {
 }
 
 test('inline: books end to end under a strict CSP and sends the six events', async () => {
-  const { page, problems, close } = await openHost('<booking-widget id="w" profile="intro"></booking-widget>');
+  const { page, problems, encodings, close } = await openHost('<booking-widget id="w" profile="intro"></booking-widget>');
   const w = page.locator('#w');
   await w.locator('.bw-day--free').first().waitFor({ timeout: 20_000 });
+  // The payload comes compressed: its brotli copies, and the loader compressed on the way.
+  assert.deepEqual(encodings, { 'widget.js': 'br', '.js': 'br', '_bg.wasm': 'br' });
   // A 409 first, for booking:failed: book the chosen time through the API behind its back.
   await w.locator('.bw-day--free').first().click();
   const first = w.locator('[part=slot]').first();

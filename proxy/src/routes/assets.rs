@@ -61,7 +61,8 @@ fn asset(html: &str, suffix: &str) -> Option<String> {
     None
 }
 
-/// Static files: any origin may load them; content-hashed names are immutable.
+/// Static files: any origin may load them; content-hashed names are immutable; the body
+/// depends on `Accept-Encoding` (precompressed copies), so caches must key on it.
 pub async fn headers(request: Request, next: Next) -> Response {
     let hashed = is_hashed(request.uri().path());
     let mut response = next.run(request).await;
@@ -77,6 +78,7 @@ pub async fn headers(request: Request, next: Next) -> Response {
             "public, max-age=300"
         };
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
 }
