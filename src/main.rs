@@ -2,11 +2,17 @@
 //! into `#booking-widget`, for the profile in the path (or the element's `data-profile`).
 //! On other pages `widget.js` mounts widgets through `mountWidget` (src/embed.rs).
 
+#![no_main]
+
 use booking_widget::app::Display;
 use booking_widget::mount::{mount, Options};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 
-fn main() -> Result<(), JsValue> {
+// A wasm start function rather than `fn main`: std's runtime around `main` (stdout
+// flushing, error printing) would add its io code to the wasm.
+// An error is thrown to the console as it is.
+#[wasm_bindgen(start)]
+fn start() -> Result<(), JsValue> {
     // Panic messages in the console are for development; release builds stay small.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
