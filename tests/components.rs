@@ -283,11 +283,21 @@ async fn a_field_in_error_says_so_to_assistive_technology() {
         default: None,
         options: vec!["S".into(), "L".into()],
     };
+    // A kept answer (prefill, or back from the times) is where the control starts.
+    answers.values.update(|v| {
+        v.insert("size".into(), FieldValue::Text("S".into()));
+    });
     let _h = leptos::mount::mount_to(root.clone(), move || {
         view! { <FieldInput field answers /> }
     });
     let control = root.query_selector("#bw-field-size").unwrap().unwrap();
     assert_eq!(control.tag_name(), "SELECT");
+    assert_eq!(
+        control
+            .unchecked_ref::<web_sys::HtmlSelectElement>()
+            .value(),
+        "S"
+    );
     assert!(control.get_attribute("aria-invalid").is_none());
     answers.errors.update(|e| {
         e.insert("size".into(), "Choose one of the options.".into());
@@ -311,8 +321,11 @@ async fn a_field_in_error_says_so_to_assistive_technology() {
     // Answering keeps the answer under the field's name and clears its error.
     let select: web_sys::HtmlSelectElement = control.unchecked_into();
     select.set_value("L");
-    let change = web_sys::Event::new("change").unwrap();
-    select.dispatch_event(&change).unwrap();
+    // As a browser does: an `input` event that bubbles from the control.
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let input = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    select.dispatch_event(&input).unwrap();
     sleep(20).await;
     assert_eq!(
         answers.values.get_untracked().get("size"),
@@ -440,4 +453,47 @@ fn slot_times_read_as_chrono_reads_them() {
     let bad =
         booking_widget::api::from_json::<Slot>(r#"{"start":"soon","end":"2026-03-29T01:30:00Z"}"#);
     assert!(bad.is_err());
+}
+
+#[wasm_bindgen_test]
+fn a_locale_is_written_as_the_browser_writes_it_or_left_for_the_browsers_own() {
+    use booking_widget::app::Display;
+    let with = |locale: &str| {
+        Display {
+            locale: Some(locale.into()),
+            time_zone: Some("Europe/Berlin".into()),
+            ..Display::default()
+        }
+        .settings()
+    };
+    // WordPress and others write `de_DE`; Intl would throw on it.
+    let german = with("de_DE");
+    assert_eq!(german.locale, "de-DE");
+    assert!(!german.hour12);
+    assert_eq!(with("en-us").locale, "en-US");
+    let own = time::browser_locale();
+    for bad in ["", "not a locale!", "en_"] {
+        assert_eq!(with(bad).locale, own, "{bad:?}");
+    }
+    // And the widget still formats with what it settled on.
+    let t = utc("2026-03-02T13:30:00Z");
+    assert_eq!(time::time(t, &german.locale, &german.zone, false), "14:30");
+}
+
+#[wasm_bindgen_test]
+fn a_failure_is_told_in_the_proxys_words_or_ours_when_it_could_not_be_reached() {
+    use booking_widget::api::ApiFailure;
+    use booking_widget::wire::{ApiError, ErrorCode};
+    let api = ApiFailure::Api {
+        status: 400,
+        error: ApiError {
+            code: ErrorCode::BadRequest,
+            message: "`time_zone` \"Mars/Olympus\" is not an IANA time zone.".into(),
+            fields: None,
+        },
+    };
+    let unreachable = i18n::strings("de").unreachable;
+    assert!(api.message(unreachable).contains("Mars/Olympus"));
+    assert_eq!(ApiFailure::Network.message(unreachable), unreachable);
+    assert!(ApiFailure::Decode(502).message(unreachable).contains("502"));
 }

@@ -21,43 +21,56 @@ pub fn FieldInput(
         options,
         ..
     } = field;
-    // Plain closures over the shared answers rather than a derived signal per field: less
-    // wasm. The name is stored so that the closures stay `Copy`.
+    let is_group = matches!(kind, FieldKind::Multiselect)
+        || (kind == FieldKind::Checkbox && !options.is_empty());
+    let is_tick = !is_group && matches!(kind, FieldKind::Checkbox | FieldKind::Boolean);
+    // The controls start from the kept answer and are never redrawn while the form shows,
+    // so they keep their own state: no reactive value per control.
+    let kept = answers.values.with_untracked(|v| v.get(&name).cloned());
+    let text = match &kept {
+        Some(FieldValue::Text(t)) => t.clone(),
+        _ => String::new(),
+    };
+    let ticked = move |option: &str| match &kept {
+        Some(FieldValue::List(l)) => l.iter().any(|x| x == option),
+        Some(FieldValue::Bool(b)) => *b,
+        _ => false,
+    };
+    // The name is stored so that the closures stay `Copy`.
     let name = StoredValue::new(name);
-    let value = move || name.with_value(|n| answers.value(n));
     let error = move || name.with_value(|n| answers.error(n));
-    let on_change = move |value: FieldValue| name.with_value(|n| answers.answer(n, value));
-    // Numbers are kept as typed text until they are sent.
-    let text = move || name.with_value(|n| answers.text(n));
     let invalid = move || error().is_some().then_some("true");
     let described = {
         let error_id = error_id.clone();
         move || error().is_some().then(|| error_id.clone())
     };
-    let set_text = move |ev| on_change(FieldValue::Text(event_target_value(&ev)));
-    let list = move || match value() {
-        Some(FieldValue::List(l)) => l,
-        _ => vec![],
+    // One listener per field for every kind: `input` bubbles from whichever control changed.
+    let on_input = move |ev: web_sys::Event| {
+        let value = if is_group {
+            let option = event_target_value(&ev);
+            let mut list = match name.with_value(|n| answers.value(n)) {
+                Some(FieldValue::List(l)) => l,
+                _ => vec![],
+            };
+            list.retain(|x| x != &option);
+            if event_target_checked(&ev) {
+                list.push(option);
+            }
+            FieldValue::List(list)
+        } else if is_tick {
+            FieldValue::Bool(event_target_checked(&ev))
+        } else {
+            FieldValue::Text(event_target_value(&ev))
+        };
+        name.with_value(|n| answers.answer(n, value));
     };
-    let is_group = matches!(kind, FieldKind::Multiselect)
-        || (kind == FieldKind::Checkbox && !options.is_empty());
     let control = if is_group {
         let boxes = options
             .into_iter()
             .map(|o| {
-                let toggled = o.clone();
-                let checked = o.clone();
-                let on = move |ev| {
-                    let mut l = list();
-                    l.retain(|x| x != &toggled);
-                    if event_target_checked(&ev) {
-                        l.push(toggled.clone());
-                    }
-                    on_change(FieldValue::List(l));
-                };
                 view! {
                     <label class="bw-choice">
-                        <input type="checkbox" part="input" prop:checked=move || list().contains(&checked) on:change=on />
+                        <input type="checkbox" part="input" value=o.clone() checked=ticked(&o) />
                         <span>{o}</span>
                     </label>
                 }
@@ -65,7 +78,7 @@ pub fn FieldInput(
             .collect_view();
         return view! {
             <fieldset class="bw-field" part="field" data-kind=kind.as_str() id=id
-                aria-invalid=invalid aria-describedby=described>
+                aria-invalid=invalid aria-describedby=described on:input=on_input>
                 <legend class="bw-field__label">{label}{required.then_some(" *")}</legend>
                 {boxes}
                 <p class="bw-field__error" id=error_id>{error}</p>
@@ -76,37 +89,35 @@ pub fn FieldInput(
         match kind {
             FieldKind::Textarea => view! {
                 <textarea id=id.clone() class="bw-input" part="input" aria-required=required.to_string()
-                    aria-invalid=invalid aria-describedby=described prop:value=text on:input=set_text></textarea>
+                    aria-invalid=invalid aria-describedby=described>{text}</textarea>
             }
             .into_any(),
             FieldKind::Select => view! {
                 <select id=id.clone() class="bw-input" part="input" aria-required=required.to_string()
-                    aria-invalid=invalid aria-describedby=described on:change=set_text>
-                    <option value="" selected=move || text().is_empty()>"—"</option>
+                    aria-invalid=invalid aria-describedby=described>
+                    <option value="">"—"</option>
                     {options.into_iter().map(|o| {
-                        let current = o.clone();
-                        view! { <option value=o.clone() selected=move || text() == current>{o.clone()}</option> }
+                        let (chosen, shown) = (o == text, o.clone());
+                        view! { <option value=o selected=chosen>{shown}</option> }
                     }).collect_view()}
                 </select>
             }
             .into_any(),
-            FieldKind::Checkbox | FieldKind::Boolean => view! {
+            _ if is_tick => view! {
                 <input id=id.clone() type="checkbox" class="bw-check" part="input" aria-required=required.to_string()
-                    aria-invalid=invalid aria-describedby=described
-                    prop:checked=move || matches!(value(), Some(FieldValue::Bool(true)))
-                    on:change=move |ev| on_change(FieldValue::Bool(event_target_checked(&ev))) />
+                    aria-invalid=invalid aria-describedby=described checked=ticked("") />
             }
             .into_any(),
             _ => view! {
                 <input id=id.clone() class="bw-input" part="input" type=input_type(kind)
                     autocomplete=autocomplete(&id) aria-required=required.to_string()
-                    aria-invalid=invalid aria-describedby=described prop:value=text on:input=set_text />
+                    aria-invalid=invalid aria-describedby=described value=text />
             }
             .into_any(),
         }
     };
     view! {
-        <div class="bw-field" part="field" data-kind=kind.as_str()>
+        <div class="bw-field" part="field" data-kind=kind.as_str() on:input=on_input>
             <label class="bw-field__label" for=id>
                 {label}
                 {required.then(|| view! { <span class="bw-field__required" aria-hidden="true">" *"</span> })}
