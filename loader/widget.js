@@ -47,6 +47,9 @@
   };
 
   const QUERY_RESERVED = new Set(['profile', 'api', 'mode', 'theme', 'locale', 'time_zone', 'hour_cycle']);
+  // What a prefill value may be: text, a number, yes/no, or a list of text (the form's answers).
+  const usable = (v) => ['string', 'boolean'].includes(typeof v) || Number.isFinite(v)
+    || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
 
   class BookingWidget extends HTMLElement {
     static observedAttributes = ['profile', 'api', 'mode', 'label', 'theme', 'locale', 'time-zone', 'hour-cycle', 'prefill', 'prefill-from-url'];
@@ -92,7 +95,14 @@
           console.warn('booking-widget: the prefill attribute is not JSON', e);
         }
       }
-      return { ...values, ...this.#extra };
+      const all = { ...values, ...this.#extra };
+      // One odd value (a `null` from an app's state) leaves that answer out, not the widget.
+      for (const [key, value] of Object.entries(all)) {
+        if (usable(value)) continue;
+        if (value != null) console.warn(`booking-widget: prefill "${key}" is not text, a number, true/false or a list of text; left out`);
+        delete all[key];
+      }
+      return all;
     }
 
     async #render() {
@@ -120,7 +130,11 @@
         this.#mountHost = host;
         this.#applyTheme();
         DARK.addEventListener('change', this.#onScheme);
-        this.#widget = m.mountWidget(host, JSON.stringify(options));
+        try {
+          this.#widget = m.mountWidget(host, JSON.stringify(options));
+        } catch (e) {
+          console.error('booking-widget: could not start', e);
+        }
       };
       if (mode === 'popup' || mode === 'floating') {
         // The widget (and its requests) start when the dialog is first opened.

@@ -26,8 +26,8 @@ impl Display {
     pub fn settings(&self) -> Settings {
         let locale = self
             .locale
-            .clone()
-            .filter(|l| !l.is_empty())
+            .as_deref()
+            .and_then(time::canonical_locale)
             .unwrap_or_else(time::browser_locale);
         let zone = self
             .time_zone
@@ -102,19 +102,10 @@ pub fn App(
                     .into_any()
                 }
                 Some(Err(failure)) => view! {
-                    <ErrorPanel message=describe(&failure, strings.unreachable) on_retry=retry retry_label=strings.retry />
+                    <ErrorPanel message=failure.message(strings.unreachable) on_retry=retry retry_label=strings.retry />
                 }
                 .into_any(),
             }}
         </div>
-    }
-}
-
-/// A sentence for the visitor; the proxy's own message where it sent one.
-fn describe(failure: &ApiFailure, unreachable: &str) -> String {
-    match failure {
-        ApiFailure::Api { error, .. } => error.message.clone(),
-        ApiFailure::Network => unreachable.to_owned(),
-        other => other.to_string(),
     }
 }

@@ -195,6 +195,19 @@ pub fn browser_locale() -> String {
         .unwrap_or_else(|| "en".into())
 }
 
+/// `tag` as the browser writes it (`en_us` → `en-US`), or `None` when `Intl` refuses it:
+/// every formatter would throw on a malformed tag.
+pub fn canonical_locale(tag: &str) -> Option<String> {
+    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    let canonical: js_sys::Function = Reflect::get(&intl, &"getCanonicalLocales".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let tag = JsValue::from_str(&tag.replace('_', "-"));
+    let list: Array = canonical.call1(&intl, &tag).ok()?.dyn_into().ok()?;
+    list.get(0).as_string()
+}
+
 /// Whether the locale writes times on a 12-hour clock.
 pub fn locale_uses_12h(locale: &str) -> bool {
     resolved(locale, "hour12", &[("hour", s("numeric"))])

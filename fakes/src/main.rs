@@ -4,16 +4,32 @@
 //! key in the variable booking-proxy's demo config names (`CALCOM_API_KEY`, …).
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
+use axum::http::Method;
 use axum::Router;
 use provider_fakes::aurinko::Aurinko;
 use provider_fakes::calcom::Calcom;
 use provider_fakes::jicoo::Jicoo;
 use provider_fakes::vyte::Vyte;
-use provider_fakes::Control;
+use provider_fakes::{Control, Fault, FaultKind};
 
 fn key(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| format!("demo-{name}"))
+}
+
+/// `FAKES_SLOW_FIRST_POST_MS`: each fake's first POST waits that long before it is handled
+/// (an end-to-end test keeps a booking in flight with it).
+fn slow_first_post() -> Option<Fault> {
+    let ms: u64 = std::env::var("FAKES_SLOW_FIRST_POST_MS")
+        .ok()?
+        .parse()
+        .ok()?;
+    Some(Fault {
+        kind: FaultKind::Slow(Duration::from_millis(ms)),
+        method: Some(Method::POST),
+        times: Some(1),
+    })
 }
 
 #[tokio::main]
@@ -35,7 +51,9 @@ async fn main() {
     for (offset, (name, router)) in (0u16..).zip(fakes) {
         let port = if base == 0 { 0 } else { base + offset };
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        match provider_fakes::serve(router, Control::new(), addr).await {
+        let control = Control::new();
+        control.set_fault(slow_first_post());
+        match provider_fakes::serve(router, control, addr).await {
             Ok(running) => println!("fake {name} {}", running.base_url),
             Err(error) => {
                 eprintln!("provider-fakes: cannot listen on {addr}: {error}");

@@ -20,6 +20,7 @@ use axum::{Json, Router};
 use tower::ServiceBuilder;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::{GovernorError, GovernorLayer};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
@@ -70,17 +71,29 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Tracing and the request time limit around every route; a request cut off answers 408
-/// in the error envelope (tower-http's own 408 has no body).
+/// in the error envelope (tower-http's own 408 has no body), and a bug that panics answers
+/// 500 in it rather than dropping the connection.
 pub fn outer<S: Clone + Send + Sync + 'static>(routes: Router<S>, limit: Duration) -> Router<S> {
     routes.layer(
         ServiceBuilder::new()
             .layer(TraceLayer::new_for_http())
+            .layer(CatchPanicLayer::custom(panicked))
             .layer(axum::middleware::map_response(envelope_timeouts))
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::REQUEST_TIMEOUT,
                 limit,
             )),
     )
+}
+
+/// The panic's message goes to the log (as any internal error's detail), not to the client.
+fn panicked(panic: Box<dyn std::any::Any + Send>) -> axum::response::Response {
+    let detail = match (panic.downcast_ref::<String>(), panic.downcast_ref::<&str>()) {
+        (Some(message), _) => message.clone(),
+        (_, Some(message)) => (*message).to_owned(),
+        _ => String::new(),
+    };
+    AppError::internal(format!("a handler panicked: {detail}")).into_response()
 }
 
 async fn envelope_timeouts(response: axum::response::Response) -> axum::response::Response {

@@ -263,6 +263,9 @@ async fn slots_parameters_are_checked_and_named() {
         ("from=23/11/2026&to=2026-11-24", "`from`"),
         ("from=2026-11-24&to=2026-11-23", "`to`"),
         ("from=2026-11-01&to=2027-01-02", "62 days"),
+        // chrono's `%Y` also reads signed years of any length; the day after must exist.
+        ("from=%2B262142-12-31&to=%2B262142-12-31", "`from`"),
+        ("from=2026-11-23&to=99999-01-01", "`to`"),
         (
             "from=2026-11-23&to=2026-11-24&time_zone=Mars/Olympus",
             "`time_zone`",

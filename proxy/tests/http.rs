@@ -260,6 +260,27 @@ async fn a_request_over_the_time_limit_is_408_in_the_envelope() {
     assert_eq!(body.error.code, ErrorCode::RequestTimeout);
 }
 
+#[tokio::test]
+async fn a_handler_that_panics_answers_500_in_the_envelope_and_the_server_goes_on() {
+    let routes = axum::Router::new()
+        .route(
+            "/boom",
+            axum::routing::get(|| async { std::hint::black_box(None::<&str>).expect("a bug") }),
+        )
+        .route("/fine", axum::routing::get(|| async { "fine" }));
+    let app = booking_proxy::outer(routes, std::time::Duration::from_secs(5));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let response = reqwest::get(format!("http://{addr}/boom")).await.unwrap();
+    assert_eq!(response.status(), 500);
+    let body: ErrorEnvelope = response.json().await.unwrap();
+    assert_eq!(body.error.code, ErrorCode::Internal);
+    assert!(!body.error.message.contains("a bug"), "no internals leak");
+    let fine = reqwest::get(format!("http://{addr}/fine")).await.unwrap();
+    assert_eq!(fine.text().await.unwrap(), "fine");
+}
+
 /// GETs `path` saying which encodings the client takes.
 async fn get_encoded(server: &common::TestServer, path: &str, accept: &str) -> reqwest::Response {
     server

@@ -11,6 +11,11 @@ use crate::wire::{
     ApiError, Booking, BookingRequest, ErrorCode, ErrorEnvelope, Profile, SlotsResponse,
 };
 
+/// How often and how long a booking waits for an earlier attempt with its key: about the
+/// proxy's own time limit for a request (30 s).
+const IN_PROGRESS_WAITS: u32 = 15;
+const IN_PROGRESS_PAUSE_MS: i32 = 2_000;
+
 /// Why a call to the proxy did not give the expected answer.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ApiFailure {
@@ -67,7 +72,9 @@ impl ApiClient {
         call(&url, None).await
     }
 
-    /// `POST …/bookings` with an `Idempotency-Key`, so a retry cannot book twice.
+    /// `POST …/bookings` with an `Idempotency-Key`, so a retry cannot book twice. While an
+    /// earlier attempt with the key is still at the provider (a retry after a lost answer),
+    /// the proxy says `request_in_progress`: ask again shortly, and its answer is replayed.
     pub async fn book(
         &self,
         profile: &str,
@@ -76,7 +83,17 @@ impl ApiClient {
     ) -> Result<Booking, ApiFailure> {
         let url = self.url(&format!("/profiles/{}/bookings", encode(profile)));
         let body = to_json(request).ok_or(ApiFailure::Network)?;
-        call(&url, Some((body, key))).await
+        let mut waits = 0;
+        loop {
+            let result = call(&url, Some((body.clone(), key))).await;
+            let in_progress =
+                matches!(&result, Err(f) if f.code() == Some(ErrorCode::RequestInProgress));
+            if !in_progress || waits == IN_PROGRESS_WAITS {
+                return result;
+            }
+            waits += 1;
+            pause(IN_PROGRESS_PAUSE_MS).await;
+        }
     }
 }
 
@@ -90,6 +107,16 @@ impl ApiFailure {
                 message: message.to_owned(),
                 fields: None,
             },
+        }
+    }
+
+    /// A sentence for the visitor: the proxy's own message where it sent one, else
+    /// `unreachable` (in the visitor's language) for a network failure.
+    pub fn message(&self, unreachable: &str) -> String {
+        match self {
+            Self::Api { error, .. } => error.message.clone(),
+            Self::Network => unreachable.to_owned(),
+            other => other.to_string(),
         }
     }
 
@@ -144,6 +171,20 @@ async fn call<T: DeserializeOwned>(
         }),
         Err(_) => Err(ApiFailure::Decode(status)),
     }
+}
+
+/// Resolves after `ms` milliseconds (the browser's timer).
+async fn pause(ms: i32) {
+    let timer = js_sys::Promise::new(&mut |resolve, _| {
+        let set = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+                .ok()
+        });
+        if set.is_none() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(timer).await;
 }
 
 /// A value as a plain JavaScript object (maps as objects), the shape `JSON.stringify`

@@ -211,10 +211,7 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
             Err(ApiFailure::Network) => {
                 form_notice.set(Some(format!("{} {}", strings.unreachable, strings.retry)))
             }
-            Err(other) => form_notice.set(Some(match other {
-                ApiFailure::Api { error, .. } => error.message,
-                other => other.to_string(),
-            })),
+            Err(other) => form_notice.set(Some(other.message(strings.unreachable))),
         }
         send(event);
     };
@@ -304,9 +301,12 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
                     <Preferences zone hour12 duration durations=durations.clone() strings />
                     {move || notice.get().map(|n| view! { <p class="bw-notice" part="error" role="alert">{n}</p> })}
                     {move || nothing_free().then(|| view! { <p class="bw-notice">{strings.nothing_free}</p> })}
-                    {move || matches!(slots.get(), Some(Err(_))).then(|| view! {
+                    {move || slots.with(|s| match s {
+                        Some(Err(failure)) => Some(failure.message(strings.unreachable)),
+                        _ => None,
+                    }).map(|message| view! {
                         <div class="bw-error" part="error" role="alert">
-                            <p class="bw-error__message">{strings.unreachable}</p>
+                            <p class="bw-error__message">{message}</p>
                             <button type="button" class="bw-button" part="button"
                                 on:click=move |_| reload.update(|n| *n += 1)>{strings.retry}</button>
                         </div>

@@ -125,7 +125,7 @@ pub fn MonthView(
             <div class="bw-calendar__head">
                 <button type="button" class="bw-button bw-calendar__nav" part="button"
                     aria-label=strings.prev_month on:click=move |_| shift(-1)>{if rtl { "›" } else { "‹" }}</button>
-                <h3 class="bw-calendar__title" id="bw-month-title" aria-live="polite">{title}</h3>
+                <h3 class="bw-calendar__title" id="bw-month-title" tabindex="-1" aria-live="polite">{title}</h3>
                 <button type="button" class="bw-button bw-calendar__nav" part="button"
                     aria-label=strings.next_month on:click=move |_| shift(1)>{if rtl { "‹" } else { "›" }}</button>
             </div>

@@ -119,6 +119,11 @@ test('book by keyboard only', async () => {
   await page.keyboard.press('Enter'); // implicit submission
   await page.locator('[part=confirmation]').waitFor({ timeout: 15_000 });
   assert.equal((await focused(page)).id, 'bw-done-title');
+  // "Book another time" takes focus back to the month's heading.
+  await tabTo(page, (f) => f.text === 'Book another time');
+  await page.keyboard.press('Enter');
+  await page.locator('.bw-calendar').waitFor();
+  await page.waitForFunction(() => document.querySelector('#booking-widget').shadowRoot.activeElement?.id === 'bw-month-title', null, { timeout: 5_000 });
   await close();
 });
 

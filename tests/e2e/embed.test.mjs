@@ -212,10 +212,15 @@ test('removing the element while its slots are loading leaves no error behind', 
   await close();
 });
 
-test('prefill from the page URL, unless the element turns it off', async () => {
-  body = '<booking-widget id="u" profile="intro"></booking-widget><booking-widget id="n" profile="intro" prefill-from-url="false"></booking-widget>';
+test('prefill from the page URL, unless the element turns it off; odd values are left out', async () => {
+  // `null` and an object are what an app's state may hold: those answers are left out.
+  const prefill = JSON.stringify({ name: 'Grace Hopper', fields: { topic: 'Compilers', company: null, team_size: { a: 1 } } });
+  body = `<booking-widget id="u" profile="intro"></booking-widget><booking-widget id="n" profile="intro" prefill-from-url="false" prefill='${prefill}'></booking-widget>`;
   const context = await browser.newContext({ locale: 'en-GB' });
   const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(`${host.origin}/?name=Ada%20Lovelace&email=ada%40example.com&topic=Engines`);
   for (const id of ['u', 'n']) {
     const w = page.locator(`#${id}`);
@@ -225,7 +230,10 @@ test('prefill from the page URL, unless the element turns it off', async () => {
   assert.equal(await page.locator('#u #bw-field-name').inputValue(), 'Ada Lovelace');
   assert.equal(await page.locator('#u #bw-field-email').inputValue(), 'ada@example.com');
   assert.equal(await page.locator('#u #bw-field-topic').inputValue(), 'Engines');
-  assert.equal(await page.locator('#n #bw-field-name').inputValue(), '');
+  assert.equal(await page.locator('#n #bw-field-name').inputValue(), 'Grace Hopper', 'not the URL\'s name');
+  assert.equal(await page.locator('#n #bw-field-email').inputValue(), '');
+  assert.equal(await page.locator('#n #bw-field-topic').inputValue(), 'Compilers');
+  assert.deepEqual(problems, []);
   await context.close();
 });
 

@@ -15,9 +15,9 @@ let proxy;
 let browser;
 
 /// provider-fakes on free ports; resolves to { calcom: url, aurinko: url, … }.
-function startFakes() {
+function startFakes(env = {}) {
   const child = spawn(join(ROOT, 'target/debug/provider-fakes'), ['0'], {
-    env: { ...process.env, ...KEYS }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...KEYS, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const urls = new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('provider-fakes did not start in 20 s')), 20_000);
@@ -116,3 +116,58 @@ for (const provider of ['calcom', 'aurinko', 'jicoo', 'vyte']) {
     }
   });
 }
+
+test('a retry while the first attempt is still at the provider waits for its answer and books once', async () => {
+  // Each fake holds its first POST for 3 s: the lost first attempt stays in flight.
+  const slow = startFakes({ FAKES_SLOW_FIRST_POST_MS: '3000' });
+  const url = await slow.urls;
+  const slowProxy = await startProxy(`
+[profiles.calcom]
+provider = "calcom"
+api_key_env = "CALCOM_API_KEY"
+base_url = "${url.calcom}"
+event_type_id = 1234
+`);
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Paris' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${slowProxy.base}/book/calcom`);
+    await page.locator('.bw-day--free').first().click({ timeout: 20_000 });
+    const slot = page.locator('[part=slot]').first();
+    const start = await slot.getAttribute('data-start');
+    await slot.click();
+    await page.locator('#bw-field-name').fill('Ada Lovelace');
+    await page.locator('#bw-field-email').fill('ada@example.com');
+    await answerRequired(page);
+    const keys = [];
+    const statuses = [];
+    let first = null;
+    await page.route('**/bookings', async (route) => {
+      keys.push(route.request().headers()['idempotency-key']);
+      if (!first) {
+        first = route.fetch({ timeout: 20_000 }).catch(() => null); // reaches the proxy…
+        await new Promise((ok) => setTimeout(ok, 300));
+        return route.abort('connectionreset'); // …and the answer is lost
+      }
+      const response = await route.fetch();
+      statuses.push(response.status());
+      return route.fulfill({ response });
+    });
+    await page.locator('[part~=primary-button]').click();
+    await page.locator('.bw-notice', { hasText: 'Could not reach' }).waitFor({ timeout: 15_000 });
+    await page.locator('[part~=primary-button]').click();
+    await page.locator('[part=confirmation]').waitFor({ timeout: 20_000 });
+    assert.equal(statuses[0], 409, `the proxy said the first attempt was in progress: ${statuses}`);
+    assert.equal(statuses.at(-1), 201, `then replayed its answer: ${statuses}`);
+    assert.ok(keys.every((k) => k && k === keys[0]), `one Idempotency-Key: ${keys}`);
+    assert.equal((await (await first)?.status()), 201, 'the lost attempt booked');
+    // The time is taken now: the provider no longer offers it.
+    const day = new Date(start).toISOString().slice(0, 10);
+    const free = await (await fetch(`${slowProxy.base}/api/v1/profiles/calcom/slots?from=${day}&to=${day}`)).json();
+    assert.ok(!free.slots.some((s) => Date.parse(s.start) === Date.parse(start)), 'the booked time is gone');
+  } finally {
+    await context.close();
+    await slowProxy.stop();
+    slow.child.kill('SIGTERM');
+  }
+});

@@ -1,7 +1,7 @@
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use booking_widget::wire::{ErrorEnvelope, SlotsResponse};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -32,11 +32,16 @@ fn bad(message: String) -> AppError {
 
 fn date(name: &str, value: Option<&str>) -> Result<NaiveDate, AppError> {
     let value = value.ok_or_else(|| bad(format!("`{name}` is required (YYYY-MM-DD).")))?;
-    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
-        bad(format!(
-            "`{name}` must be a date like 2026-11-23, not {value:?}."
-        ))
-    })
+    // chrono's `%Y` also takes signed years of any length, up to where the next day
+    // cannot be counted: four digits only.
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1..=9999).contains(&d.year()))
+        .ok_or_else(|| {
+            bad(format!(
+                "`{name}` must be a date like 2026-11-23, not {value:?}."
+            ))
+        })
 }
 
 /// Free slots of a profile for a range of days in the visitor's zone.
