@@ -15,6 +15,8 @@ pub enum AppError {
     ProfileNotFound(String),
     #[error("Not found.")]
     NotFound,
+    #[error("This path does not take that method.")]
+    MethodNotAllowed,
     #[error("{0}")]
     BadRequest(String),
     #[error("That time is no longer available. Please choose another.")]
@@ -49,6 +51,7 @@ impl AppError {
         match self {
             Self::ProfileNotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::ProfileNotFound),
             Self::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
             Self::SlotUnavailable => (StatusCode::CONFLICT, ErrorCode::SlotUnavailable),
             Self::InvalidBooking(_) => {
@@ -124,6 +127,11 @@ impl From<PathRejection> for AppError {
         Self::BadRequest(rejection.body_text())
     }
 }
+
+/// `axum::extract::Path` whose rejections (a segment that is not UTF-8) are our envelope.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct PathParam<T>(pub T);
 
 /// `axum::Json` whose rejections are our envelope.
 #[derive(axum::extract::FromRequest)]

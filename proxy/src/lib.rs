@@ -24,6 +24,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -48,6 +49,7 @@ pub fn app(state: AppState) -> Router {
             "/api/v1/{*rest}",
             axum::routing::any(|| async { AppError::NotFound }),
         )
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(cors(&config.server.allowed_origins))
         .layer(DefaultBodyLimit::max(config.limits.body_bytes));
     // `make widget` writes each payload file's .br and .gz beside it: served as they are,
@@ -76,6 +78,11 @@ pub fn app(state: AppState) -> Router {
 pub fn outer<S: Clone + Send + Sync + 'static>(routes: Router<S>, limit: Duration) -> Router<S> {
     routes.layer(
         ServiceBuilder::new()
+            // axum's `Json` says `application/json`; the contract adds the charset.
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CONTENT_TYPE,
+                json_with_charset,
+            ))
             .layer(TraceLayer::new_for_http())
             .layer(CatchPanicLayer::custom(panicked))
             .layer(axum::middleware::map_response(envelope_timeouts))
@@ -84,6 +91,11 @@ pub fn outer<S: Clone + Send + Sync + 'static>(routes: Router<S>, limit: Duratio
                 limit,
             )),
     )
+}
+
+fn json_with_charset<B>(response: &axum::http::Response<B>) -> Option<HeaderValue> {
+    let json = response.headers().get(header::CONTENT_TYPE)? == "application/json";
+    json.then(|| HeaderValue::from_static("application/json; charset=utf-8"))
 }
 
 /// The panic's message goes to the log (as any internal error's detail), not to the client.

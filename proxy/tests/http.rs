@@ -23,10 +23,10 @@ kind = "text"
     let server = spawn(&intro_config(extra)).await;
     let response = server.get("/api/v1/profiles/intro").await;
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("application/json"));
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/json; charset=utf-8"
+    );
     let profile: Profile = response.json().await.unwrap();
     assert_eq!(profile.id, "intro");
     assert_eq!(profile.title, "Intro call");
@@ -55,6 +55,29 @@ async fn unknown_profile_is_404_profile_not_found() {
     assert_eq!(body.error.code, ErrorCode::ProfileNotFound);
     assert!(body.error.message.contains("nope"));
     assert!(body.error.fields.is_none());
+}
+
+#[tokio::test]
+async fn a_wrong_method_or_an_undecodable_path_is_enveloped_too() {
+    let server = spawn(&intro_config("")).await;
+    let response = server
+        .client
+        .delete(server.url("/api/v1/profiles/intro"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/json; charset=utf-8"
+    );
+    let body: ErrorEnvelope = response.json().await.unwrap();
+    assert_eq!(body.error.code, ErrorCode::MethodNotAllowed);
+    // %FF is not UTF-8: axum's own rejection would be plain text.
+    let response = server.get("/api/v1/profiles/%FF/slots").await;
+    assert_eq!(response.status(), 400);
+    let body: ErrorEnvelope = response.json().await.unwrap();
+    assert_eq!(body.error.code, ErrorCode::BadRequest);
 }
 
 #[tokio::test]

@@ -241,6 +241,8 @@ pub enum ErrorCode {
     UpstreamTimeout,
     /// The request took longer than the proxy allows (408).
     RequestTimeout,
+    /// The path exists but not for this method (405).
+    MethodNotAllowed,
     Internal,
     /// A code this build does not know yet (a newer proxy).
     #[serde(other)]

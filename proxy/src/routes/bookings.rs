@@ -1,12 +1,12 @@
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use booking_widget::wire::{validate, Booking, BookingRequest, ErrorEnvelope, Profile};
 use chrono_tz::Tz;
 
-use crate::error::{AppError, JsonBody};
+use crate::error::{AppError, JsonBody, PathParam};
 use crate::idempotency;
 use crate::state::AppState;
 
@@ -34,7 +34,7 @@ use crate::state::AppState;
 )]
 pub async fn create_booking(
     State(state): State<AppState>,
-    Path(profile): Path<String>,
+    PathParam(profile): PathParam<String>,
     headers: HeaderMap,
     body: Result<JsonBody<BookingRequest>, AppError>,
 ) -> Response {

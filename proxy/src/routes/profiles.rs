@@ -1,8 +1,8 @@
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use booking_widget::wire::{ErrorEnvelope, Profile};
 
-use crate::error::AppError;
+use crate::error::{AppError, PathParam};
 use crate::state::AppState;
 
 /// A booking profile: what is booked and the fields its form asks.
@@ -21,7 +21,7 @@ use crate::state::AppState;
 )]
 pub async fn get_profile(
     State(state): State<AppState>,
-    Path(profile): Path<String>,
+    PathParam(profile): PathParam<String>,
 ) -> Result<Json<Profile>, AppError> {
     Ok(Json(state.provider(&profile)?.profile().await?))
 }

@@ -1,4 +1,4 @@
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::Json;
 use booking_widget::wire::{ErrorEnvelope, SlotsResponse};
 use chrono::{Datelike, NaiveDate};
@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::error::AppError;
+use crate::error::{AppError, PathParam};
 use crate::slots::day_window;
 use crate::state::AppState;
 
@@ -61,7 +61,7 @@ fn date(name: &str, value: Option<&str>) -> Result<NaiveDate, AppError> {
 )]
 pub async fn get_slots(
     State(state): State<AppState>,
-    Path(profile): Path<String>,
+    PathParam(profile): PathParam<String>,
     query: Result<Query<SlotsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<SlotsResponse>, AppError> {
     let Query(query) = query?;
