@@ -45,7 +45,7 @@ pub struct Field {
     pub options: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
@@ -63,6 +63,19 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
+    pub const ALL: [Self; 10] = [
+        Self::Text,
+        Self::Textarea,
+        Self::Email,
+        Self::Phone,
+        Self::Number,
+        Self::Url,
+        Self::Select,
+        Self::Multiselect,
+        Self::Checkbox,
+        Self::Boolean,
+    ];
+
     /// The wire name, e.g. `"multiselect"`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -77,6 +90,30 @@ impl FieldKind {
             Self::Checkbox => "checkbox",
             Self::Boolean => "boolean",
         }
+    }
+}
+
+/// Read as a string and looked up by `as_str` (serde's derived enum reader costs about
+/// 1 KB more wasm); another name is refused with the list of kinds.
+impl<'de> Deserialize<'de> for FieldKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        const NAMES: &[&str] = &[
+            "text",
+            "textarea",
+            "email",
+            "phone",
+            "number",
+            "url",
+            "select",
+            "multiselect",
+            "checkbox",
+            "boolean",
+        ];
+        let name = String::deserialize(d)?;
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == name)
+            .ok_or_else(|| serde::de::Error::unknown_variant(&name, NAMES))
     }
 }
 
@@ -224,7 +261,7 @@ pub struct ApiError {
     pub fields: Option<Map<String, String>>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -245,8 +282,60 @@ pub enum ErrorCode {
     MethodNotAllowed,
     Internal,
     /// A code this build does not know yet (a newer proxy).
-    #[serde(other)]
     Unknown,
+}
+
+impl ErrorCode {
+    pub const ALL: [Self; 15] = [
+        Self::BadRequest,
+        Self::NotFound,
+        Self::ProfileNotFound,
+        Self::SlotUnavailable,
+        Self::InvalidBooking,
+        Self::IdempotencyKeyReused,
+        Self::RequestInProgress,
+        Self::PayloadTooLarge,
+        Self::RateLimited,
+        Self::UpstreamError,
+        Self::UpstreamTimeout,
+        Self::RequestTimeout,
+        Self::MethodNotAllowed,
+        Self::Internal,
+        Self::Unknown,
+    ];
+
+    /// The wire name, e.g. `"slot_unavailable"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadRequest => "bad_request",
+            Self::NotFound => "not_found",
+            Self::ProfileNotFound => "profile_not_found",
+            Self::SlotUnavailable => "slot_unavailable",
+            Self::InvalidBooking => "invalid_booking",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::RequestInProgress => "request_in_progress",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::RateLimited => "rate_limited",
+            Self::UpstreamError => "upstream_error",
+            Self::UpstreamTimeout => "upstream_timeout",
+            Self::RequestTimeout => "request_timeout",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Internal => "internal",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// Read as a string and looked up by `as_str`, as `FieldKind` is; a code this build does
+/// not know is `Unknown`.
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Ok(Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == name)
+            .unwrap_or(Self::Unknown))
+    }
 }
 
 /// In the browser a time from the proxy (RFC 3339, as chrono writes it) is read by
@@ -270,23 +359,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn field_kind_names_match_serde() {
-        let kinds = [
-            FieldKind::Text,
-            FieldKind::Textarea,
-            FieldKind::Email,
-            FieldKind::Phone,
-            FieldKind::Number,
-            FieldKind::Url,
-            FieldKind::Select,
-            FieldKind::Multiselect,
-            FieldKind::Checkbox,
-            FieldKind::Boolean,
-        ];
-        for kind in kinds {
+    fn field_kinds_are_read_and_written_by_their_wire_names() {
+        for kind in FieldKind::ALL {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            assert_eq!(serde_json::from_str::<FieldKind>(&json).unwrap(), kind);
         }
+        let error = serde_json::from_str::<FieldKind>("\"date\"").unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("`date`"), "{message}");
+        for kind in FieldKind::ALL {
+            assert!(
+                message.contains(&format!("`{}`", kind.as_str())),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn error_codes_are_read_and_written_by_their_wire_names() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), code);
+        }
+        // A newer proxy's code is not an error, only one this build does not know.
+        let newer = serde_json::from_str::<ErrorCode>("\"quota_exceeded\"").unwrap();
+        assert_eq!(newer, ErrorCode::Unknown);
+        assert!(serde_json::from_str::<ErrorCode>("3").is_err());
     }
 
     #[test]
