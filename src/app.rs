@@ -58,6 +58,8 @@ pub fn App(
     /// Language, zone and clock overrides.
     #[prop(optional)]
     display: Display,
+    /// The element the widget is drawn in; focus moves are looked up inside it.
+    root: web_sys::Element,
 ) -> impl IntoView {
     let settings = display.settings();
     let strings = i18n::strings(&settings.locale);
@@ -97,7 +99,7 @@ pub fn App(
                     let (client, settings) = (client.clone(), settings.clone());
                     view! {
                         <ProfileHeader profile=profile.clone() />
-                        <Booker profile client settings />
+                        <Booker profile client settings root=root.clone() />
                     }
                     .into_any()
                 }

@@ -97,11 +97,12 @@ pub fn mount_with(
         api,
         display,
     } = options;
+    let root: Element = container.clone().into();
     let view = mount_to(container, move || {
         if let Some(emit) = emit {
             provide_context(emit);
         }
-        view! { <App profile api display /> }.into_any()
+        view! { <App profile api display root /> }.into_any()
     });
     Ok(Mounted { view })
 }

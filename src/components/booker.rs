@@ -1,5 +1,4 @@
 use chrono::{Months, NaiveDate};
-use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -36,7 +35,14 @@ const SEARCH_MONTHS: u8 = 12;
 
 /// The booking flow for a loaded profile: day, time, form, confirmation.
 #[component]
-pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl IntoView {
+pub fn Booker(
+    profile: Profile,
+    client: ApiClient,
+    settings: Settings,
+    /// The element the widget is drawn in, where focus moves look for their target (a
+    /// plain element rather than a `NodeRef`, whose machinery costs 0.7 KB gzip).
+    root: web_sys::Element,
+) -> impl IntoView {
     let strings = i18n::strings(&settings.locale);
     let locale = settings.locale.clone();
     let zone = RwSignal::new(settings.zone.clone());
@@ -64,7 +70,7 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
     };
     let reload = RwSignal::new(0u32);
     let searching = RwSignal::new(SEARCH_MONTHS);
-    let root = NodeRef::<Div>::new();
+    let root = StoredValue::new_local(root);
     let cache = StoredValue::new(Map::<String, Vec<Slot>>::new());
     let idempotency = StoredValue::new(None::<(String, String)>);
 
@@ -154,9 +160,7 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
 
     let focus_later = move |selector: &'static str| {
         request_animation_frame(move || {
-            let target = root
-                .get_untracked()
-                .and_then(|r| r.query_selector(selector).ok().flatten());
+            let target = root.with_value(|r| r.query_selector(selector).ok().flatten());
             if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
                 let _ = el.focus();
             }
@@ -333,7 +337,7 @@ pub fn Booker(profile: Profile, client: ApiClient, settings: Settings) -> impl I
     }
     };
     view! {
-        <div class="bw-booker" node_ref=root>
+        <div class="bw-booker">
             <p class="bw-visually-hidden" role="status" aria-live="polite">{move || announce.get()}</p>
             {body}
         </div>

@@ -92,11 +92,9 @@ pub fn MonthView(
                                 view! {
                                     <button
                                         type="button"
-                                        class="bw-day"
+                                        class=day_class(free, chosen == Some(date))
                                         part="day"
                                         data-date=date.to_string()
-                                        class:bw-day--free=free
-                                        class:bw-day--selected=chosen == Some(date)
                                         aria-disabled=(!free).to_string()
                                         aria-label=label
                                         tabindex=if tab_stop == date { "0" } else { "-1" }
@@ -134,5 +132,16 @@ pub fn MonthView(
                 <tbody>{grid}</tbody>
             </table>
         </div>
+    }
+}
+
+/// The day button's classes: one plain string rather than `class:` toggles, whose
+/// machinery the wasm then does without.
+fn day_class(free: bool, selected: bool) -> &'static str {
+    match (free, selected) {
+        (true, true) => "bw-day bw-day--free bw-day--selected",
+        (true, false) => "bw-day bw-day--free",
+        (false, true) => "bw-day bw-day--selected",
+        (false, false) => "bw-day",
     }
 }

@@ -3,7 +3,8 @@ use leptos::prelude::*;
 use crate::i18n::{fill, Strings};
 use crate::time;
 
-/// Time zone (searchable), clock and duration: how the visitor wants times shown.
+/// Time zone (searchable), clock and duration: how the visitor wants times shown. Only
+/// these controls change them, so each starts from the current value and keeps its own.
 #[component]
 pub fn Preferences(
     zone: RwSignal<String>,
@@ -29,7 +30,7 @@ pub fn Preferences(
                     if let Ok(m) = event_target_value(&ev).parse() { duration.set(m) }
                 }>
                     {durations.into_iter().map(|m| view! {
-                        <option value=m.to_string() selected=move || duration.get() == m>{fill(strings.minutes, m)}</option>
+                        <option value=m.to_string() selected=duration.get_untracked() == m>{fill(strings.minutes, m)}</option>
                     }).collect_view()}
                 </select>
             </label>
@@ -40,14 +41,14 @@ pub fn Preferences(
             <label class="bw-pref">
                 <span>{strings.time_zone}</span>
                 <input class="bw-input" part="input" list="bw-zones" autocomplete="off"
-                    prop:value=move || zone.get() on:change=on_zone />
+                    value=zone.get_untracked() on:change=on_zone />
                 <datalist id="bw-zones">
                     {zones.into_iter().map(|z| view! { <option value=z></option> }).collect_view()}
                 </datalist>
             </label>
             {durations_view}
             <label class="bw-pref bw-pref--inline">
-                <input type="checkbox" part="input" prop:checked=move || !hour12.get()
+                <input type="checkbox" part="input" checked=!hour12.get_untracked()
                     on:change=move |ev| hour12.set(!event_target_checked(&ev)) />
                 <span>{strings.clock}</span>
             </label>
