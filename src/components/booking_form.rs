@@ -101,8 +101,10 @@ pub fn BookingForm(
                     {strings.back}
                 </button>
                 <button type="submit" class="bw-button bw-button--primary" part="button primary-button"
-                    aria-disabled=move || busy.get().to_string()>
-                    {move || if busy.get() { strings.booking } else { strings.book }}
+                    aria-disabled=move || Some(busy.get().to_string())>
+                    // `Option<String>` and `String`, the kinds the other reactive attributes and
+                    // texts are: each other kind adds its own drawing code to the wasm.
+                    {move || String::from(if busy.get() { strings.booking } else { strings.book })}
                 </button>
             </div>
         </form>

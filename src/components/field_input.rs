@@ -39,7 +39,8 @@ pub fn FieldInput(
     // The name is stored so that the closures stay `Copy`.
     let name = StoredValue::new(name);
     let error = move || name.with_value(|n| answers.error(n));
-    let invalid = move || error().is_some().then_some("true");
+    // `Option<String>` as `described` is: one kind of reactive attribute less in the wasm.
+    let invalid = move || error().is_some().then(|| String::from("true"));
     let described = {
         let error_id = error_id.clone();
         move || error().is_some().then(|| error_id.clone())
@@ -81,7 +82,7 @@ pub fn FieldInput(
                 aria-invalid=invalid aria-describedby=described on:input=on_input>
                 <legend class="bw-field__label">{label}{required.then_some(" *")}</legend>
                 {boxes}
-                <p class="bw-field__error" id=error_id>{error}</p>
+                <p class="bw-field__error" id=error_id>{move || error().unwrap_or_default()}</p>
             </fieldset>
         }
         .into_any();
@@ -123,7 +124,7 @@ pub fn FieldInput(
                 {required.then(|| view! { <span class="bw-field__required" aria-hidden="true">" *"</span> })}
             </label>
             {control}
-            <p class="bw-field__error" id=error_id>{error}</p>
+            <p class="bw-field__error" id=error_id>{move || error().unwrap_or_default()}</p>
         </div>
     }
     .into_any()
