@@ -80,7 +80,7 @@ pub fn FieldInput(
         return view! {
             <fieldset class="bw-field" part="field" data-kind=kind.as_str() id=id
                 aria-invalid=invalid aria-describedby=described on:input=on_input>
-                <legend class="bw-field__label">{label}{required.then_some(" *")}</legend>
+                <legend class="bw-field__label">{label}{if required { " *" } else { "" }}</legend>
                 {boxes}
                 <p class="bw-field__error" id=error_id>{move || error().unwrap_or_default()}</p>
             </fieldset>

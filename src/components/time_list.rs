@@ -53,7 +53,8 @@ pub fn TimeList(
         <section class="bw-times" aria-labelledby="bw-times-title">
             <h3 class="bw-times__title" id="bw-times-title" tabindex="-1">{heading}</h3>
             {move || match slots().len() {
-                0 => selected.with(Option::is_some).then(|| view! { <p>{strings.no_times}</p> }).into_any(),
+                0 if selected.with(Option::is_some) => view! { <p>{strings.no_times}</p> }.into_any(),
+                0 => ().into_any(),
                 n => view! {
                     <p class="bw-visually-hidden">{fill(strings.n_times, n)}</p>
                     <ul class="bw-times__list" role="list">{times.clone()}</ul>
