@@ -5,6 +5,8 @@ use crate::time;
 
 /// Time zone (searchable), clock and duration: how the visitor wants times shown. Only
 /// these controls change them, so each starts from the current value and keeps its own.
+/// They listen to `input`, as the form's fields do (one kind of listener less in the wasm):
+/// a zone applies as soon as the text names one.
 #[component]
 pub fn Preferences(
     zone: RwSignal<String>,
@@ -26,7 +28,7 @@ pub fn Preferences(
         view! {
             <label class="bw-pref">
                 <span>{strings.duration}</span>
-                <select class="bw-input" part="input" on:change=move |ev| {
+                <select class="bw-input" part="input" on:input=move |ev| {
                     if let Ok(m) = event_target_value(&ev).parse() { duration.set(m) }
                 }>
                     {durations.into_iter().map(|m| view! {
@@ -41,7 +43,7 @@ pub fn Preferences(
             <label class="bw-pref">
                 <span>{strings.time_zone}</span>
                 <input class="bw-input" part="input" list="bw-zones" autocomplete="off"
-                    value=zone.get_untracked() on:change=on_zone />
+                    value=zone.get_untracked() on:input=on_zone />
                 <datalist id="bw-zones">
                     {zones.into_iter().map(|z| view! { <option value=z></option> }).collect_view()}
                 </datalist>
@@ -49,7 +51,7 @@ pub fn Preferences(
             {durations_view}
             <label class="bw-pref bw-pref--inline">
                 <input type="checkbox" part="input" checked=!hour12.get_untracked()
-                    on:change=move |ev| hour12.set(!event_target_checked(&ev)) />
+                    on:input=move |ev| hour12.set(!event_target_checked(&ev)) />
                 <span>{strings.clock}</span>
             </label>
         </div>
