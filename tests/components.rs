@@ -497,3 +497,57 @@ fn a_failure_is_told_in_the_proxys_words_or_ours_when_it_could_not_be_reached() 
     assert_eq!(ApiFailure::Network.message(unreachable), unreachable);
     assert!(ApiFailure::Decode(502).message(unreachable).contains("502"));
 }
+
+#[wasm_bindgen_test]
+fn controls_start_from_the_kept_answers_of_every_kind() {
+    let root = container();
+    let answers = Answers::new();
+    let field = |name: &str, kind, options: &[&str]| Field {
+        name: name.into(),
+        label: name.into(),
+        kind,
+        required: false,
+        default: None,
+        options: options.iter().map(|o| o.to_string()).collect(),
+    };
+    answers.values.update(|v| {
+        v.insert("seats".into(), FieldValue::Number(2.5));
+        v.insert("notes".into(), FieldValue::Text("Hello".into()));
+        v.insert("ok".into(), FieldValue::Bool(true));
+        v.insert("langs".into(), FieldValue::List(vec!["Rust".into()]));
+    });
+    let fields = vec![
+        field("seats", FieldKind::Number, &[]),
+        field("notes", FieldKind::Textarea, &[]),
+        field("ok", FieldKind::Boolean, &[]),
+        field("langs", FieldKind::Multiselect, &["Go", "Rust"]),
+    ];
+    let _h = leptos::mount::mount_to(root.clone(), move || {
+        fields
+            .into_iter()
+            .map(|field| view! { <FieldInput field answers /> })
+            .collect_view()
+    });
+    let input = |sel: &str| -> web_sys::HtmlInputElement {
+        root.query_selector(sel).unwrap().unwrap().unchecked_into()
+    };
+    assert_eq!(input("#bw-field-seats").value(), "2.5");
+    let notes: web_sys::HtmlTextAreaElement = root
+        .query_selector("#bw-field-notes")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(notes.value(), "Hello");
+    assert!(input("#bw-field-ok").checked());
+    let boxes = root.query_selector_all("#bw-field-langs input").unwrap();
+    let ticked: Vec<bool> = (0..boxes.length())
+        .map(|i| {
+            boxes
+                .item(i)
+                .unwrap()
+                .unchecked_into::<web_sys::HtmlInputElement>()
+                .checked()
+        })
+        .collect();
+    assert_eq!(ticked, vec![false, true]);
+}

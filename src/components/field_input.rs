@@ -29,6 +29,8 @@ pub fn FieldInput(
     let kept = answers.values.with_untracked(|v| v.get(&name).cloned());
     let text = match &kept {
         Some(FieldValue::Text(t)) => t.clone(),
+        // A number from the page's prefill JSON is shown as typed text would be.
+        Some(FieldValue::Number(n)) => n.to_string(),
         _ => String::new(),
     };
     let ticked = move |option: &str| match &kept {
