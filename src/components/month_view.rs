@@ -109,8 +109,9 @@ pub fn MonthView(
                                     </button>
                                 }
                             });
+                            // A `td` of a `role=grid` table is a gridcell already.
                             let state = date.map(|d| (chosen == Some(d)).to_string());
-                            view! { <td role=date.map(|_| "gridcell") aria-selected=state>{button}</td> }
+                            view! { <td aria-selected=state>{button}</td> }
                         })
                         .collect_view();
                     view! { <tr>{cells}</tr> }

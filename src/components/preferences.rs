@@ -44,8 +44,10 @@ pub fn Preferences(
                 <span>{strings.time_zone}</span>
                 <input class="bw-input" part="input" list="bw-zones" autocomplete="off"
                     value=zone.get_untracked() on:input=on_zone />
+                // Each option's text repeats its value: the same kind of element as the
+                // duration choice's options, so no code of its own.
                 <datalist id="bw-zones">
-                    {zones.into_iter().map(|z| view! { <option value=z></option> }).collect_view()}
+                    {zones.into_iter().map(|z| { let shown = z.clone(); view! { <option value=z>{shown}</option> } }).collect_view()}
                 </datalist>
             </label>
             {durations_view}
