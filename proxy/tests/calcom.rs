@@ -121,7 +121,7 @@ async fn slots_come_from_v2_slots_with_its_version_and_are_cached() {
 async fn a_booking_arrives_as_the_openapi_file_requires() {
     let fake = Calcom::new(KEY);
     let r = start_with_fake(&case(), fake.router(), KEY, "").await;
-    let start_at = r.first_slot().await;
+    let start_at = r.first_slot_of(Some(60)).await;
     let fields = json!({
         "company-size": "11-50", "role": "CTO", "topics": ["Pricing", "Security"],
         "seats": 12, "newsletter": true, "notes": "Bring the numbers",

@@ -127,7 +127,13 @@ impl Remote {
     }
 
     pub async fn first_slot(&self) -> String {
-        let response = self.slots(None).await;
+        self.first_slot_of(None).await
+    }
+
+    /// The first start offered for `duration` minutes (the profile's first when `None`):
+    /// late in a day, a longer meeting may not fit where a shorter one does.
+    pub async fn first_slot_of(&self, duration: Option<u32>) -> String {
+        let response = self.slots(duration).await;
         assert_eq!(response.status(), 200, "slots should load");
         let body: SlotsResponse = response.json().await.expect("slots JSON");
         let first = body.slots.first().expect("the fake offers slots");
