@@ -2,26 +2,28 @@
 //! root with options as JSON, dispatch its events on the element, unmount on request.
 
 use leptos::prelude::*;
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Element};
 
+use crate::api::js::{answers, optional_text, text};
 use crate::app::Display;
 use crate::events::{Emit, WidgetEvent};
 use crate::mount::{mount_with, Mounted, Options};
-use crate::wire::{FieldValue, Map};
 
-/// The options `widget.js` passes, from the element's attributes.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct EmbedOptions {
-    profile: String,
-    api: String,
-    locale: Option<String>,
-    time_zone: Option<String>,
-    hour_cycle: Option<String>,
-    #[serde(default)]
-    prefill: Map<String, FieldValue>,
+/// The options `widget.js` passes (from the element's attributes) as one object:
+/// `{profile, api, locale?, timeZone?, hourCycle?, prefill?}`; `None` when it is not.
+fn read_options(json: &str) -> Option<Options> {
+    let o = js_sys::JSON::parse(json).ok()?;
+    Some(Options {
+        profile: text(&o, "profile")?,
+        api: text(&o, "api")?,
+        display: Display {
+            locale: optional_text(&o, "locale")?,
+            time_zone: optional_text(&o, "timeZone")?,
+            hour_cycle: optional_text(&o, "hourCycle")?,
+            prefill: answers(&o, "prefill")?,
+        },
+    })
 }
 
 /// A mounted widget, as JavaScript holds it.
@@ -42,21 +44,13 @@ impl Widget {
 /// `{profile, api, locale?, timeZone?, hourCycle?, prefill?}`.
 #[wasm_bindgen(js_name = mountWidget)]
 pub fn mount_widget(host: Element, options: &str) -> Result<Widget, JsValue> {
-    let o: EmbedOptions = crate::api::from_json(options).map_err(|e| JsValue::from_str(&e))?;
+    let options = read_options(options).ok_or_else(|| {
+        JsValue::from_str("widget options: expected JSON {profile, api, locale?, timeZone?, hourCycle?, prefill?}")
+    })?;
     let target = host.clone();
     let emit = Emit(Callback::new(move |event: WidgetEvent| {
         dispatch(&target, &event)
     }));
-    let options = Options {
-        profile: o.profile,
-        api: o.api,
-        display: Display {
-            locale: o.locale,
-            time_zone: o.time_zone,
-            hour_cycle: o.hour_cycle,
-            prefill: o.prefill,
-        },
-    };
     Ok(Widget {
         mounted: Some(mount_with(&host, options, Some(emit))?),
     })

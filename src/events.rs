@@ -3,10 +3,9 @@
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use serde::Serialize;
 use wasm_bindgen::JsValue;
 
-use crate::api::to_js;
+use crate::api::js::{date_value, object, time_value, ToJs};
 
 use crate::wire::{ApiError, Booking, Profile, Slot};
 
@@ -35,22 +34,6 @@ pub enum WidgetEvent {
     Failed(ApiError),
 }
 
-#[derive(Serialize)]
-struct SlotsLoaded<'a> {
-    from: NaiveDate,
-    to: NaiveDate,
-    time_zone: &'a str,
-    count: usize,
-}
-
-#[derive(Serialize)]
-struct Submitted<'a> {
-    start: &'a chrono::DateTime<chrono::Utc>,
-    end: &'a chrono::DateTime<chrono::Utc>,
-    duration: u32,
-    time_zone: &'a str,
-}
-
 impl WidgetEvent {
     /// The event type, e.g. `booking:created`.
     pub fn name(&self) -> &'static str {
@@ -66,34 +49,33 @@ impl WidgetEvent {
 
     /// The event's `detail`, as a plain object.
     pub fn detail(&self) -> JsValue {
-        let detail = match self {
-            Self::Ready(p) => to_js(p),
+        match self {
+            Self::Ready(p) => p.to_js(),
             Self::SlotsLoaded {
                 from,
                 to,
                 time_zone,
                 count,
-            } => to_js(&SlotsLoaded {
-                from: *from,
-                to: *to,
-                time_zone,
-                count: *count,
-            }),
-            Self::SlotSelected(s) => to_js(s),
+            } => object(&[
+                ("from", date_value(from)),
+                ("to", date_value(to)),
+                ("time_zone", time_zone.into()),
+                ("count", (*count as u32).into()),
+            ]),
+            Self::SlotSelected(s) => s.to_js(),
             Self::Submitted {
                 slot,
                 duration,
                 time_zone,
-            } => to_js(&Submitted {
-                start: &slot.start,
-                end: &slot.end,
-                duration: *duration,
-                time_zone,
-            }),
-            Self::Created(b) => to_js(b),
-            Self::Failed(e) => to_js(e),
-        };
-        detail.unwrap_or(JsValue::NULL)
+            } => object(&[
+                ("start", time_value(&slot.start)),
+                ("end", time_value(&slot.end)),
+                ("duration", (*duration).into()),
+                ("time_zone", time_zone.into()),
+            ]),
+            Self::Created(b) => b.to_js(),
+            Self::Failed(e) => e.to_js(),
+        }
     }
 }
 

@@ -437,24 +437,6 @@ fn number_fields_parse_as_the_proxy_does() {
     }
 }
 
-/// In the browser, slot times are read by `Date.parse` (src/wire/mod.rs), not chrono: the
-/// same instants for what the proxy sends, and an error for what is not a time.
-#[wasm_bindgen_test]
-fn slot_times_read_as_chrono_reads_them() {
-    for (start, end) in [
-        ("2026-03-29T00:30:00Z", "2026-03-29T01:30:00Z"),
-        ("2026-10-25T01:15:00+02:00", "2026-10-25T01:45:00.500-01:00"),
-    ] {
-        let json = format!(r#"{{"start":"{start}","end":"{end}"}}"#);
-        let slot: Slot = booking_widget::api::from_json(&json).unwrap();
-        assert_eq!(slot.start, DateTime::parse_from_rfc3339(start).unwrap());
-        assert_eq!(slot.end, DateTime::parse_from_rfc3339(end).unwrap());
-    }
-    let bad =
-        booking_widget::api::from_json::<Slot>(r#"{"start":"soon","end":"2026-03-29T01:30:00Z"}"#);
-    assert!(bad.is_err());
-}
-
 #[wasm_bindgen_test]
 fn a_locale_is_written_as_the_browser_writes_it_or_left_for_the_browsers_own() {
     use booking_widget::app::Display;

@@ -1,15 +1,14 @@
 //! The typed client for booking-proxy's `/api/v1`. The widget talks to nothing else.
 
+pub mod js;
+
 use chrono::NaiveDate;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
 
-use crate::wire::{
-    ApiError, Booking, BookingRequest, ErrorCode, ErrorEnvelope, Profile, SlotsResponse,
-};
+use crate::wire::{ApiError, Booking, BookingRequest, ErrorCode, Profile, SlotsResponse};
+use js::{FromJs, ToJs};
 
 /// How often and how long a booking waits for an earlier attempt with its key: about the
 /// proxy's own time limit for a request (30 s).
@@ -82,7 +81,7 @@ impl ApiClient {
         key: &str,
     ) -> Result<Booking, ApiFailure> {
         let url = self.url(&format!("/profiles/{}/bookings", encode(profile)));
-        let body = to_json(request).ok_or(ApiFailure::Network)?;
+        let body = to_json(request);
         let mut waits = 0;
         loop {
             let result = call(&url, Some((body.clone(), key))).await;
@@ -131,10 +130,7 @@ impl ApiFailure {
 
 /// One request with the browser's `fetch`: a GET, or a POST of a JSON body with its
 /// `Idempotency-Key`. The answer is parsed by the browser (`Response.json`).
-async fn call<T: DeserializeOwned>(
-    url: &str,
-    post: Option<(String, &str)>,
-) -> Result<T, ApiFailure> {
+async fn call<T: FromJs>(url: &str, post: Option<(String, &str)>) -> Result<T, ApiFailure> {
     let init = RequestInit::new();
     if let Some((body, key)) = post {
         let headers = Headers::new().map_err(|_| ApiFailure::Network)?;
@@ -162,14 +158,12 @@ async fn call<T: DeserializeOwned>(
         return Err(ApiFailure::Decode(status));
     };
     if response.ok() {
-        return serde_wasm_bindgen::from_value(json).map_err(|_| ApiFailure::Decode(status));
+        return T::from_js(&json).ok_or(ApiFailure::Decode(status));
     }
-    match serde_wasm_bindgen::from_value::<ErrorEnvelope>(json) {
-        Ok(envelope) => Err(ApiFailure::Api {
-            status,
-            error: envelope.error,
-        }),
-        Err(_) => Err(ApiFailure::Decode(status)),
+    // The error envelope: `{"error": {...}}`.
+    match ApiError::from_js(&js::get(&json, "error")) {
+        Some(error) => Err(ApiFailure::Api { status, error }),
+        None => Err(ApiFailure::Decode(status)),
     }
 }
 
@@ -187,25 +181,17 @@ async fn pause(ms: i32) {
     let _ = JsFuture::from(timer).await;
 }
 
-/// A value as a plain JavaScript object (maps as objects), the shape `JSON.stringify`
-/// and event listeners expect.
-pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Option<JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .ok()
-}
-
 /// A value as JSON text, through the browser's `JSON.stringify`.
-pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Option<String> {
-    js_sys::JSON::stringify(&to_js(value)?)
-        .ok()
+pub fn to_json<T: ToJs>(value: &T) -> String {
+    js_sys::JSON::stringify(&value.to_js())
         .map(String::from)
+        .unwrap_or_default()
 }
 
-/// JSON text as a value, through the browser's `JSON.parse`.
-pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    let value = js_sys::JSON::parse(text).map_err(|_| "options are not JSON".to_owned())?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+/// JSON text as a value, through the browser's `JSON.parse`; `None` when it is not JSON
+/// or not of the type's shape.
+pub fn from_json<T: FromJs>(text: &str) -> Option<T> {
+    T::from_js(&js_sys::JSON::parse(text).ok()?)
 }
 
 /// Percent-encodes a path segment (profile ids come from the host page's markup).

@@ -249,7 +249,7 @@ pub fn Booker(
                 return;
             }
             // One key per attempt: the same body (a retry) reuses it, another body gets a new one.
-            let body = crate::api::to_json(&request).unwrap_or_default();
+            let body = crate::api::to_json(&request);
             let key = match idempotency.get_value() {
                 Some((b, k)) if b == body => k,
                 _ => {

@@ -175,15 +175,7 @@ impl<'de> Deserialize<'de> for FieldValue {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Slot {
-    #[cfg_attr(
-        all(target_arch = "wasm32", feature = "ui"),
-        serde(deserialize_with = "browser_time")
-    )]
     pub start: DateTime<Utc>,
-    #[cfg_attr(
-        all(target_arch = "wasm32", feature = "ui"),
-        serde(deserialize_with = "browser_time")
-    )]
     pub end: DateTime<Utc>,
 }
 
@@ -228,15 +220,7 @@ pub enum BookingStatus {
 pub struct Booking {
     pub id: String,
     pub status: BookingStatus,
-    #[cfg_attr(
-        all(target_arch = "wasm32", feature = "ui"),
-        serde(deserialize_with = "browser_time")
-    )]
     pub start: DateTime<Utc>,
-    #[cfg_attr(
-        all(target_arch = "wasm32", feature = "ui"),
-        serde(deserialize_with = "browser_time")
-    )]
     pub end: DateTime<Utc>,
     pub time_zone: String,
     pub title: String,
@@ -336,18 +320,6 @@ impl<'de> Deserialize<'de> for ErrorCode {
             .find(|c| c.as_str() == name)
             .unwrap_or(Self::Unknown))
     }
-}
-
-/// In the browser a time from the proxy (RFC 3339, as chrono writes it) is read by
-/// `Date.parse`: chrono's own parser would add about 10 KB to the widget.
-#[cfg(all(target_arch = "wasm32", feature = "ui"))]
-fn browser_time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-    let text = String::deserialize(d)?;
-    let millis = js_sys::Date::parse(&text);
-    (millis.is_finite())
-        .then(|| DateTime::from_timestamp_millis(millis as i64))
-        .flatten()
-        .ok_or_else(|| serde::de::Error::custom("not an RFC 3339 time"))
 }
 
 fn no_fields(fields: &Option<Map<String, String>>) -> bool {

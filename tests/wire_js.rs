@@ -1,0 +1,254 @@
+//! The wire types read from and written as JavaScript values (src/api/js.rs), checked
+//! against serde, which is how booking-proxy writes and reads the same JSON.
+#![cfg(target_arch = "wasm32")]
+
+use booking_widget::api::js::ToJs;
+use booking_widget::api::{from_json, to_json};
+use booking_widget::wire::{
+    ApiError, Booking, BookingRequest, BookingStatus, ErrorCode, Field, FieldKind, FieldValue, Map,
+    Profile, Slot, SlotsResponse,
+};
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().into()
+}
+
+fn field(name: &str, kind: FieldKind, default: Option<FieldValue>, options: &[&str]) -> Field {
+    Field {
+        name: name.into(),
+        label: format!("{name}?"),
+        kind,
+        required: default.is_none(),
+        default,
+        options: options.iter().map(|o| o.to_string()).collect(),
+    }
+}
+
+fn profile() -> Profile {
+    let mut fields: Vec<Field> = FieldKind::ALL
+        .into_iter()
+        .map(|kind| field(kind.as_str(), kind, None, &[]))
+        .collect();
+    fields.extend([
+        field(
+            "size",
+            FieldKind::Select,
+            Some(FieldValue::Text("M".into())),
+            &["S", "M"],
+        ),
+        field(
+            "seats",
+            FieldKind::Number,
+            Some(FieldValue::Number(2.5)),
+            &[],
+        ),
+        field(
+            "news",
+            FieldKind::Boolean,
+            Some(FieldValue::Bool(false)),
+            &[],
+        ),
+        field(
+            "topics",
+            FieldKind::Multiselect,
+            Some(FieldValue::List(vec!["a".into(), "b".into()])),
+            &["a", "b", "c"],
+        ),
+    ]);
+    Profile {
+        id: "intro".into(),
+        title: "Intro with {{name}}".into(),
+        description: "Ünïcödé, \"quotes\" and\nlines".into(),
+        time_zone: "Europe/Berlin".into(),
+        durations: vec![15, 30, 60],
+        location: Some("Video call".into()),
+        requires_confirmation: true,
+        fields,
+    }
+}
+
+fn booking(status: BookingStatus, location: Option<&str>) -> Booking {
+    Booking {
+        id: "bk_1".into(),
+        status,
+        start: utc("2026-03-29T00:30:00Z"),
+        end: utc("2026-03-29T01:30:00.500Z"),
+        time_zone: "Europe/London".into(),
+        title: "Intro".into(),
+        location: location.map(String::from),
+    }
+}
+
+fn invalid() -> ApiError {
+    let mut fields = Map::new();
+    fields.insert("email".to_owned(), "Enter an email address.".to_owned());
+    ApiError {
+        code: ErrorCode::InvalidBooking,
+        message: "Some fields need attention.".into(),
+        fields: Some(fields),
+    }
+}
+
+/// What the proxy writes (serde), read by the widget, is the same value.
+fn reads_back<T>(value: &T)
+where
+    T: serde::Serialize + booking_widget::api::js::FromJs + PartialEq + std::fmt::Debug,
+{
+    let json = serde_json::to_string(value).unwrap();
+    assert_eq!(from_json::<T>(&json).as_ref(), Some(value), "{json}");
+}
+
+/// Numbers as JavaScript has them: `3.0` and `3` are one number there.
+fn numbers_as_js(v: Value) -> Value {
+    match v {
+        Value::Number(n) => json!(n.as_f64()),
+        Value::Array(a) => Value::Array(a.into_iter().map(numbers_as_js).collect()),
+        Value::Object(o) => {
+            Value::Object(o.into_iter().map(|(k, v)| (k, numbers_as_js(v))).collect())
+        }
+        other => other,
+    }
+}
+
+/// What the widget writes is, key for key, the JSON serde writes for the same value.
+fn writes_as_serde<T: serde::Serialize + ToJs>(value: &T) {
+    let ours: Value = serde_json::from_str(&to_json(value)).unwrap();
+    let serde = serde_json::to_value(value).unwrap();
+    assert_eq!(numbers_as_js(ours), numbers_as_js(serde));
+}
+
+#[wasm_bindgen_test]
+fn the_widget_reads_what_the_proxy_writes() {
+    let mut plain = profile();
+    plain.location = None;
+    plain.fields.clear();
+    for p in [profile(), plain] {
+        reads_back(&p);
+    }
+    reads_back(&SlotsResponse {
+        time_zone: "America/Santiago".into(),
+        slots: vec![
+            Slot {
+                start: utc("2026-03-29T00:30:00Z"),
+                end: utc("2026-03-29T01:30:00Z"),
+            },
+            Slot {
+                start: utc("2026-10-25T01:15:00+02:00"),
+                end: utc("2026-10-25T01:45:00.500-01:00"),
+            },
+        ],
+    });
+    reads_back(&booking(BookingStatus::Confirmed, Some("Room 4")));
+    reads_back(&booking(BookingStatus::Pending, None));
+    reads_back(&invalid());
+    reads_back(&ApiError {
+        code: ErrorCode::SlotUnavailable,
+        message: "That time was just taken.".into(),
+        fields: None,
+    });
+}
+
+#[wasm_bindgen_test]
+fn what_the_widget_writes_is_the_json_serde_writes() {
+    writes_as_serde(&profile());
+    writes_as_serde(&booking(BookingStatus::Pending, None));
+    writes_as_serde(&booking(BookingStatus::Confirmed, Some("Room 4")));
+    writes_as_serde(&invalid());
+    writes_as_serde(&Slot {
+        start: utc("2026-03-29T00:30:00Z"),
+        end: utc("2026-03-29T01:30:00Z"),
+    });
+    let mut request = BookingRequest {
+        start: utc("2026-03-02T09:00:00Z"),
+        duration: 30,
+        time_zone: "Europe/Paris".into(),
+        name: "Ada".into(),
+        email: "ada@example.com".into(),
+        fields: Map::new(),
+        guests: vec![],
+        notes: String::new(),
+    };
+    // Empty maps are left out, as serde leaves them out.
+    writes_as_serde(&request);
+    for (name, value) in [
+        ("company", FieldValue::Text("Acme".into())),
+        ("seats", FieldValue::Number(3.0)),
+        ("consent", FieldValue::Bool(true)),
+        ("topics", FieldValue::List(vec!["a".into(), "b".into()])),
+    ] {
+        request.fields.insert(name.into(), value);
+    }
+    writes_as_serde(&request);
+    // And the proxy reads it back as the same request.
+    let back: BookingRequest = serde_json::from_str(&to_json(&request)).unwrap();
+    assert_eq!(back, request);
+}
+
+#[wasm_bindgen_test]
+fn a_newer_proxys_error_code_is_unknown_not_a_failure() {
+    let error: ApiError = from_json(r#"{"code":"quota_exceeded","message":"Later."}"#).unwrap();
+    assert_eq!(error.code, ErrorCode::Unknown);
+    assert_eq!(error.message, "Later.");
+}
+
+#[wasm_bindgen_test]
+fn what_does_not_fit_the_wire_is_refused_as_serde_refuses_it() {
+    let good = serde_json::to_value(profile()).unwrap();
+    let changed = |path: &[&str], value: Option<Value>| {
+        let mut v = good.clone();
+        let mut at = &mut v;
+        for key in &path[..path.len() - 1] {
+            at = match key.parse::<usize>() {
+                Ok(i) => &mut at[i],
+                Err(_) => &mut at[*key],
+            };
+        }
+        let last = path[path.len() - 1];
+        match value {
+            Some(x) => at[last] = x,
+            None => {
+                at.as_object_mut().unwrap().remove(last);
+            }
+        }
+        v
+    };
+    let serde_reads = |v: &Value| serde_json::from_value::<Profile>(v.clone()).is_ok();
+    let we_read = |v: &Value| from_json::<Profile>(&v.to_string()).is_some();
+    let cases = [
+        changed(&["id"], None),
+        changed(&["durations"], Some(json!("30"))),
+        changed(&["durations"], Some(json!([30, -1]))),
+        changed(&["durations"], Some(json!([7.5]))),
+        changed(&["requires_confirmation"], Some(json!("yes"))),
+        changed(&["fields"], Some(json!({}))),
+        changed(&["fields", "0", "kind"], Some(json!("date"))),
+        changed(&["fields", "0", "label"], None),
+        changed(&["fields", "0", "default"], Some(json!({ "a": 1 }))),
+        changed(&["fields", "0", "default"], Some(json!([1]))),
+        changed(&["fields", "0", "options"], Some(json!("a,b"))),
+        changed(&["location"], Some(json!(3))),
+        // These are fine: optional keys missing or null, an unknown key.
+        changed(&["location"], None),
+        changed(&["location"], Some(Value::Null)),
+        changed(&["fields", "0", "default"], Some(Value::Null)),
+        changed(&["fields", "0", "options"], None),
+        changed(&["surprise"], Some(json!(true))),
+    ];
+    for case in &cases {
+        assert_eq!(we_read(case), serde_reads(case), "{case}");
+    }
+    assert!(we_read(&good));
+    for text in ["", "null", "[]", "\"intro\"", "{"] {
+        assert!(from_json::<Profile>(text).is_none(), "{text:?}");
+    }
+    let slot = |start: &str| {
+        from_json::<Slot>(&json!({ "start": start, "end": "2026-03-29T01:30:00Z" }).to_string())
+    };
+    assert!(slot("soon").is_none());
+    assert!(slot("2026-03-29T00:30:00Z").is_some());
+}
