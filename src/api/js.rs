@@ -236,13 +236,25 @@ fn array<T>(list: &[T], write: fn(&T) -> JsValue) -> JsValue {
     list.iter().map(write).collect::<Array>().into()
 }
 
-/// As chrono writes it: `2026-03-02T09:00:00Z`, with fractions of a second only when
-/// there are some.
-pub fn time_value(t: &DateTime<Utc>) -> JsValue {
+/// As chrono's serde writes it: `2026-03-02T09:00:00Z`, with fractions of a second only
+/// when there are some (written by the browser: chrono's formatting costs 2 KB of wasm).
+pub fn time_text(t: &DateTime<Utc>) -> String {
     let iso = String::from(
         js_sys::Date::new(&JsValue::from_f64(t.timestamp_millis() as f64)).to_iso_string(),
     );
-    string(&iso.replace(".000Z", "Z"))
+    iso.replace(".000Z", "Z")
+}
+
+pub fn time_value(t: &DateTime<Utc>) -> JsValue {
+    string(&time_text(t))
+}
+
+/// A number as JavaScript writes it (Rust's float formatting costs 5 KB of wasm).
+pub fn number_text(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
 }
 
 pub fn date_value(d: &NaiveDate) -> JsValue {

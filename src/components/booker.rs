@@ -74,6 +74,21 @@ pub fn Booker(
     let cache = StoredValue::new(Map::<String, Vec<Slot>>::new());
     let idempotency = StoredValue::new(None::<(String, String)>);
 
+    // Another zone has another today: a month already over there is left for its current
+    // one, and an empty month for the next with free days, as on opening (on the last day
+    // of a month, zones east of the visitor's are already in the next).
+    Effect::new(move |before: Option<String>| {
+        let z = zone.get();
+        if before.is_some_and(|b| b != z) {
+            let today = time::local_date(time::now(), &z).unwrap_or(today);
+            if month.get_untracked() < first_of_month(today) {
+                month.set(first_of_month(today));
+                focus.set(today);
+            }
+            searching.set(SEARCH_MONTHS);
+        }
+        z
+    });
     // Signals and tasks rather than resources and actions: the same behaviour, far less wasm.
     let slots = RwSignal::new(None::<Result<Vec<Slot>, ApiFailure>>);
     let asked = StoredValue::new(0u32);

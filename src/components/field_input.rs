@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use super::Answers;
+use crate::api::js::number_text;
 use crate::wire::{Field, FieldKind, FieldValue};
 
 /// One labelled control for a field, chosen by its kind, holding its answer.
@@ -30,7 +31,7 @@ pub fn FieldInput(
     let text = match &kept {
         Some(FieldValue::Text(t)) => t.clone(),
         // A number from the page's prefill JSON is shown as typed text would be.
-        Some(FieldValue::Number(n)) => n.to_string(),
+        Some(FieldValue::Number(n)) => number_text(*n),
         _ => String::new(),
     };
     let ticked = move |option: &str| match &kept {

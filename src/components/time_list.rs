@@ -1,6 +1,7 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
+use crate::api::js::time_text;
 use crate::i18n::{fill, Strings};
 use crate::time;
 use crate::wire::{Map, Slot};
@@ -42,7 +43,7 @@ pub fn TimeList(
                 let label = time::time(slot.start, &locale, &zone.get(), hour12.get());
                 view! {
                     <li>
-                        <button type="button" class="bw-slot" part="slot" data-start=slot.start.to_rfc3339()
+                        <button type="button" class="bw-slot" part="slot" data-start=time_text(&slot.start)
                             on:click=move |_| on_pick.run(slot.clone())>{label}</button>
                     </li>
                 }

@@ -112,7 +112,7 @@ test('inline: books end to end under a strict CSP and sends the six events', asy
   assert.ok(events.every((e) => e.target === 'w'), 'dispatched on the element (composed)');
   assert.equal(of('ready')[0].detail.id, 'intro');
   assert.ok(of('slots-loaded')[0].detail.count > 0);
-  assert.equal(of('slot-selected')[0].detail.start, start.replace('+00:00', 'Z'));
+  assert.equal(of('slot-selected')[0].detail.start, start);
   assert.equal(of('submitted').length, 2);
   assert.ok(!JSON.stringify(of('submitted')).includes('Ada'), 'no personal data in submitted');
   assert.equal(of('failed')[0].detail.code, 'slot_unavailable');

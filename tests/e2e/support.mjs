@@ -96,6 +96,17 @@ export async function focused(page) {
   });
 }
 
+/// Waits (up to 5 s) until the focused element has the `part` given: the grid moves focus
+/// on the next frame, once a new month is drawn.
+export async function focusOn(page, part) {
+  await page.waitForFunction((want) => {
+    let a = document.activeElement;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+    return a?.getAttribute('part') === want;
+  }, part, { timeout: 5_000 });
+  return focused(page);
+}
+
 /// Presses Tab until `test(focused)` holds (at most `max` times).
 export async function tabTo(page, test, max = 25) {
   for (let i = 0; i < max; i++) {
