@@ -18,23 +18,39 @@ const wasmPath = gluePath.replace(/\.js$/, '_bg.wasm');
 const glue = readFileSync(gluePath, 'utf8');
 const wasm = readFileSync(wasmPath);
 
+// leptos always links server_fn's browser client, and with it wasm-streams, whose
+// `#[wasm_bindgen]` classes are exported (so kept) though no page of ours uses them:
+// every exported class but `Widget` goes, from the glue and from the wasm (1.8 KB gzip).
+const wasmOpt = (args) =>
+  execFileSync('node_modules/.bin/wasm-opt', args, { encoding: 'utf8', maxBuffer: 16 << 20 });
+let pruned = glue;
+const unused = [...glue.matchAll(/^export class (\w+) \{$/gm)].map((m) => m[1]).filter((c) => c !== 'Widget');
+for (const name of unused) {
+  const escaped = `\\b${name}\\b`;
+  pruned = pruned
+    .replace(new RegExp(`^export class ${name} \\{\\n[\\s\\S]*?^\\}\\n`, 'm'), '')
+    .replace(new RegExp(`^if \\(Symbol\\.dispose\\) ${name}\\.prototype.*\\n`, 'm'), '')
+    .replace(new RegExp(`^const ${name}Finalization = [\\s\\S]*?\\);\\n`, 'm'), '');
+  if (new RegExp(escaped).test(pruned)) throw new Error(`class ${name} is still used in the glue`);
+  const lower = name.toLowerCase();
+  // wasm-bindgen exports a class's methods as `<class>_<method>` and its destructor as
+  // `__wbg_<class>_free`.
+  wasmOpt([wasmPath, '--remove-exports', `--pass-arg=remove-exports@${lower}_*`, '-o', wasmPath]);
+  wasmOpt([wasmPath, '--remove-exports', `--pass-arg=remove-exports@__wbg_${lower}_free`, '-o', wasmPath]);
+}
+if (unused.length > 0) wasmOpt([wasmPath, '--remove-unused-module-elements', '-o', wasmPath]);
+
 // wasm-bindgen names every import after its function plus a 16-digit hash, and some
 // exports after their whole Rust type: about 10 KB of names, twice (wasm and glue), that
 // compress badly. Binaryen gives them (and the imports' module) one- or two-letter names
 // and prints the mapping; the glue is rewritten to match (4.7 KB gzip less).
-const mapping = JSON.parse(
-  execFileSync(
-    'node_modules/.bin/wasm-opt',
-    [wasmPath, '--minify-imports-and-exports-and-modules', '-o', wasmPath],
-    { encoding: 'utf8', maxBuffer: 16 << 20 },
-  ),
-);
+const mapping = JSON.parse(wasmOpt([wasmPath, '--minify-imports-and-exports-and-modules', '-o', wasmPath]));
 const modules = new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasmPath))).map((i) => i.module));
 if (modules.size !== 1) throw new Error(`expected the imports in one module, found ${[...modules]}`);
 const [module] = modules;
 const moduleKey = /"\.\/booking-widget[^"]*_bg\.js": import0/;
-if (!moduleKey.test(glue)) throw new Error('the glue does not name its imports module as expected');
-let renamed = glue.replace(moduleKey, () => `${JSON.stringify(module)}: import0`);
+if (!moduleKey.test(pruned)) throw new Error('the glue does not name its imports module as expected');
+let renamed = pruned.replace(moduleKey, () => `${JSON.stringify(module)}: import0`);
 for (const [, from, to] of mapping.imports) {
   // Each import is defined once, as a key of the imports object: `name: function (…)`.
   const key = new RegExp(`(^|[\\s{,])${from}(?=\\s*:)`, 'gm');
@@ -45,8 +61,10 @@ for (const [, from, to] of mapping.imports) {
 for (const [from, to] of mapping.exports) {
   renamed = renamed.replace(new RegExp(`\\bwasm\\.${from}\\b`, "g"), () => `wasm.${to}`);
 }
-for (const [from] of mapping.exports) {
-  if (new RegExp(`\\bwasm\\.${from}\\b`).test(renamed)) throw new Error(`export ${from} left in the glue`);
+// Every export the glue uses must have kept its (new) name.
+const exported = new Set(mapping.exports.map(([, to]) => to));
+for (const [, name] of renamed.matchAll(/\bwasm\.([\w$]+)/g)) {
+  if (!exported.has(name)) throw new Error(`the glue uses wasm.${name}, which the wasm does not export`);
 }
 
 const small = (await minify(renamed, { module: true, compress: { passes: 2 }, mangle: true })).code;
@@ -69,6 +87,7 @@ writeFileSync(join(dist, 'widget.js'), tiny);
 
 const kb = (a, b) => `${(a.length / 1024).toFixed(1)} -> ${(b.length / 1024).toFixed(1)} KiB`;
 console.log(
-  `minify: ${mapping.imports.length} imports and ${mapping.exports.length} exports renamed; ` +
+  `minify: ${unused.length} unused classes dropped; ${mapping.imports.length} imports and ` +
+    `${mapping.exports.length} exports renamed; ` +
     `${glues[0]} ${kb(glue, small)}; widget.js ${kb(loader, tiny)}`,
 );
