@@ -318,8 +318,8 @@ pub fn Booker(
                 <MonthView month focus selected days on_pick=pick_day locale=locale.clone() strings />
                 <div class="bw-pick__side">
                     <Preferences zone hour12 duration durations=durations.clone() strings />
-                    {move || notice.get().map(|n| view! { <p class="bw-notice" part="error" role="alert">{n}</p> })}
-                    {move || nothing_free().then(|| view! { <p class="bw-notice">{strings.nothing_free}</p> })}
+                    {move || notice.get().map(|n| view! { <p class="bw-notice" part="error" role="alert">{n}</p> }.into_any())}
+                    {move || nothing_free().then(|| view! { <p class="bw-notice">{strings.nothing_free}</p> }.into_any())}
                     {move || slots.with(|s| match s {
                         Some(Err(failure)) => Some(failure.message(strings.unreachable)),
                         _ => None,
@@ -329,7 +329,7 @@ pub fn Booker(
                             <button type="button" class="bw-button" part="button"
                                 on:click=move |_| reload.update(|n| *n += 1)>{strings.retry}</button>
                         </div>
-                    })}
+                    }.into_any())}
                     // Always mounted, so focus on its heading survives a refresh of the slots.
                     <TimeList selected days zone hour12 on_pick=pick_slot locale=loc.clone() strings />
                 </div>

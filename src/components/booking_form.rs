@@ -95,7 +95,7 @@ pub fn BookingForm(
             <h3 class="bw-form__title" id="bw-form-title" tabindex="-1">{strings.your_details}</h3>
             <p class="bw-form__summary">{summary}</p>
             {controls}
-            {move || notice.get().map(|n| view! { <p class="bw-notice" part="error" role="alert">{n}</p> })}
+            {move || notice.get().map(|n| view! { <p class="bw-notice" part="error" role="alert">{n}</p> }.into_any())}
             <div class="bw-form__actions">
                 <button type="button" class="bw-button" part="button" on:click=move |_| on_back.run(())>
                     {strings.back}

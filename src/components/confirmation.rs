@@ -32,13 +32,13 @@ pub fn Confirmation(
             <dl>
                 <dt>{strings.your_time}</dt>
                 <dd>{yours}</dd>
-                {host.map(|h| view! { <dt>{strings.host_time}</dt><dd>{h}</dd> })}
-                {booking.location.clone().map(|l| view! { <dt>{strings.where_}</dt><dd>{l}</dd> })}
+                {host.map(|h| view! { <dt>{strings.host_time}</dt><dd>{h}</dd> }.into_any())}
+                {booking.location.clone().map(|l| view! { <dt>{strings.where_}</dt><dd>{l}</dd> }.into_any())}
             </dl>
             <div class="bw-form__actions">
                 {ics_url.map(|url| view! {
                     <a class="bw-button" part="button" href=url download="booking.ics">{strings.add_to_calendar}</a>
-                })}
+                }.into_any())}
                 <button type="button" class="bw-button bw-button--primary" part="button primary-button"
                     on:click=move |_| on_again.run(())>{strings.book_another}</button>
             </div>

@@ -78,6 +78,7 @@ pub fn FieldInput(
                         <span>{o}</span>
                     </label>
                 }
+                .into_any()
             })
             .collect_view();
         return view! {
@@ -102,7 +103,7 @@ pub fn FieldInput(
                     <option value="">"—"</option>
                     {options.into_iter().map(|o| {
                         let (chosen, shown) = (o == text, o.clone());
-                        view! { <option value=o selected=chosen>{shown}</option> }
+                        view! { <option value=o selected=chosen>{shown}</option> }.into_any()
                     }).collect_view()}
                 </select>
             }
@@ -124,7 +125,7 @@ pub fn FieldInput(
         <div class="bw-field" part="field" data-kind=kind.as_str() on:input=on_input>
             <label class="bw-field__label" for=id>
                 {label}
-                {required.then(|| view! { <span class="bw-field__required" aria-hidden="true">" *"</span> })}
+                {required.then(|| view! { <span class="bw-field__required" aria-hidden="true">" *"</span> }.into_any())}
             </label>
             {control}
             <p class="bw-field__error" id=error_id>{move || error().unwrap_or_default()}</p>

@@ -34,7 +34,7 @@ pub fn MonthView(
     let headers = (0..7)
         .map(|i| {
             let (short, long) = time::weekday_names(first_day + chrono::Days::new(i), &locale);
-            view! { <th scope="col" abbr=long>{short}</th> }
+            view! { <th scope="col" abbr=long>{short}</th> }.into_any()
         })
         .collect_view();
     let shift = move |by: i32| {
@@ -108,13 +108,14 @@ pub fn MonthView(
                                         {time::day_number(date, &loc)}
                                     </button>
                                 }
+                                .into_any()
                             });
                             // A `td` of a `role=grid` table is a gridcell already.
                             let state = date.map(|d| (chosen == Some(d)).to_string());
-                            view! { <td aria-selected=state>{button}</td> }
+                            view! { <td aria-selected=state>{button}</td> }.into_any()
                         })
                         .collect_view();
-                    view! { <tr>{cells}</tr> }
+                    view! { <tr>{cells}</tr> }.into_any()
                 })
                 .collect_view()
         })

@@ -33,10 +33,11 @@ pub fn Preferences(
                 }>
                     {durations.into_iter().map(|m| view! {
                         <option value=m.to_string() selected=duration.get_untracked() == m>{fill(strings.minutes, m)}</option>
-                    }).collect_view()}
+                    }.into_any()).collect_view()}
                 </select>
             </label>
         }
+        .into_any()
     });
     view! {
         <div class="bw-prefs">
@@ -47,7 +48,7 @@ pub fn Preferences(
                 // Each option's text repeats its value: the same kind of element as the
                 // duration choice's options, so no code of its own.
                 <datalist id="bw-zones">
-                    {zones.into_iter().map(|z| { let shown = z.clone(); view! { <option value=z>{shown}</option> } }).collect_view()}
+                    {zones.into_iter().map(|z| { let shown = z.clone(); view! { <option value=z>{shown}</option> }.into_any() }).collect_view()}
                 </datalist>
             </label>
             {durations_view}

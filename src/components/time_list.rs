@@ -46,7 +46,7 @@ pub fn TimeList(
                         <button type="button" class="bw-slot" part="slot" data-start=time_text(&slot.start)
                             on:click=move |_| on_pick.run(slot.clone())>{label}</button>
                     </li>
-                }
+                }.into_any()
             })
             .collect_view()
     };
