@@ -38,13 +38,24 @@ for (const name of unused) {
   wasmOpt([wasmPath, '--remove-exports', `--pass-arg=remove-exports@${lower}_*`, '-o', wasmPath]);
   wasmOpt([wasmPath, '--remove-exports', `--pass-arg=remove-exports@__wbg_${lower}_free`, '-o', wasmPath]);
 }
+// Their code goes with them (a second -Oz here gains nothing after gzip).
 if (unused.length > 0) wasmOpt([wasmPath, '--remove-unused-module-elements', '-o', wasmPath]);
 
 // wasm-bindgen names every import after its function plus a 16-digit hash, and some
 // exports after their whole Rust type: about 10 KB of names, twice (wasm and glue), that
 // compress badly. Binaryen gives them (and the imports' module) one- or two-letter names
 // and prints the mapping; the glue is rewritten to match (4.7 KB gzip less).
-const mapping = JSON.parse(wasmOpt([wasmPath, '--minify-imports-and-exports-and-modules', '-o', wasmPath]));
+// The toolchain's notes (producers, target features) go too: no browser reads them.
+const mapping = JSON.parse(
+  wasmOpt([
+    wasmPath,
+    '--minify-imports-and-exports-and-modules',
+    '--strip-producers',
+    '--strip-target-features',
+    '-o',
+    wasmPath,
+  ]),
+);
 const modules = new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasmPath))).map((i) => i.module));
 if (modules.size !== 1) throw new Error(`expected the imports in one module, found ${[...modules]}`);
 const [module] = modules;

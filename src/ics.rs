@@ -1,18 +1,18 @@
 //! An iCalendar (.ics) event for a booking, made in the browser (RFC 5545).
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono::{DateTime, Utc};
 use wasm_bindgen::JsValue;
 
+use crate::api::js::time_text;
+
+/// `20260302T090000Z`: the browser's ISO form without its separators (and fractions of a
+/// second, which bookings do not have).
 fn stamp(t: DateTime<Utc>) -> String {
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    let iso = time_text(&t);
+    let whole = iso.get(..19).unwrap_or(&iso);
+    let mut out: String = whole.chars().filter(|c| !matches!(c, '-' | ':')).collect();
+    out.push('Z');
+    out
 }
 
 /// Escapes text values: backslash, semicolon, comma and newlines.

@@ -13,19 +13,9 @@ use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRoot, ShadowRootInit, S
 use crate::app::{App, Display};
 use crate::events::Emit;
 
-/// The widget's whole stylesheet: tokens first, then one file per component.
-pub const CSS: &str = concat!(
-    include_str!("../style/tokens.css"),
-    include_str!("../style/base.css"),
-    include_str!("../style/skeleton.css"),
-    include_str!("../style/error_panel.css"),
-    include_str!("../style/profile_header.css"),
-    include_str!("../style/field_input.css"),
-    include_str!("../style/booker.css"),
-    include_str!("../style/month_view.css"),
-    include_str!("../style/time_list.css"),
-    include_str!("../style/confirmation.css"),
-);
+/// The widget's whole stylesheet: tokens first, then one file per component (`style/`),
+/// minified by `build.rs`.
+pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
 
 /// What one widget instance shows and where it gets it from.
 #[derive(Clone, Debug, Default, PartialEq)]

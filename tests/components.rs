@@ -162,6 +162,27 @@ fn validation_messages_come_from_the_shared_rules_in_the_visitors_language() {
     assert_eq!(email, Err(FieldError::InvalidEmail));
 }
 
+/// `fill` splits at the first `{`: every template of every language has its one `{}` and
+/// no other brace, and the value lands where the `{}` was.
+#[wasm_bindgen_test]
+fn every_language_fills_its_blanks_in_place() {
+    for lang in ["en", "de", "fr", "es", "ja", "ar"] {
+        let s = i18n::strings(lang);
+        assert_eq!(s.lang, lang);
+        for template in [s.times_heading, s.n_times, s.minutes, s.too_long] {
+            assert_eq!(template.matches("{}").count(), 1, "{lang}: {template}");
+            assert_eq!(
+                template.matches(['{', '}']).count(),
+                2,
+                "{lang}: {template}"
+            );
+            let (before, after) = template.split_once("{}").unwrap();
+            assert_eq!(i18n::fill(template, 42), format!("{before}42{after}"));
+        }
+    }
+    assert_eq!(i18n::fill("no blank", 1), "no blank");
+}
+
 fn slot(s: &str) -> Slot {
     let start = utc(s);
     Slot {

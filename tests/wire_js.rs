@@ -252,3 +252,23 @@ fn what_does_not_fit_the_wire_is_refused_as_serde_refuses_it() {
     assert!(slot("soon").is_none());
     assert!(slot("2026-03-29T00:30:00Z").is_some());
 }
+
+/// The .ics file's times are UTC stamps, whole seconds, with the text escaped (RFC 5545).
+#[wasm_bindgen_test]
+fn the_calendar_file_has_the_bookings_times_in_utc() {
+    let mut b = booking(BookingStatus::Confirmed, Some("Room 4; floor 2"));
+    b.end = utc("2026-03-29T02:15:00+01:00");
+    let ics = booking_widget::ics::event(&b);
+    let lines: Vec<&str> = ics.split("\r\n").collect();
+    for line in [
+        "BEGIN:VEVENT",
+        "UID:bk_1@booking-widget",
+        "DTSTART:20260329T003000Z",
+        "DTEND:20260329T011500Z",
+        "SUMMARY:Intro",
+        "LOCATION:Room 4\\; floor 2",
+        "END:VCALENDAR",
+    ] {
+        assert!(lines.contains(&line), "{line} in {ics}");
+    }
+}

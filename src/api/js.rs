@@ -242,7 +242,10 @@ pub fn time_text(t: &DateTime<Utc>) -> String {
     let iso = String::from(
         js_sys::Date::new(&JsValue::from_f64(t.timestamp_millis() as f64)).to_iso_string(),
     );
-    iso.replace(".000Z", "Z")
+    match iso.strip_suffix(".000Z") {
+        Some(whole) => format!("{whole}Z"),
+        None => iso,
+    }
 }
 
 pub fn time_value(t: &DateTime<Utc>) -> JsValue {

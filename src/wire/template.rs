@@ -6,8 +6,8 @@
 pub fn replace(text: &str, mut fill: impl FnMut(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(open) = rest.find("{{") {
-        let Some(close) = rest[open + 2..].find("}}") else {
+    while let Some(open) = find(rest, b"{{") {
+        let Some(close) = find(&rest[open + 2..], b"}}") else {
             break;
         };
         let whole = &rest[open..open + 2 + close + 2];
@@ -20,6 +20,12 @@ pub fn replace(text: &str, mut fill: impl FnMut(&str) -> Option<String>) -> Stri
     }
     out.push_str(rest);
     out
+}
+
+/// Where the two ASCII bytes `pair` first occur (a byte search: `str::find` with a string
+/// pattern brings a substring searcher of 1 KB into the widget).
+fn find(text: &str, pair: &[u8; 2]) -> Option<usize> {
+    text.as_bytes().windows(2).position(|w| w == pair)
 }
 
 /// The names of well-formed placeholders (letters, digits, `_`, `-`), in order of first
