@@ -283,6 +283,24 @@ async fn the_month_grid_marks_free_days_and_moves_focus_with_the_keyboard() {
     let free: HtmlElement = day("2026-11-23").unchecked_into();
     free.click();
     assert_eq!(picked.get_untracked(), Some(date("2026-11-23")));
+    selected.set(Some(date("2026-11-23")));
+    sleep(50).await;
+    let cell = |d: &str| {
+        day(d)
+            .parent_element()
+            .unwrap()
+            .get_attribute("aria-selected")
+    };
+    assert_eq!(cell("2026-11-23").as_deref(), Some("true"));
+    assert_eq!(cell("2026-11-22").as_deref(), Some("false"));
+    let padding = root
+        .query_selector("td:not(:has(button))")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        padding.get_attribute("aria-selected").as_deref(),
+        Some("false")
+    );
     let busy: HtmlElement = day("2026-11-22").unchecked_into();
     busy.click();
     assert_eq!(

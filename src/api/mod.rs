@@ -131,6 +131,13 @@ impl ApiFailure {
 /// One request with the browser's `fetch`: a GET, or a POST of a JSON body with its
 /// `Idempotency-Key`. The answer is parsed by the browser (`Response.json`).
 async fn call<T: FromJs>(url: &str, post: Option<(String, &str)>) -> Result<T, ApiFailure> {
+    let (status, json) = fetch_json(url, post).await?;
+    T::from_js(&json).ok_or(ApiFailure::Decode(status))
+}
+
+/// The request itself, one copy for every answer type (each copy of an async function is
+/// a whole state machine in the wasm): a success's status and JSON, or the failure.
+async fn fetch_json(url: &str, post: Option<(String, &str)>) -> Result<(u16, JsValue), ApiFailure> {
     let init = RequestInit::new();
     if let Some((body, key)) = post {
         let headers = Headers::new().map_err(|_| ApiFailure::Network)?;
@@ -158,7 +165,7 @@ async fn call<T: FromJs>(url: &str, post: Option<(String, &str)>) -> Result<T, A
         return Err(ApiFailure::Decode(status));
     };
     if response.ok() {
-        return T::from_js(&json).ok_or(ApiFailure::Decode(status));
+        return Ok((status, json));
     }
     // The error envelope: `{"error": {...}}`.
     match ApiError::from_js(&js::get(&json, "error")) {

@@ -111,7 +111,9 @@ pub fn MonthView(
                                 .into_any()
                             });
                             // A `td` of a `role=grid` table is a gridcell already.
-                            let state = date.map(|d| (chosen == Some(d)).to_string());
+                            // Always a string, "false" on padding cells too: an optional
+                            // attribute here would be the only one of its kind in the wasm.
+                            let state = (date.is_some() && chosen == date).to_string();
                             view! { <td aria-selected=state>{button}</td> }.into_any()
                         })
                         .collect_view();
