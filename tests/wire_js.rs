@@ -272,3 +272,44 @@ fn the_calendar_file_has_the_bookings_times_in_utc() {
         assert!(lines.contains(&line), "{line} in {ics}");
     }
 }
+
+/// The events' details are the objects the embed contract documents.
+#[wasm_bindgen_test]
+fn event_details_are_plain_objects_with_the_documented_keys() {
+    use booking_widget::events::WidgetEvent;
+    let detail = |event: &WidgetEvent| -> Value {
+        let text = js_sys::JSON::stringify(&event.detail()).unwrap();
+        serde_json::from_str(&String::from(text)).unwrap()
+    };
+    let loaded = WidgetEvent::SlotsLoaded {
+        from: "2026-11-01".parse().unwrap(),
+        to: "2026-11-30".parse().unwrap(),
+        time_zone: "Asia/Tokyo".into(),
+        count: 42,
+    };
+    assert_eq!(
+        detail(&loaded),
+        json!({ "from": "2026-11-01", "to": "2026-11-30", "time_zone": "Asia/Tokyo", "count": 42 })
+    );
+    let slot = Slot {
+        start: utc("2026-11-02T09:00:00Z"),
+        end: utc("2026-11-02T09:30:00Z"),
+    };
+    let submitted = WidgetEvent::Submitted {
+        slot: slot.clone(),
+        duration: 30,
+        time_zone: "Asia/Tokyo".into(),
+    };
+    assert_eq!(
+        detail(&submitted),
+        json!({ "start": "2026-11-02T09:00:00Z", "end": "2026-11-02T09:30:00Z", "duration": 30, "time_zone": "Asia/Tokyo" })
+    );
+    assert_eq!(
+        detail(&WidgetEvent::SlotSelected(slot.clone())),
+        serde_json::to_value(&slot).unwrap()
+    );
+    assert_eq!(
+        detail(&WidgetEvent::Failed(invalid()))["fields"]["email"],
+        "Enter an email address."
+    );
+}
