@@ -1,10 +1,10 @@
 //! The wire types as plain JavaScript values, read and written through `Reflect`. The
 //! browser's own `JSON.parse` and `JSON.stringify` handle the text, so the widget needs no
 //! JSON code of its own; and reading by hand rather than with serde-wasm-bindgen keeps
-//! about 15 KB (gzip) of generic deserializer code out of the wasm. The rules are serde's
+//! 13 KB (gzip) of generic deserializer code out of the wasm. The rules are serde's
 //! for the same types: a missing or mistyped required key is an error, an `Option` may be
 //! missing or `null`, `#[serde(default)]` keys may be missing, unknown keys are ignored.
-//! `tests/components.rs` checks this against what serde writes.
+//! `tests/wire_js.rs` checks this against what serde writes and reads.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use js_sys::{Array, Object, Reflect};
@@ -76,7 +76,7 @@ fn items<T>(v: &JsValue, read: fn(&JsValue) -> Option<T>) -> Option<Vec<T>> {
 }
 
 /// A list that `#[serde(default)]` lets be missing.
-fn items_or_none<T>(o: &JsValue, key: &str, read: fn(&JsValue) -> Option<T>) -> Option<Vec<T>> {
+fn items_or_empty<T>(o: &JsValue, key: &str, read: fn(&JsValue) -> Option<T>) -> Option<Vec<T>> {
     let v = get(o, key);
     if v.is_undefined() {
         Some(vec![])
@@ -139,7 +139,7 @@ impl FromJs for Field {
                 true => None,
                 false => Some(FieldValue::from_js(&default)?),
             },
-            options: items_or_none(v, "options", as_text)?,
+            options: items_or_empty(v, "options", as_text)?,
         })
     }
 }
