@@ -1,6 +1,8 @@
-// Shrinks what Trunk leaves: the names between the wasm and its glue, the glue itself (in
-// place, with the integrity hashes in index.html brought up to date) and the embed loader
-// (to <dist>/widget.js, which booking-proxy serves in place of its built-in copy).
+// Shrinks what Trunk leaves: drops the glue's exported classes no page uses (and their wasm
+// code), shortens the names between the wasm and its glue, minifies the glue (in place,
+// with the integrity hashes in index.html brought up to date) and the embed loader (to
+// <dist>/widget.js, which booking-proxy serves in place of its built-in copy). Any name it
+// cannot match fails the build rather than leaving a broken glue.
 // Usage: node scripts/minify.mjs [dist]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -70,7 +72,7 @@ for (const [, from, to] of mapping.imports) {
   renamed = renamed.replace(key, (_, before) => `${before}${to}`);
 }
 for (const [from, to] of mapping.exports) {
-  renamed = renamed.replace(new RegExp(`\\bwasm\\.${from}\\b`, "g"), () => `wasm.${to}`);
+  renamed = renamed.replace(new RegExp(`\\bwasm\\.${from}\\b`, 'g'), () => `wasm.${to}`);
 }
 // Every export the glue uses must have kept its (new) name.
 const exported = new Set(mapping.exports.map(([, to]) => to));
