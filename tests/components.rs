@@ -198,14 +198,14 @@ async fn the_month_grid_marks_free_days_and_moves_focus_with_the_keyboard() {
     let focus = RwSignal::new(date("2026-11-23"));
     let selected = RwSignal::new(None);
     let picked = RwSignal::new(None);
-    let days = Memo::new(|_| {
+    let days = RwSignal::new(
         [
             (date("2026-11-23"), vec![slot("2026-11-23T14:00:00Z")]),
             (date("2026-11-24"), vec![]),
         ]
         .into_iter()
-        .collect::<booking_widget::wire::Map<_, _>>()
-    });
+        .collect::<booking_widget::wire::Map<_, _>>(),
+    );
     let _h = leptos::mount::mount_to(root.clone(), move || {
         view! { <MonthView month focus selected days on_pick=Callback::new(move |d| picked.set(Some(d)))
         locale="en-GB".into() strings=i18n::strings("en-GB") /> }

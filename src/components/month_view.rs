@@ -14,7 +14,7 @@ pub fn MonthView(
     /// First day of the visible month.
     month: RwSignal<NaiveDate>,
     /// Free slots grouped by the visitor's local day.
-    days: Memo<Map<NaiveDate, Vec<Slot>>>,
+    days: RwSignal<Map<NaiveDate, Vec<Slot>>>,
     /// The day whose times are shown.
     selected: RwSignal<Option<NaiveDate>>,
     /// The day holding the grid's tab stop.
@@ -28,13 +28,14 @@ pub fn MonthView(
     let rtl = crate::i18n::is_rtl(&locale);
     let loc = locale.clone();
     let title = move || time::month_title(month.get(), &loc);
-    // The weekday names depend on the locale only: drawn once, not per month.
+    // The weekday names depend on the locale only: drawn once, not per month. A `th` of the
+    // `thead` heads its column without `scope` (each attribute name costs 0.2 KB of wasm).
     let start = month.get_untracked();
     let first_day = start - chrono::Days::new(start.weekday().days_since(first) as u64);
     let headers = (0..7)
         .map(|i| {
             let (short, long) = time::weekday_names(first_day + chrono::Days::new(i), &locale);
-            view! { <th scope="col" abbr=long>{short}</th> }.into_any()
+            view! { <th abbr=long>{short}</th> }.into_any()
         })
         .collect_view();
     let shift = move |by: i32| {

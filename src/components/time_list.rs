@@ -12,7 +12,7 @@ pub fn TimeList(
     /// The chosen day (before one is chosen, nothing is said about times).
     selected: RwSignal<Option<NaiveDate>>,
     /// Free slots by day in the visitor's zone.
-    days: Memo<Map<NaiveDate, Vec<Slot>>>,
+    days: RwSignal<Map<NaiveDate, Vec<Slot>>>,
     /// The visitor's zone.
     zone: RwSignal<String>,
     /// 12-hour clock.
