@@ -6,7 +6,7 @@
 // Usage: node scripts/minify.mjs [dist]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { minify } from 'terser';
 
@@ -19,6 +19,9 @@ const gluePath = join(dist, glues[0]);
 const wasmPath = gluePath.replace(/\.js$/, '_bg.wasm');
 const glue = readFileSync(gluePath, 'utf8');
 const wasm = readFileSync(wasmPath);
+// The wasm is worked on in a copy, put in place only once the glue matches it.
+const work = `${wasmPath}.work`;
+copyFileSync(wasmPath, work);
 
 // leptos always links server_fn's browser client, and with it wasm-streams, whose
 // `#[wasm_bindgen]` classes are exported (so kept) though no page of ours uses them:
@@ -37,11 +40,11 @@ for (const name of unused) {
   const lower = name.toLowerCase();
   // wasm-bindgen exports a class's methods as `<class>_<method>` and its destructor as
   // `__wbg_<class>_free`.
-  wasmOpt([wasmPath, '--remove-exports', `--pass-arg=remove-exports@${lower}_*`, '-o', wasmPath]);
-  wasmOpt([wasmPath, '--remove-exports', `--pass-arg=remove-exports@__wbg_${lower}_free`, '-o', wasmPath]);
+  wasmOpt([work, '--remove-exports', `--pass-arg=remove-exports@${lower}_*`, '-o', work]);
+  wasmOpt([work, '--remove-exports', `--pass-arg=remove-exports@__wbg_${lower}_free`, '-o', work]);
 }
 // Their code goes with them (a second -Oz here gains nothing after gzip).
-if (unused.length > 0) wasmOpt([wasmPath, '--remove-unused-module-elements', '-o', wasmPath]);
+if (unused.length > 0) wasmOpt([work, '--remove-unused-module-elements', '-o', work]);
 
 // wasm-bindgen names every import after its function plus a 16-digit hash, and some
 // exports after their whole Rust type: about 10 KB of names, twice (wasm and glue), that
@@ -50,46 +53,53 @@ if (unused.length > 0) wasmOpt([wasmPath, '--remove-unused-module-elements', '-o
 // The toolchain's notes (producers, target features) go too: no browser reads them.
 const mapping = JSON.parse(
   wasmOpt([
-    wasmPath,
+    work,
     '--minify-imports-and-exports-and-modules',
     '--strip-producers',
     '--strip-target-features',
     '-o',
-    wasmPath,
+    work,
   ]),
 );
-const modules = new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasmPath))).map((i) => i.module));
+const smallWasm = readFileSync(work);
+const modules = new Set(WebAssembly.Module.imports(new WebAssembly.Module(smallWasm)).map((i) => i.module));
 if (modules.size !== 1) throw new Error(`expected the imports in one module, found ${[...modules]}`);
 const [module] = modules;
 const moduleKey = /"\.\/booking-widget[^"]*_bg\.js": import0/;
 if (!moduleKey.test(pruned)) throw new Error('the glue does not name its imports module as expected');
 let renamed = pruned.replace(moduleKey, () => `${JSON.stringify(module)}: import0`);
+const plain = /^\w+$/;
 for (const [, from, to] of mapping.imports) {
+  if (!plain.test(from)) throw new Error(`import ${from}: not a plain name`);
   // Each import is defined once, as a key of the imports object: `name: function (…)`.
   const key = new RegExp(`(^|[\\s{,])${from}(?=\\s*:)`, 'gm');
   const found = renamed.match(key)?.length ?? 0;
   if (found !== 1) throw new Error(`import ${from}: expected one definition in the glue, found ${found}`);
   renamed = renamed.replace(key, (_, before) => `${before}${to}`);
 }
-for (const [from, to] of mapping.exports) {
-  renamed = renamed.replace(new RegExp(`\\bwasm\\.${from}\\b`, 'g'), () => `wasm.${to}`);
-}
-// Every export the glue uses must have kept its (new) name.
-const exported = new Set(mapping.exports.map(([, to]) => to));
-for (const [, name] of renamed.matchAll(/\bwasm\.([\w$]+)/g)) {
-  if (!exported.has(name)) throw new Error(`the glue uses wasm.${name}, which the wasm does not export`);
-}
+// Every `wasm.<export>` the glue uses, renamed in one pass; one the wasm no longer
+// exports fails the build.
+const exports = new Map(mapping.exports);
+renamed = renamed.replace(/\bwasm\.(\w+)/g, (_, name) => {
+  if (!exports.has(name)) throw new Error(`the glue uses wasm.${name}, which the wasm does not export`);
+  return `wasm.${exports.get(name)}`;
+});
 
 const small = (await minify(renamed, { module: true, compress: { passes: 2 }, mangle: true })).code;
-writeFileSync(gluePath, small);
 
 const indexPath = join(dist, 'index.html');
-const index = readFileSync(indexPath, 'utf8');
 // Trunk may leave the integrity attributes out; where they are there, they must match.
-writeFileSync(
-  indexPath,
-  index.replaceAll(sri(glue), sri(small)).replaceAll(sri(wasm), sri(readFileSync(wasmPath))),
-);
+const index = readFileSync(indexPath, 'utf8')
+  .replaceAll(sri(glue), sri(small))
+  .replaceAll(sri(wasm), sri(smallWasm));
+const css = readdirSync(dist).filter((f) => f.endsWith('.css')).map((f) => sri(readFileSync(join(dist, f))));
+const wanted = new Set([sri(small), sri(smallWasm), ...css]);
+for (const [, hash] of index.matchAll(/integrity=["']?([^"'\s>]+)/g)) {
+  if (!wanted.has(hash)) throw new Error(`index.html keeps an integrity hash that matches nothing: ${hash}`);
+}
+writeFileSync(gluePath, small);
+renameSync(work, wasmPath);
+writeFileSync(indexPath, index);
 
 const loader = readFileSync('loader/widget.js', 'utf8');
 const tiny = (await minify(loader, { compress: { passes: 2 }, mangle: true })).code;

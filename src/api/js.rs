@@ -3,7 +3,8 @@
 //! JSON code of its own; and reading by hand rather than with serde-wasm-bindgen keeps
 //! 13 KB (gzip) of generic deserializer code out of the wasm. The rules are serde's
 //! for the same types: a missing or mistyped required key is an error, an `Option` may be
-//! missing or `null`, `#[serde(default)]` keys may be missing, unknown keys are ignored.
+//! missing or `null`, `#[serde(default)]` keys may be missing, unknown keys are ignored
+//! (two differences, both about what the proxy never writes: see `whole` and `entries`).
 //! `tests/wire_js.rs` checks this against what serde writes and reads.
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -52,14 +53,26 @@ fn flag(o: &JsValue, key: &str) -> Option<bool> {
     get(o, key).as_bool()
 }
 
+/// A whole number within `u32`. (JavaScript has one number type, so `30.0` in the JSON
+/// reads as 30, where serde would refuse it; the proxy writes integers as integers.)
 fn whole(v: &JsValue) -> Option<u32> {
     let n = v.as_f64()?;
     (n >= 0.0 && n <= u32::MAX as f64 && n.fract() == 0.0).then_some(n as u32)
 }
 
-/// An RFC 3339 time, read by `Date.parse` (chrono's parser would add about 10 KB).
+/// An RFC 3339 time, read by `Date.parse` (chrono's parser would add about 10 KB). A date
+/// and time with an offset (`Z` or `±hh:mm`), as chrono requires: `Date.parse` alone would
+/// also take a date without a time, or a time without an offset (as local time).
 fn time(o: &JsValue, key: &str) -> Option<DateTime<Utc>> {
-    let millis = js_sys::Date::parse(&text(o, key)?);
+    let text = text(o, key)?;
+    let b = text.as_bytes();
+    let n = b.len();
+    let offset = (n >= 20 && matches!(b[n - 1], b'Z' | b'z'))
+        || (n >= 25 && matches!(b[n - 6], b'+' | b'-') && b[n - 3] == b':');
+    if !(offset && matches!(b[10], b'T' | b't' | b' ')) {
+        return None;
+    }
+    let millis = js_sys::Date::parse(&text);
     if millis.is_finite() {
         DateTime::from_timestamp_millis(millis as i64)
     } else {
@@ -89,7 +102,8 @@ fn as_text(v: &JsValue) -> Option<String> {
     v.as_string()
 }
 
-/// An object's entries, each value read by `read`; `None` when it is not a plain object.
+/// An object's entries, each value read by `read`; `None` when it is not a plain object
+/// (litemap's serde would also take a list of pairs; the proxy writes maps as objects).
 fn entries<T>(v: &JsValue, read: fn(&JsValue) -> Option<T>) -> Option<Map<String, T>> {
     if !v.is_object() || Array::is_array(v) {
         return None;

@@ -75,21 +75,6 @@ pub fn Booker(
     let cache = StoredValue::new(Map::<String, Vec<Slot>>::new());
     let idempotency = StoredValue::new(None::<(String, String)>);
 
-    // Another zone has another today: a month already over there is left for its current
-    // one, and an empty month for the next with free days, as on opening (on the last day
-    // of a month, zones east of the visitor's are already in the next).
-    Effect::new(move |before: Option<String>| {
-        let z = zone.get();
-        if before.is_some_and(|b| b != z) {
-            let today = time::local_date(time::now(), &z).unwrap_or(today);
-            if month.get_untracked() < first_of_month(today) {
-                month.set(first_of_month(today));
-                focus.set(today);
-            }
-            searching.set(SEARCH_MONTHS);
-        }
-        z
-    });
     // Signals and tasks rather than resources and actions: the same behaviour, far less wasm.
     let slots = RwSignal::new(None::<Result<Vec<Slot>, ApiFailure>>);
     // The free slots by day, grouped in the zone they were asked for when they arrive (a
@@ -103,6 +88,25 @@ pub fn Booker(
         slots.set(Some(result));
     };
     let asked = StoredValue::new(0u32);
+    // Another zone has another today: a month already over there is left for its current
+    // one, and the search for a month with free days starts again, as on opening (on the
+    // last day of a month, zones east of the visitor's are already in the next). The slots
+    // shown are regrouped in the new zone at once; the new zone's own answer follows.
+    Effect::new(move |before: Option<String>| {
+        let z = zone.get();
+        if before.is_some_and(|b| b != z) {
+            if let Some(Ok(list)) = slots.get_untracked() {
+                days.set(by_day(&list, &z));
+            }
+            let today = time::local_date(time::now(), &z).unwrap_or(today);
+            if month.get_untracked() < first_of_month(today) {
+                month.set(first_of_month(today));
+                focus.set(today);
+            }
+            searching.set(SEARCH_MONTHS);
+        }
+        z
+    });
     let profile_id = profile.id.clone();
     let slot_client = client.clone();
     Effect::new(move |_| {
