@@ -147,7 +147,7 @@ impl FromJs for Field {
         Some(Self {
             name: text(v, "name")?,
             label: text(v, "label")?,
-            kind: FieldKind::ALL.into_iter().find(|k| k.as_str() == kind)?,
+            kind: FieldKind::from_name(&kind)?,
             required: flag(v, "required")?,
             default: match default.is_null_or_undefined() {
                 true => None,
@@ -195,11 +195,7 @@ impl FromJs for Booking {
     fn from_js(v: &JsValue) -> Option<Self> {
         Some(Self {
             id: text(v, "id")?,
-            status: match text(v, "status")?.as_str() {
-                "confirmed" => BookingStatus::Confirmed,
-                "pending" => BookingStatus::Pending,
-                _ => return None,
-            },
+            status: BookingStatus::from_name(&text(v, "status")?)?,
             start: time(v, "start")?,
             end: time(v, "end")?,
             time_zone: text(v, "time_zone")?,
@@ -213,13 +209,9 @@ impl FromJs for Booking {
 impl FromJs for ApiError {
     fn from_js(v: &JsValue) -> Option<Self> {
         let fields = get(v, "fields");
-        let code = text(v, "code")?;
         Some(Self {
             // A code this build does not know is not an error (a newer proxy).
-            code: ErrorCode::ALL
-                .into_iter()
-                .find(|c| c.as_str() == code)
-                .unwrap_or(ErrorCode::Unknown),
+            code: ErrorCode::from_name(&text(v, "code")?),
             message: text(v, "message")?,
             fields: match fields.is_null_or_undefined() {
                 true => None,
@@ -339,13 +331,9 @@ impl ToJs for Slot {
 
 impl ToJs for Booking {
     fn to_js(&self) -> JsValue {
-        let status = match self.status {
-            BookingStatus::Confirmed => "confirmed",
-            BookingStatus::Pending => "pending",
-        };
         object(&[
             ("id", string(&self.id)),
-            ("status", string(status)),
+            ("status", string(self.status.as_str())),
             ("start", time_value(&self.start)),
             ("end", time_value(&self.end)),
             ("time_zone", string(&self.time_zone)),

@@ -91,6 +91,11 @@ impl FieldKind {
             Self::Boolean => "boolean",
         }
     }
+
+    /// The kind with this wire name (the widget reads it with this too).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
 }
 
 /// Read as a string and looked up by `as_str` (serde's derived enum reader costs about
@@ -110,10 +115,7 @@ impl<'de> Deserialize<'de> for FieldKind {
             "boolean",
         ];
         let name = String::deserialize(d)?;
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == name)
-            .ok_or_else(|| serde::de::Error::unknown_variant(&name, NAMES))
+        Self::from_name(&name).ok_or_else(|| serde::de::Error::unknown_variant(&name, NAMES))
     }
 }
 
@@ -214,6 +216,22 @@ pub enum BookingStatus {
     Pending,
 }
 
+impl BookingStatus {
+    /// The wire name, as serde writes it; the widget reads and writes it with these.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confirmed => "confirmed",
+            Self::Pending => "pending",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Confirmed, Self::Pending]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+    }
+}
+
 /// A created booking.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -308,6 +326,15 @@ impl ErrorCode {
             Self::Unknown => "unknown",
         }
     }
+
+    /// The code with this wire name; `Unknown` for one this build does not know (a newer
+    /// proxy's). The widget reads codes with this too.
+    pub fn from_name(name: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == name)
+            .unwrap_or(Self::Unknown)
+    }
 }
 
 /// Read as a string and looked up by `as_str`, as `FieldKind` is; a code this build does
@@ -315,10 +342,7 @@ impl ErrorCode {
 impl<'de> Deserialize<'de> for ErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let name = String::deserialize(d)?;
-        Ok(Self::ALL
-            .into_iter()
-            .find(|c| c.as_str() == name)
-            .unwrap_or(Self::Unknown))
+        Ok(Self::from_name(&name))
     }
 }
 
@@ -359,6 +383,16 @@ mod tests {
         let newer = serde_json::from_str::<ErrorCode>("\"quota_exceeded\"").unwrap();
         assert_eq!(newer, ErrorCode::Unknown);
         assert!(serde_json::from_str::<ErrorCode>("3").is_err());
+    }
+
+    #[test]
+    fn booking_statuses_are_named_as_serde_writes_them() {
+        for status in [BookingStatus::Confirmed, BookingStatus::Pending] {
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(json, format!("\"{}\"", status.as_str()));
+            assert_eq!(BookingStatus::from_name(status.as_str()), Some(status));
+        }
+        assert_eq!(BookingStatus::from_name("cancelled"), None);
     }
 
     #[test]

@@ -126,11 +126,7 @@ impl Provider for LocalProvider {
             profile: self.profile.id.clone(),
             start: slot.start,
             end: slot.end,
-            status: match status {
-                BookingStatus::Confirmed => "confirmed",
-                BookingStatus::Pending => "pending",
-            }
-            .to_owned(),
+            status: status.as_str().to_owned(),
             name: request.name.trim().to_owned(),
             email: request.email.trim().to_owned(),
             time_zone: request.time_zone.clone(),
