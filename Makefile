@@ -46,10 +46,10 @@ test: setup lint test-wire test-proxy test-wasm widget test-e2e size
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy -p booking-widget $(WASM) --all-targets -- -D warnings
+	cargo clippy -p booking-widget -p booking-wire --features booking-wire/js $(WASM) --all-targets -- -D warnings
 
 test-wire:
-	cargo test -p booking-widget --no-default-features --lib
+	cargo test -p booking-wire
 
 test-proxy:
 	cargo test -p booking-proxy -p provider-fakes

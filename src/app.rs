@@ -18,7 +18,7 @@ pub struct Display {
     /// `h12` or `h23`.
     pub hour_cycle: Option<String>,
     /// Answers to fill in: `name`, `email` and field names.
-    pub prefill: crate::wire::Map<String, crate::wire::FieldValue>,
+    pub prefill: booking_wire::Map<String, booking_wire::FieldValue>,
 }
 
 impl Display {
@@ -71,7 +71,7 @@ pub fn App(
     let lang = settings.locale.clone();
     let client = ApiClient::new(api);
     // A plain signal and task, not a resource: the same behaviour for much less wasm.
-    let loaded = RwSignal::new(None::<Result<crate::wire::Profile, ApiFailure>>);
+    let loaded = RwSignal::new(None::<Result<booking_wire::Profile, ApiFailure>>);
     let load = {
         let client = client.clone();
         move || {

@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Element};
 
-use crate::api::js::{answers, optional_text, text};
 use crate::app::Display;
 use crate::events::{Emit, WidgetEvent};
 use crate::mount::{mount_with, Mounted, Options};
+use booking_wire::js::{answers, optional_text, text};
 
 /// The options `widget.js` passes (from the element's attributes) as one object:
 /// `{profile, api, locale?, timeZone?, hourCycle?, prefill?}`; `None` when it is not.

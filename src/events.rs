@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use crate::api::js::{date_value, object, time_value, ToJs};
+use booking_wire::js::{date_value, object, time_value, ToJs};
 
-use crate::wire::{ApiError, Booking, Profile, Slot};
+use booking_wire::{ApiError, Booking, Profile, Slot};
 
 #[derive(Clone, Debug)]
 pub enum WidgetEvent {

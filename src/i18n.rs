@@ -1,6 +1,6 @@
 //! Every visible string, in one catalogue: en, de, fr, es, ja, ar (right to left).
 
-use crate::wire::validate::FieldError;
+use booking_wire::validate::FieldError;
 
 /// One language's strings. `{}` marks where a value goes.
 pub struct Strings {

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use wasm_bindgen::JsValue;
 
-use crate::api::js::time_text;
+use booking_wire::js::time_text;
 
 /// `20260302T090000Z`: the browser's ISO form without its separators (and fractions of a
 /// second, which bookings do not have).
@@ -24,7 +24,7 @@ fn text(s: &str) -> String {
 }
 
 /// The calendar file's text.
-pub fn event(booking: &crate::wire::Booking) -> String {
+pub fn event(booking: &booking_wire::Booking) -> String {
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".into(),
@@ -44,7 +44,7 @@ pub fn event(booking: &crate::wire::Booking) -> String {
 }
 
 /// A `blob:` URL for the file (allowed by a strict CSP, unlike inline data).
-pub fn object_url(booking: &crate::wire::Booking) -> Option<String> {
+pub fn object_url(booking: &booking_wire::Booking) -> Option<String> {
     let parts = js_sys::Array::of1(&JsValue::from_str(&event(booking)));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/calendar");

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use js_sys::{Array, Date, Intl, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::wire::Map;
+use booking_wire::Map;
 
 thread_local! {
     static FORMATTERS: RefCell<Map<String, Intl::DateTimeFormat>> = const { RefCell::new(Map::new()) };

@@ -4,9 +4,9 @@
 use booking_widget::calendar::{first_weekday, month_weeks, move_focus, GridKey};
 use booking_widget::components::{Answers, ErrorPanel, FieldInput, MonthView, ProfileHeader};
 use booking_widget::mount::{mount, Options, CSS};
-use booking_widget::wire::validate::FieldError;
-use booking_widget::wire::{Field, FieldKind, FieldValue, Profile, Slot};
 use booking_widget::{i18n, time};
+use booking_wire::validate::FieldError;
+use booking_wire::{Field, FieldKind, FieldValue, Profile, Slot};
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -158,7 +158,7 @@ fn validation_messages_come_from_the_shared_rules_in_the_visitors_language() {
     );
     assert_eq!(i18n::strings("xx").lang, "en");
     assert!(i18n::is_rtl("ar-EG") && !i18n::is_rtl("en"));
-    let email = booking_widget::wire::validate::check_email("a@b", true);
+    let email = booking_wire::validate::check_email("a@b", true);
     assert_eq!(email, Err(FieldError::InvalidEmail));
 }
 
@@ -204,7 +204,7 @@ async fn the_month_grid_marks_free_days_and_moves_focus_with_the_keyboard() {
             (date("2026-11-24"), vec![]),
         ]
         .into_iter()
-        .collect::<booking_widget::wire::Map<_, _>>(),
+        .collect::<booking_wire::Map<_, _>>(),
     );
     let _h = leptos::mount::mount_to(root.clone(), move || {
         view! { <MonthView month focus selected days on_pick=Callback::new(move |d| picked.set(Some(d)))
@@ -457,7 +457,7 @@ async fn mount_renders_into_an_open_shadow_root_with_the_stylesheet_adopted() {
     );
 }
 
-/// The widget parses numbers with JavaScript's parser (src/wire/validate.rs); it must agree
+/// The widget parses numbers with JavaScript's parser (wire/src/validate.rs); it must agree
 /// with Rust's, which the proxy uses, on what is a finite number and on its value.
 #[wasm_bindgen_test]
 fn number_fields_parse_as_the_proxy_does() {
@@ -469,7 +469,7 @@ fn number_fields_parse_as_the_proxy_does() {
     for input in inputs {
         let rust = input.trim().parse::<f64>().ok().filter(|n| n.is_finite());
         assert_eq!(
-            booking_widget::wire::validate::parse_number(input),
+            booking_wire::validate::parse_number(input),
             rust,
             "{input:?}"
         );
@@ -504,7 +504,7 @@ fn a_locale_is_written_as_the_browser_writes_it_or_left_for_the_browsers_own() {
 #[wasm_bindgen_test]
 fn a_failure_is_told_in_the_proxys_words_or_ours_when_it_could_not_be_reached() {
     use booking_widget::api::ApiFailure;
-    use booking_widget::wire::{ApiError, ErrorCode};
+    use booking_wire::{ApiError, ErrorCode};
     let api = ApiFailure::Api {
         status: 400,
         error: ApiError {

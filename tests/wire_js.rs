@@ -1,10 +1,10 @@
-//! The wire types read from and written as JavaScript values (src/api/js.rs), checked
+//! The wire types read from and written as JavaScript values (booking_wire::js, wire/src/js.rs), checked
 //! against serde, which is how booking-proxy writes and reads the same JSON.
 #![cfg(target_arch = "wasm32")]
 
-use booking_widget::api::js::ToJs;
 use booking_widget::api::{from_json, to_json};
-use booking_widget::wire::{
+use booking_wire::js::ToJs;
+use booking_wire::{
     ApiError, Booking, BookingRequest, BookingStatus, ErrorCode, Field, FieldKind, FieldValue, Map,
     Profile, Slot, SlotsResponse,
 };
@@ -31,8 +31,8 @@ fn field(name: &str, kind: FieldKind, default: Option<FieldValue>, options: &[&s
 
 fn profile() -> Profile {
     let mut fields: Vec<Field> = FieldKind::ALL
-        .into_iter()
-        .map(|kind| field(kind.as_str(), kind, None, &[]))
+        .iter()
+        .map(|&kind| field(kind.as_str(), kind, None, &[]))
         .collect();
     fields.extend([
         field(
@@ -97,7 +97,7 @@ fn invalid() -> ApiError {
 /// What the proxy writes (serde), read by the widget, is the same value.
 fn reads_back<T>(value: &T)
 where
-    T: serde::Serialize + booking_widget::api::js::FromJs + PartialEq + std::fmt::Debug,
+    T: serde::Serialize + booking_wire::js::FromJs + PartialEq + std::fmt::Debug,
 {
     let json = serde_json::to_string(value).unwrap();
     assert_eq!(from_json::<T>(&json).as_ref(), Some(value), "{json}");

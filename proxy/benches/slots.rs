@@ -3,7 +3,7 @@
 
 use booking_proxy::config::{Interval, WeekHours};
 use booking_proxy::slots::{day_window, free_slots, Busy, Rules};
-use booking_widget::wire::Slot;
+use booking_wire::Slot;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 

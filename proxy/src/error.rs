@@ -7,7 +7,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use booking_widget::wire::{ApiError, ErrorCode, ErrorEnvelope};
+use booking_wire::{ApiError, ErrorCode, ErrorEnvelope};
 
 #[derive(Clone, Debug, thiserror::Error)]
 pub enum AppError {

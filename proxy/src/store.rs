@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
-use booking_widget::wire::Slot;
+use booking_wire::Slot;
 
 /// Idempotency records older than this are forgotten.
 pub const IDEMPOTENCY_TTL: TimeDelta = TimeDelta::hours(24);

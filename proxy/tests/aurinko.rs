@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::http::Method;
 use booking_proxy::error::AppError;
-use booking_widget::wire::{
+use booking_wire::{
     Booking, BookingRequest, BookingStatus, ErrorCode, ErrorEnvelope, FieldKind, Profile,
     SlotsResponse,
 };
@@ -331,7 +331,7 @@ async fn cancel_deletes_the_calendar_event() {
         email: "ada@example.com".into(),
         fields: [(
             "topic".to_owned(),
-            booking_widget::wire::FieldValue::Text("Pricing".into()),
+            booking_wire::FieldValue::Text("Pricing".into()),
         )]
         .into_iter()
         .collect(),

@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use booking_proxy::store::Store;
-use booking_widget::wire::{
+use booking_wire::{
     Booking, BookingRequest, BookingStatus, ErrorCode, ErrorEnvelope, SlotsResponse,
 };
 use common::{booking, open_config, spawn, tomorrow_plus, TestServer};

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use axum::http::Method;
-use booking_widget::wire::{
+use booking_wire::{
     Booking, BookingStatus, ErrorCode, ErrorEnvelope, FieldKind, Profile, SlotsResponse,
 };
 use common::remote::{check_faults, start, start_with_fake, Case};

@@ -2,7 +2,7 @@
 
 mod common;
 
-use booking_widget::wire::{ErrorCode, ErrorEnvelope, FieldKind, Profile};
+use booking_wire::{ErrorCode, ErrorEnvelope, FieldKind, Profile};
 use common::{intro_config, spawn, write};
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::http::Method;
 use booking_proxy::error::AppError;
-use booking_widget::wire::{
+use booking_wire::{
     Booking, BookingStatus, ErrorCode, ErrorEnvelope, FieldKind, Profile, SlotsResponse,
 };
 use chrono::{DateTime, Days, SecondsFormat, TimeDelta, Utc};

@@ -6,7 +6,7 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use booking_widget::wire::ErrorEnvelope;
+use booking_wire::ErrorEnvelope;
 use common::{booking, open_config, spawn, tomorrow_plus};
 
 const ROUTES: &[(&str, &str)] = &[

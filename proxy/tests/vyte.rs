@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use axum::http::Method;
-use booking_widget::wire::{
+use booking_wire::{
     Booking, BookingStatus, ErrorCode, ErrorEnvelope, FieldKind, Profile, SlotsResponse,
 };
 use chrono::{DateTime, Days, SecondsFormat, TimeDelta, Utc};

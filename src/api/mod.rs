@@ -1,14 +1,12 @@
 //! The typed client for booking-proxy's `/api/v1`. The widget talks to nothing else.
 
-pub mod js;
-
 use chrono::NaiveDate;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
 
-use crate::wire::{ApiError, Booking, BookingRequest, ErrorCode, Profile, SlotsResponse};
-use js::{FromJs, ToJs};
+use booking_wire::js::{self, FromJs, ToJs};
+use booking_wire::{ApiError, Booking, BookingRequest, ErrorCode, Profile, SlotsResponse};
 
 /// How often and how long a booking waits for an earlier attempt with its key: about the
 /// proxy's own time limit for a request (30 s).

@@ -9,7 +9,7 @@ use crate::calendar::{first_of_month, last_of_month};
 use crate::events::{Emit, WidgetEvent};
 use crate::i18n::{self, fill};
 use crate::time;
-use crate::wire::{
+use booking_wire::{
     validate, Booking, BookingRequest, ErrorCode, FieldKind, FieldValue, Map, Profile, Slot,
 };
 
@@ -211,8 +211,8 @@ pub fn Booker(
                 idempotency.set_value(None);
                 cache.update_value(Map::clear);
                 announce.set(match booking.status {
-                    crate::wire::BookingStatus::Confirmed => strings.confirmed.into(),
-                    crate::wire::BookingStatus::Pending => strings.pending.into(),
+                    booking_wire::BookingStatus::Confirmed => strings.confirmed.into(),
+                    booking_wire::BookingStatus::Pending => strings.pending.into(),
                 });
                 step.set(Step::Done(booking));
                 focus_later("#bw-done-title");
@@ -375,7 +375,7 @@ fn by_day(slots: &[Slot], zone: &str) -> Map<NaiveDate, Vec<Slot>> {
 
 /// The request from the answers; number fields are sent as numbers when they parse.
 fn build_request(
-    fields: &[crate::wire::Field],
+    fields: &[booking_wire::Field],
     answers: Answers,
     slot: &Slot,
     duration: u32,
@@ -417,7 +417,7 @@ fn new_key() -> String {
 
 /// The prefill values this profile asks for, typed by kind (a URL query gives text).
 fn prefill_answers(
-    fields: &[crate::wire::Field],
+    fields: &[booking_wire::Field],
     prefill: &Map<String, FieldValue>,
 ) -> Map<String, FieldValue> {
     let mut out = Map::new();

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use super::FieldInput;
 use crate::i18n::Strings;
-use crate::wire::{Field, FieldKind, FieldValue, Map};
+use booking_wire::{Field, FieldKind, FieldValue, Map};
 
 /// The booker's answers, kept while they go back to choose another time.
 #[derive(Clone, Copy)]

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::i18n::Strings;
 use crate::ics;
 use crate::time;
-use crate::wire::{Booking, BookingStatus};
+use booking_wire::{Booking, BookingStatus};
 
 /// What was booked, when (the visitor's zone and the host's), where, and an .ics file.
 #[component]

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
 use super::Answers;
-use crate::api::js::number_text;
-use crate::wire::{Field, FieldKind, FieldValue};
+use booking_wire::js::number_text;
+use booking_wire::{Field, FieldKind, FieldValue};
 
 /// One labelled control for a field, chosen by its kind, holding its answer.
 #[component]

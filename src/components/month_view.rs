@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 use crate::calendar::{first_of_month, first_weekday, month_weeks, move_focus, GridKey};
 use crate::i18n::Strings;
 use crate::time;
-use crate::wire::{Map, Slot};
+use booking_wire::{Map, Slot};
 
 /// The month grid (WAI-ARIA date grid): days with free times are enabled and marked; arrow
 /// keys, Home/End and PageUp/PageDown move a roving focus.

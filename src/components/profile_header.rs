@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::wire::{template, Profile};
+use booking_wire::{template, Profile};
 
 /// The profile's title and description above the booking steps.
 #[component]

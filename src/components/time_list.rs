@@ -1,10 +1,10 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use crate::api::js::time_text;
 use crate::i18n::{fill, Strings};
 use crate::time;
-use crate::wire::{Map, Slot};
+use booking_wire::js::time_text;
+use booking_wire::{Map, Slot};
 
 /// The free times of the chosen day, in the visitor's zone and clock.
 #[component]

@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use booking_widget::wire::{template, validate, Field, FieldKind};
+use booking_wire::{template, validate, Field, FieldKind};
 use chrono_tz::Tz;
 
 pub use hours::{Interval, WeekHours};

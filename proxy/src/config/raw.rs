@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use booking_widget::wire::{FieldKind, FieldValue};
+use booking_wire::{FieldKind, FieldValue};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]

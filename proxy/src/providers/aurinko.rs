@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use axum::http::{Method, StatusCode};
-use booking_widget::wire::{
+use booking_wire::{
     template, Booking, BookingRequest, BookingStatus, Field, FieldKind, FieldValue, Profile, Slot,
 };
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};

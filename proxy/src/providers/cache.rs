@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use booking_widget::wire::{Booking, BookingRequest, Profile, Slot};
+use booking_wire::{Booking, BookingRequest, Profile, Slot};
 use chrono::{DateTime, Utc};
 use moka::future::Cache;
 

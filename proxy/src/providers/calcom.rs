@@ -6,9 +6,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use axum::http::{Method, StatusCode};
-use booking_widget::wire::{
-    Booking, BookingRequest, BookingStatus, Field, FieldKind, Profile, Slot,
-};
+use booking_wire::{Booking, BookingRequest, BookingStatus, Field, FieldKind, Profile, Slot};
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use booking_widget::wire::{Booking, BookingRequest, BookingStatus, Profile, Slot};
+use booking_wire::{Booking, BookingRequest, BookingStatus, Profile, Slot};
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::distributions::{Alphanumeric, DistString};
 

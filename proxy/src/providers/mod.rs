@@ -13,7 +13,7 @@ mod vyte;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use booking_widget::wire::{template, Booking, BookingRequest, FieldValue, Profile, Slot};
+use booking_wire::{template, Booking, BookingRequest, FieldValue, Profile, Slot};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 

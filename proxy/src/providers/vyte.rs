@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use axum::http::{Method, StatusCode};
-use booking_widget::wire::{
+use booking_wire::{
     Booking, BookingRequest, BookingStatus, Field, FieldKind, FieldValue, Profile, Slot,
 };
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};

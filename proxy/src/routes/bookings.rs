@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use booking_widget::wire::{validate, Booking, BookingRequest, ErrorEnvelope, Profile};
+use booking_wire::{validate, Booking, BookingRequest, ErrorEnvelope, Profile};
 use chrono_tz::Tz;
 
 use crate::error::{AppError, JsonBody, PathParam};

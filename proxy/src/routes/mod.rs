@@ -8,7 +8,7 @@ pub mod profiles;
 pub mod slots;
 
 use axum::Router;
-use booking_widget::wire::{
+use booking_wire::{
     ApiError, Booking, BookingRequest, BookingStatus, ErrorCode, ErrorEnvelope, Field, FieldKind,
     FieldValue, Profile, Slot, SlotsResponse,
 };

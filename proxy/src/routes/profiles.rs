@@ -1,6 +1,6 @@
 use axum::extract::State;
 use axum::Json;
-use booking_widget::wire::{ErrorEnvelope, Profile};
+use booking_wire::{ErrorEnvelope, Profile};
 
 use crate::error::{AppError, PathParam};
 use crate::state::AppState;

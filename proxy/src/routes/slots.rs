@@ -1,6 +1,6 @@
 use axum::extract::{Query, State};
 use axum::Json;
-use booking_widget::wire::{ErrorEnvelope, SlotsResponse};
+use booking_wire::{ErrorEnvelope, SlotsResponse};
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 use serde::Deserialize;

@@ -11,7 +11,7 @@ use chrono::{
 };
 use chrono_tz::Tz;
 
-use booking_widget::wire::Slot;
+use booking_wire::Slot;
 
 use crate::config::{Interval, WeekHours};
 

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::Method;
 use axum::Router;
-use booking_widget::wire::{ErrorCode, ErrorEnvelope, SlotsResponse};
+use booking_wire::{ErrorCode, ErrorEnvelope, SlotsResponse};
 use provider_fakes::{Control, Fault, FaultKind, Running};
 use serde_json::{json, Value};
 

@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::wire::{
+use crate::{
     ApiError, Booking, BookingRequest, BookingStatus, ErrorCode, Field, FieldKind, FieldValue, Map,
     Profile, Slot, SlotsResponse,
 };
@@ -211,7 +211,7 @@ impl FromJs for ApiError {
         let fields = get(v, "fields");
         Some(Self {
             // A code this build does not know is not an error (a newer proxy).
-            code: ErrorCode::from_name(&text(v, "code")?),
+            code: ErrorCode::from_name(&text(v, "code")?).unwrap_or(ErrorCode::Unknown),
             message: text(v, "message")?,
             fields: match fields.is_null_or_undefined() {
                 true => None,

@@ -117,13 +117,13 @@ pub fn parse_number(text: &str) -> Option<f64> {
     // In the browser JavaScript's parser does the work: Rust's brings a 10 KB table of
     // powers of ten (about 14 KB of gzip) into the widget. Letting through only the
     // characters of a decimal number gives both parsers the same grammar.
-    #[cfg(all(target_arch = "wasm32", feature = "ui"))]
+    #[cfg(all(target_arch = "wasm32", feature = "js"))]
     let number = (!text.is_empty()
         && text
             .bytes()
             .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)))
     .then(|| js_sys::Number::from(wasm_bindgen::JsValue::from_str(text)).value_of());
-    #[cfg(not(all(target_arch = "wasm32", feature = "ui")))]
+    #[cfg(not(all(target_arch = "wasm32", feature = "js")))]
     let number = text.parse::<f64>().ok();
     number.filter(|n| n.is_finite())
 }

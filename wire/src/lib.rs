@@ -1,11 +1,17 @@
-//! The JSON that crosses the wire between the widget and booking-proxy, defined once.
-//! No UI dependencies: the proxy compiles this module with the `ui` feature off.
+//! The JSON that crosses the wire between the widget and booking-proxy, defined once, and
+//! the booking-form rules both apply. No UI dependencies; with the `js` feature the same
+//! types are read and written as JavaScript values (`js`), for the widget.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "js")]
+pub mod js;
+mod names;
 pub mod template;
 pub mod validate;
+
+use names::wire_names;
 
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
@@ -45,77 +51,20 @@ pub struct Field {
     pub options: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum FieldKind {
-    Text,
-    Textarea,
-    Email,
-    Phone,
-    Number,
-    Url,
-    Select,
-    Multiselect,
-    /// With `options`: any number of them ticked (a list); without: one tick box (a bool).
-    Checkbox,
-    Boolean,
-}
-
-impl FieldKind {
-    pub const ALL: [Self; 10] = [
-        Self::Text,
-        Self::Textarea,
-        Self::Email,
-        Self::Phone,
-        Self::Number,
-        Self::Url,
-        Self::Select,
-        Self::Multiselect,
-        Self::Checkbox,
-        Self::Boolean,
-    ];
-
-    /// The wire name, e.g. `"multiselect"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Text => "text",
-            Self::Textarea => "textarea",
-            Self::Email => "email",
-            Self::Phone => "phone",
-            Self::Number => "number",
-            Self::Url => "url",
-            Self::Select => "select",
-            Self::Multiselect => "multiselect",
-            Self::Checkbox => "checkbox",
-            Self::Boolean => "boolean",
-        }
-    }
-
-    /// The kind with this wire name (the widget reads it with this too).
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == name)
-    }
-}
-
-/// Read as a string and looked up by `as_str` (serde's derived enum reader costs about
-/// 1 KB more wasm); another name is refused with the list of kinds.
-impl<'de> Deserialize<'de> for FieldKind {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        const NAMES: &[&str] = &[
-            "text",
-            "textarea",
-            "email",
-            "phone",
-            "number",
-            "url",
-            "select",
-            "multiselect",
-            "checkbox",
-            "boolean",
-        ];
-        let name = String::deserialize(d)?;
-        Self::from_name(&name).ok_or_else(|| serde::de::Error::unknown_variant(&name, NAMES))
+wire_names! {
+    /// What kind of control a field is, and what its answer may be.
+    pub enum FieldKind {
+        Text = "text",
+        Textarea = "textarea",
+        Email = "email",
+        Phone = "phone",
+        Number = "number",
+        Url = "url",
+        Select = "select",
+        Multiselect = "multiselect",
+        /// With `options`: any number of them ticked (a list); without: one tick box (a bool).
+        Checkbox = "checkbox",
+        Boolean = "boolean",
     }
 }
 
@@ -207,28 +156,12 @@ pub struct BookingRequest {
     pub notes: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum BookingStatus {
-    Confirmed,
-    /// The host must still accept it.
-    Pending,
-}
-
-impl BookingStatus {
-    /// The wire name, as serde writes it; the widget reads and writes it with these.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Confirmed => "confirmed",
-            Self::Pending => "pending",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Self> {
-        [Self::Confirmed, Self::Pending]
-            .into_iter()
-            .find(|s| s.as_str() == name)
+wire_names! {
+    /// Whether the host has the booking in their calendar yet.
+    pub enum BookingStatus {
+        Confirmed = "confirmed",
+        /// The host must still accept it.
+        Pending = "pending",
     }
 }
 
@@ -263,87 +196,29 @@ pub struct ApiError {
     pub fields: Option<Map<String, String>>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    BadRequest,
-    NotFound,
-    ProfileNotFound,
-    SlotUnavailable,
-    InvalidBooking,
-    IdempotencyKeyReused,
-    RequestInProgress,
-    PayloadTooLarge,
-    RateLimited,
-    UpstreamError,
-    UpstreamTimeout,
-    /// The request took longer than the proxy allows (408).
-    RequestTimeout,
-    /// The path exists but not for this method (405).
-    MethodNotAllowed,
-    Internal,
-    /// A code this build does not know yet (a newer proxy).
-    Unknown,
-}
-
-impl ErrorCode {
-    pub const ALL: [Self; 15] = [
-        Self::BadRequest,
-        Self::NotFound,
-        Self::ProfileNotFound,
-        Self::SlotUnavailable,
-        Self::InvalidBooking,
-        Self::IdempotencyKeyReused,
-        Self::RequestInProgress,
-        Self::PayloadTooLarge,
-        Self::RateLimited,
-        Self::UpstreamError,
-        Self::UpstreamTimeout,
-        Self::RequestTimeout,
-        Self::MethodNotAllowed,
-        Self::Internal,
-        Self::Unknown,
-    ];
-
-    /// The wire name, e.g. `"slot_unavailable"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::BadRequest => "bad_request",
-            Self::NotFound => "not_found",
-            Self::ProfileNotFound => "profile_not_found",
-            Self::SlotUnavailable => "slot_unavailable",
-            Self::InvalidBooking => "invalid_booking",
-            Self::IdempotencyKeyReused => "idempotency_key_reused",
-            Self::RequestInProgress => "request_in_progress",
-            Self::PayloadTooLarge => "payload_too_large",
-            Self::RateLimited => "rate_limited",
-            Self::UpstreamError => "upstream_error",
-            Self::UpstreamTimeout => "upstream_timeout",
-            Self::RequestTimeout => "request_timeout",
-            Self::MethodNotAllowed => "method_not_allowed",
-            Self::Internal => "internal",
-            Self::Unknown => "unknown",
-        }
+wire_names! {
+    /// What went wrong, for programs: the `code` of the error envelope.
+    pub enum ErrorCode {
+        BadRequest = "bad_request",
+        NotFound = "not_found",
+        ProfileNotFound = "profile_not_found",
+        SlotUnavailable = "slot_unavailable",
+        InvalidBooking = "invalid_booking",
+        IdempotencyKeyReused = "idempotency_key_reused",
+        RequestInProgress = "request_in_progress",
+        PayloadTooLarge = "payload_too_large",
+        RateLimited = "rate_limited",
+        UpstreamError = "upstream_error",
+        UpstreamTimeout = "upstream_timeout",
+        /// The request took longer than the proxy allows (408).
+        RequestTimeout = "request_timeout",
+        /// The path exists but not for this method (405).
+        MethodNotAllowed = "method_not_allowed",
+        Internal = "internal",
+        /// A code this build does not know yet (a newer proxy's).
+        Unknown = "unknown",
     }
-
-    /// The code with this wire name; `Unknown` for one this build does not know (a newer
-    /// proxy's). The widget reads codes with this too.
-    pub fn from_name(name: &str) -> Self {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.as_str() == name)
-            .unwrap_or(Self::Unknown)
-    }
-}
-
-/// Read as a string and looked up by `as_str`, as `FieldKind` is; a code this build does
-/// not know is `Unknown`.
-impl<'de> Deserialize<'de> for ErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(d)?;
-        Ok(Self::from_name(&name))
-    }
+    else Unknown
 }
 
 fn no_fields(fields: &Option<Map<String, String>>) -> bool {
@@ -356,7 +231,7 @@ mod tests {
 
     #[test]
     fn field_kinds_are_read_and_written_by_their_wire_names() {
-        for kind in FieldKind::ALL {
+        for &kind in FieldKind::ALL {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
             assert_eq!(serde_json::from_str::<FieldKind>(&json).unwrap(), kind);
@@ -374,7 +249,7 @@ mod tests {
 
     #[test]
     fn error_codes_are_read_and_written_by_their_wire_names() {
-        for code in ErrorCode::ALL {
+        for &code in ErrorCode::ALL {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
             assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), code);
@@ -387,7 +262,7 @@ mod tests {
 
     #[test]
     fn booking_statuses_are_named_as_serde_writes_them() {
-        for status in [BookingStatus::Confirmed, BookingStatus::Pending] {
+        for &status in BookingStatus::ALL {
             let json = serde_json::to_string(&status).unwrap();
             assert_eq!(json, format!("\"{}\"", status.as_str()));
             assert_eq!(BookingStatus::from_name(status.as_str()), Some(status));
