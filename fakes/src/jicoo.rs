@@ -57,6 +57,18 @@ pub struct Jicoo {
     conflict: Mutex<StatusCode>,
     approval: Mutex<bool>,
     list_full: Mutex<bool>,
+    created: Mutex<Created>,
+}
+
+/// How a create's 201 carries the booking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Created {
+    /// `{"data": booking}`, the shape of Get Booking.
+    Wrapped,
+    /// The booking object itself, as the Create Booking page shows it.
+    Bare,
+    /// A body that is no booking at all (the booking is made all the same).
+    Unreadable,
 }
 
 impl Jicoo {
@@ -69,6 +81,7 @@ impl Jicoo {
             conflict: Mutex::new(StatusCode::CONFLICT),
             approval: Mutex::new(false),
             list_full: Mutex::new(false),
+            created: Mutex::new(Created::Wrapped),
         })
     }
 
@@ -85,6 +98,11 @@ impl Jicoo {
     /// The host approves each booking: creates come back `status: "request"`.
     pub fn require_approval(&self) {
         *lock(&self.approval) = true;
+    }
+
+    /// How creates answer from now on.
+    pub fn answer_creates(&self, shape: Created) {
+        *lock(&self.created) = shape;
     }
 
     /// Booked times stay in `available_schedules` with `remainingCapacity: 0`.
@@ -470,7 +488,12 @@ async fn create(
         "createdAt": now, "updatedAt": now,
     });
     lock(&fake.bookings).push(booking.clone());
-    (StatusCode::CREATED, Json(json!({ "data": booking }))).into_response()
+    let body = match *lock(&fake.created) {
+        Created::Wrapped => json!({ "data": booking }),
+        Created::Bare => booking,
+        Created::Unreadable => json!({ "ok": true }),
+    };
+    (StatusCode::CREATED, Json(body)).into_response()
 }
 
 /// `GET /v1/bookings`: `status`, `startedAt`/`endedAt` (bookings inside the range),

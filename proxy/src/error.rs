@@ -71,6 +71,13 @@ impl AppError {
         }
     }
 
+    /// Whether trying again later may succeed: our failures and upstream's, and an
+    /// upstream asking us to wait.
+    pub fn is_retryable(&self) -> bool {
+        let (status, _) = self.status_and_code();
+        status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS
+    }
+
     /// The envelope and status this error is sent as.
     pub fn envelope(&self) -> (StatusCode, ErrorEnvelope) {
         let (status, code) = self.status_and_code();

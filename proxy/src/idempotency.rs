@@ -3,14 +3,53 @@
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
+use booking_wire::Booking;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
-use crate::store::{Claim, Store};
+use crate::store::Claim;
 
 pub const HEADER: &str = "idempotency-key";
+
+/// A request's key and its body's fingerprint.
+#[derive(Debug, Clone)]
+pub struct Ticket {
+    pub key: String,
+    pub fingerprint: String,
+}
+
+/// The answer to a booking request: a new booking, or the stored answer to the same
+/// request made before.
+#[derive(Debug)]
+pub enum Reply {
+    Booked(Booking),
+    Replay { status: u16, body: String },
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Booked(booking) => (StatusCode::CREATED, axum::Json(booking)).into_response(),
+            Self::Replay { status, body } => {
+                let status =
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                let json = HeaderValue::from_static("application/json");
+                (status, [(header::CONTENT_TYPE, json)], body).into_response()
+            }
+        }
+    }
+}
+
+/// What a request may do with a key used before: replay its answer, or nothing.
+pub fn used(claim: Claim) -> Result<Reply, AppError> {
+    match claim {
+        Claim::Done { status, body } => Ok(Reply::Replay { status, body }),
+        Claim::Mismatch => Err(AppError::IdempotencyKeyReused),
+        Claim::InFlight => Err(AppError::RequestInProgress),
+        Claim::New => Err(AppError::internal("a new key is not a used one")),
+    }
+}
 
 /// The header's value, if sent: 1 to 255 printable ASCII characters.
 pub fn key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
@@ -32,60 +71,4 @@ pub fn key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
 pub fn fingerprint(body: &impl Serialize) -> String {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
     hex::encode(Sha256::digest(bytes))
-}
-
-/// Runs `work` once per (profile, key); replays get the stored answer. Failures that a
-/// retry may cure (5xx, and 429 from an upstream asking us to wait) are not stored, so a
-/// retry with the same key runs again.
-pub async fn once<F, T>(
-    store: &Store,
-    profile: &str,
-    key: Option<String>,
-    fingerprint: String,
-    work: F,
-) -> Response
-where
-    F: std::future::Future<Output = Result<(StatusCode, T), AppError>>,
-    T: Serialize,
-{
-    let Some(key) = key else {
-        return render(work.await);
-    };
-    match store.claim(profile, &key, &fingerprint, Utc::now()).await {
-        Err(e) => return AppError::internal(e).into_response(),
-        Ok(Claim::Mismatch) => return AppError::IdempotencyKeyReused.into_response(),
-        Ok(Claim::InFlight) => return AppError::RequestInProgress.into_response(),
-        Ok(Claim::Done { status, body }) => return replay(status, body),
-        Ok(Claim::New) => {}
-    }
-    let (status, body) = match work.await {
-        Ok((status, value)) => (status, serde_json::to_string(&value).unwrap_or_default()),
-        Err(error) => {
-            let (status, envelope) = error.envelope();
-            if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-                if let Err(e) = store.release(profile, &key).await {
-                    tracing::error!(error = %e, "could not release an idempotency key");
-                }
-                return error.into_response();
-            }
-            (status, serde_json::to_string(&envelope).unwrap_or_default())
-        }
-    };
-    if let Err(e) = store.complete(profile, &key, status.as_u16(), &body).await {
-        tracing::error!(error = %e, "could not store an idempotent answer");
-    }
-    replay(status.as_u16(), body)
-}
-
-fn render<T: Serialize>(result: Result<(StatusCode, T), AppError>) -> Response {
-    match result {
-        Ok((status, value)) => (status, axum::Json(value)).into_response(),
-        Err(error) => error.into_response(),
-    }
-}
-
-fn replay(status: u16, body: String) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let json = HeaderValue::from_static("application/json");
-    (status, [(header::CONTENT_TYPE, json)], body).into_response()
 }

@@ -1,10 +1,15 @@
 //! booking-proxy: holds the scheduling providers' keys and serves booking-widget.
 
+pub mod client;
 pub mod config;
 pub mod error;
+pub mod fault;
 pub mod idempotency;
+pub mod lifecycle;
 pub mod providers;
+pub mod rate_limit;
 pub mod routes;
+pub mod server;
 pub mod slots;
 pub mod state;
 pub mod store;
@@ -18,11 +23,10 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use tower::ServiceBuilder;
-use tower_governor::governor::GovernorConfigBuilder;
-use tower_governor::{GovernorError, GovernorLayer};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -34,11 +38,12 @@ pub use state::AppState;
 /// Slow requests are cut off rather than held open.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The whole HTTP application; `main` serves it (with `ConnectInfo`, which the rate
-/// limiter keys on) and tests call it on a loopback port.
+/// The whole HTTP application; `server::serve` runs it (inserting the peer's address,
+/// which the client address and the rate limiter start from) and tests call it on a
+/// loopback port.
 pub fn app(state: AppState) -> Router {
     let config = state.config();
-    let (api, openapi) = routes::api(rate_limit(config.limits.bookings_per_minute));
+    let (api, openapi) = routes::api(state.rate_limit());
     let openapi = Arc::new(openapi);
     let api = api
         .route(
@@ -51,6 +56,9 @@ pub fn app(state: AppState) -> Router {
         )
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(cors(&config.server.allowed_origins))
+        // An announced length over the limit is refused before the body is waited for;
+        // a longer body without one is cut off as it arrives.
+        .layer(RequestBodyLimitLayer::new(config.limits.body_bytes))
         .layer(DefaultBodyLimit::max(config.limits.body_bytes));
     // `make widget` writes each payload file's .br and .gz beside it: served as they are,
     // compressed once at the highest settings.
@@ -69,12 +77,18 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .fallback_service(assets)
         .layer(CompressionLayer::new());
-    outer(routes, REQUEST_TIMEOUT).with_state(state)
+    let trusted: Arc<[ipnet::IpNet]> = config.server.trusted_proxies.clone().into();
+    outer(routes, REQUEST_TIMEOUT)
+        .layer(axum::middleware::from_fn_with_state(
+            trusted,
+            client::resolve,
+        ))
+        .with_state(state)
 }
 
-/// Tracing and the request time limit around every route; a request cut off answers 408
-/// in the error envelope (tower-http's own 408 has no body), and a bug that panics answers
-/// 500 in it rather than dropping the connection.
+/// What every response goes through, outermost first: the headers every answer carries,
+/// tracing, a panic turned into the envelope's 500 (rather than a dropped connection),
+/// the errors of the layers below put in the envelope, and the request time limit.
 pub fn outer<S: Clone + Send + Sync + 'static>(routes: Router<S>, limit: Duration) -> Router<S> {
     routes.layer(
         ServiceBuilder::new()
@@ -83,9 +97,17 @@ pub fn outer<S: Clone + Send + Sync + 'static>(routes: Router<S>, limit: Duratio
                 header::CONTENT_TYPE,
                 json_with_charset,
             ))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("strict-origin-when-cross-origin"),
+            ))
             .layer(TraceLayer::new_for_http())
             .layer(CatchPanicLayer::custom(panicked))
-            .layer(axum::middleware::map_response(envelope_timeouts))
+            .layer(axum::middleware::map_response(layer_errors_in_envelope))
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::REQUEST_TIMEOUT,
                 limit,
@@ -108,46 +130,19 @@ fn panicked(panic: Box<dyn std::any::Any + Send>) -> axum::response::Response {
     AppError::internal(format!("a handler panicked: {detail}")).into_response()
 }
 
-async fn envelope_timeouts(response: axum::response::Response) -> axum::response::Response {
-    if response.status() == StatusCode::REQUEST_TIMEOUT {
-        return AppError::RequestTimeout.into_response();
+/// tower-http's 408 (time limit) and 413 (announced body length) come without a body;
+/// they are sent in the envelope like every other error.
+async fn layer_errors_in_envelope(response: axum::response::Response) -> axum::response::Response {
+    let ours = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
+    match response.status() {
+        _ if ours => response,
+        StatusCode::REQUEST_TIMEOUT => AppError::RequestTimeout.into_response(),
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge.into_response(),
+        _ => response,
     }
-    response
-}
-
-/// `per_minute` booking POSTs per client IP (the socket's, never a header), as a burst
-/// refilled evenly over the minute; beyond it 429 `rate_limited` with `Retry-After`.
-fn rate_limit(
-    per_minute: u32,
-) -> GovernorLayer<
-    tower_governor::key_extractor::PeerIpKeyExtractor,
-    governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>,
-    axum::body::Body,
-> {
-    let per_minute = per_minute.max(1);
-    let config = GovernorConfigBuilder::default()
-        .per_millisecond((60_000 / u64::from(per_minute)).max(1))
-        .burst_size(per_minute)
-        .finish()
-        .expect("non-zero period and burst");
-    let limiter = config.limiter().clone();
-    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-        // Forget idle clients so the table does not grow without bound.
-        runtime.spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(60));
-            loop {
-                tick.tick().await;
-                limiter.retain_recent();
-            }
-        });
-    }
-    GovernorLayer::new(config).error_handler(|error| match error {
-        GovernorError::TooManyRequests { wait_time, .. } => AppError::RateLimited {
-            retry_after_secs: wait_time.max(1),
-        }
-        .into_response(),
-        other => AppError::internal(other).into_response(),
-    })
 }
 
 /// Only listed origins get `Access-Control-Allow-Origin`; never credentials.

@@ -2,6 +2,7 @@
 //! `booking-proxy bookings --config FILE list|cancel` works on the local provider's bookings;
 //! `cancel --profile P ID` cancels at a remote profile's provider.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 use booking_proxy::config::{self, Config, Source};
 use booking_proxy::error::AppError;
+use booking_proxy::server::{self, ConnectionLimits};
 use booking_proxy::store::Store;
 use booking_proxy::{app, AppState};
 use clap::{Parser, Subcommand};
@@ -44,11 +46,15 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BookingsAction {
-    /// Print bookings, newest first, tab-separated.
+    /// Print bookings, newest first, tab-separated (control characters in stored text
+    /// are shown escaped, so no text can forge a row or colour the terminal).
     List {
         /// Only this profile's bookings.
         #[arg(long)]
         profile: Option<String>,
+        /// One JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
     },
     /// Cancel a booking; its time becomes free again.
     Cancel {
@@ -66,6 +72,8 @@ fn main() -> ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in a log file.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let result = match Cli::parse().command {
         Command::Serve { config, listen } => serve(&config, listen),
@@ -90,24 +98,44 @@ fn serve(path: &Path, listen: Option<SocketAddr>) -> Result<(), String> {
     if let Some(addr) = listen {
         config.server.listen = addr;
     }
+    let allowance = server::open_files_allowance();
+    let limits = ConnectionLimits {
+        header_timeout: config.server.header_timeout,
+        max_connections: connection_cap(config.server.max_connections, allowance),
+        shutdown: config.server.shutdown,
+    };
     runtime()?.block_on(async move {
         let addr = config.server.listen;
         let state = AppState::new(config).await.map_err(|e| e.to_string())?;
         tokio::spawn(maintenance(state.store().clone()));
+        tokio::spawn(state.rate_limit().clone().forget_idle_clients());
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         // Tests and `make demo` read this line to find the port.
         println!("booking-proxy listening on http://{local}");
-        axum::serve(
-            listener,
-            app(state).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| format!("server failed: {e}"))
+        server::serve(listener, app(state), limits, shutdown()).await;
+        Ok(())
     })
+}
+
+/// `server.max_connections`, kept under what the open-files limit allows.
+fn connection_cap(configured: Option<usize>, allowance: Option<usize>) -> usize {
+    const DEFAULT: usize = 10_000;
+    let fits = allowance.unwrap_or(DEFAULT);
+    match configured {
+        Some(wanted) if wanted > fits => {
+            tracing::warn!(
+                wanted,
+                fits,
+                "server.max_connections is more than the open-files limit allows; using the lower number"
+            );
+            fits
+        }
+        Some(wanted) => wanted,
+        None => DEFAULT.min(fits),
+    }
 }
 
 /// Hourly: forget Idempotency-Keys older than 24 hours.
@@ -149,26 +177,41 @@ fn bookings(path: &Path, action: BookingsAction) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
         match action {
-            BookingsAction::List { profile } => {
+            BookingsAction::List { profile, json } => {
                 let rows = store
                     .list(profile.as_deref())
                     .await
                     .map_err(|e| e.to_string())?;
+                let at = |t: chrono::DateTime<chrono::Utc>| {
+                    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                };
+                if json {
+                    let list: Vec<_> = rows
+                        .iter()
+                        .map(|b| {
+                            serde_json::json!({
+                                "id": b.id, "profile": b.profile, "status": b.status,
+                                "start": at(b.start), "end": at(b.end),
+                                "name": b.name, "email": b.email,
+                            })
+                        })
+                        .collect();
+                    println!("{}", serde_json::Value::Array(list));
+                    return Ok(());
+                }
                 println!("id\tprofile\tstatus\tstart\tend\tname\temail");
                 for b in rows {
-                    let at = |t: chrono::DateTime<chrono::Utc>| {
-                        t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                    };
-                    println!(
-                        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                        b.id,
-                        b.profile,
-                        b.status,
-                        at(b.start),
-                        at(b.end),
-                        b.name,
-                        b.email
-                    );
+                    let cells = [
+                        &b.id,
+                        &b.profile,
+                        &b.status,
+                        &at(b.start),
+                        &at(b.end),
+                        &b.name,
+                        &b.email,
+                    ];
+                    let row: Vec<String> = cells.iter().map(|c| escaped(c)).collect();
+                    println!("{}", row.join("\t"));
                 }
                 Ok(())
             }
@@ -183,6 +226,20 @@ fn bookings(path: &Path, action: BookingsAction) -> Result<(), String> {
             }
         }
     })
+}
+
+/// `text` with its control characters (tab, newline, escape…) written as `\t`, `\n`,
+/// `\u{1b}`, and backslashes doubled, so a printed cell is always one cell.
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || c == '\\' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Cancels through the profile's provider, as the server would call it.

@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::config::Config;
+use crate::config::{Config, Source};
 use crate::error::AppError;
-use crate::providers::{self, Provider};
+use crate::providers::{self, LocalProvider, Provider};
+use crate::rate_limit::RateLimit;
 use crate::store::{Store, StoreError};
 
 #[derive(Clone)]
@@ -16,7 +17,10 @@ pub struct AppState {
 struct Inner {
     config: Config,
     store: Store,
+    rate_limit: RateLimit,
     providers: BTreeMap<String, Arc<dyn Provider>>,
+    /// The same providers of local profiles, whose bookings are store transactions.
+    locals: BTreeMap<String, Arc<LocalProvider>>,
 }
 
 /// Why the server cannot start with this configuration.
@@ -36,16 +40,33 @@ impl AppState {
         let store = Store::open(&config.server.database).await?;
         let client = providers::upstream::client(&config.upstream).map_err(StartError::Http)?;
         let mut built: BTreeMap<String, Arc<dyn Provider>> = BTreeMap::new();
+        let mut locals = BTreeMap::new();
         for (id, profile) in &config.profiles {
-            let provider = providers::build(profile, &store, &client, &config.upstream)
-                .map_err(|message| StartError::Provider(id.clone(), message))?;
+            let provider = match &profile.source {
+                Source::Local(rules) => {
+                    let local = Arc::new(LocalProvider::new(
+                        profile.clone(),
+                        rules.clone(),
+                        store.clone(),
+                    ));
+                    locals.insert(id.clone(), local.clone());
+                    local as Arc<dyn Provider>
+                }
+                Source::Remote(remote) => {
+                    providers::remote(profile, remote, &client, &config.upstream)
+                        .map_err(|message| StartError::Provider(id.clone(), message))?
+                }
+            };
             built.insert(id.clone(), provider);
         }
+        let rate_limit = RateLimit::per_minute(config.limits.bookings_per_minute);
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
                 store,
+                rate_limit,
                 providers: built,
+                locals,
             }),
         })
     }
@@ -58,10 +79,20 @@ impl AppState {
         &self.inner.store
     }
 
+    /// Booking requests per client; `main` runs its clean-up beside the server.
+    pub fn rate_limit(&self) -> &RateLimit {
+        &self.inner.rate_limit
+    }
+
     pub fn provider(&self, profile: &str) -> Result<&Arc<dyn Provider>, AppError> {
         self.inner
             .providers
             .get(profile)
             .ok_or_else(|| AppError::ProfileNotFound(profile.to_owned()))
+    }
+
+    /// The local provider of `profile`, if it is a local profile.
+    pub fn local(&self, profile: &str) -> Option<&Arc<LocalProvider>> {
+        self.inner.locals.get(profile)
     }
 }

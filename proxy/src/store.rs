@@ -50,6 +50,18 @@ pub enum Insert {
     Done,
     /// The availability check (run inside the transaction) said no.
     Taken,
+    /// The Idempotency-Key was already used: nothing was written.
+    Used(Claim),
+}
+
+/// The answers to keep under a booking's Idempotency-Key, written in the booking's own
+/// transaction: the 201's body if it is made, the 409's if the time is taken.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyedAnswers<'a> {
+    pub key: &'a str,
+    pub fingerprint: &'a str,
+    pub created: &'a str,
+    pub taken: &'a str,
 }
 
 /// What an Idempotency-Key claim found.
@@ -102,13 +114,30 @@ impl Store {
     }
 
     /// Inserts `booking` if `is_free` agrees, given the profile's active bookings within a
-    /// day of it; both happen under one write lock.
+    /// day of it. With `answers`, the Idempotency-Key is checked and its answer stored in
+    /// the same transaction: a crash can lose the whole booking, never half of it, so a
+    /// retry either replays the booking or makes it.
     pub async fn insert_if_free(
         &self,
         booking: &StoredBooking,
         is_free: impl FnOnce(Vec<Slot>) -> bool,
+        answers: Option<KeyedAnswers<'_>>,
     ) -> Result<Insert, StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        if let Some(a) = &answers {
+            if let Some(used) = key_state(
+                &mut tx,
+                &booking.profile,
+                a.key,
+                a.fingerprint,
+                booking.created_at,
+            )
+            .await?
+            {
+                tx.rollback().await?;
+                return Ok(Insert::Used(used));
+            }
+        }
         let margin = TimeDelta::days(1);
         let nearby = active_between(
             &mut tx,
@@ -117,28 +146,42 @@ impl Store {
             booking.end + margin,
         )
         .await?;
-        if !is_free(nearby) {
-            tx.rollback().await?;
-            return Ok(Insert::Taken);
+        let free = is_free(nearby);
+        if free {
+            sqlx::query(
+                "INSERT INTO bookings (id, profile, start_at, end_at, status, name, email, time_zone, answers, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&booking.id)
+            .bind(&booking.profile)
+            .bind(secs(booking.start))
+            .bind(secs(booking.end))
+            .bind(&booking.status)
+            .bind(&booking.name)
+            .bind(&booking.email)
+            .bind(&booking.time_zone)
+            .bind(&booking.answers)
+            .bind(secs(booking.created_at))
+            .execute(&mut *tx)
+            .await?;
         }
-        sqlx::query(
-            "INSERT INTO bookings (id, profile, start_at, end_at, status, name, email, time_zone, answers, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&booking.id)
-        .bind(&booking.profile)
-        .bind(secs(booking.start))
-        .bind(secs(booking.end))
-        .bind(&booking.status)
-        .bind(&booking.name)
-        .bind(&booking.email)
-        .bind(&booking.time_zone)
-        .bind(&booking.answers)
-        .bind(secs(booking.created_at))
-        .execute(&mut *tx)
-        .await?;
+        if let Some(a) = &answers {
+            let (status, body) = if free {
+                (201, a.created)
+            } else {
+                (409, a.taken)
+            };
+            let answer = Answer {
+                fingerprint: a.fingerprint,
+                status: Some(status),
+                body: Some(body),
+            };
+            put_key(&mut tx, &booking.profile, a.key, answer, booking.created_at).await?;
+        }
+        crate::fault::point("local-booking-before-commit");
         tx.commit().await?;
-        Ok(Insert::Done)
+        crate::fault::point("local-booking-committed");
+        Ok(if free { Insert::Done } else { Insert::Taken })
     }
 
     /// Active (not cancelled) bookings of `profile` overlapping `[from, to)`.
@@ -182,6 +225,19 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// How an Idempotency-Key was used before, if it was (and is not forgotten or
+    /// abandoned); `None` when a request may go ahead with it. Reads only.
+    pub async fn key_used(
+        &self,
+        profile: &str,
+        key: &str,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Claim>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        key_state(&mut conn, profile, key, fingerprint, now).await
+    }
+
     /// Records the first use of an Idempotency-Key, or says how it was used before.
     pub async fn claim(
         &self,
@@ -191,45 +247,16 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Claim, StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let row = sqlx::query("SELECT fingerprint, status, body, created_at FROM idempotency WHERE profile = ? AND key = ?")
-            .bind(profile)
-            .bind(key)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let claim = match row {
-            Some(row) if instant(row.try_get("created_at")?) > now - IDEMPOTENCY_TTL => {
-                let status: Option<i64> = row.try_get("status")?;
-                let created = instant(row.try_get("created_at")?);
-                if row.try_get::<String, _>("fingerprint")? != fingerprint {
-                    Some(Claim::Mismatch)
-                } else if let Some(status) = status {
-                    let body: Option<String> = row.try_get("body")?;
-                    Some(Claim::Done {
-                        status: u16::try_from(status).unwrap_or(500),
-                        body: body.unwrap_or_default(),
-                    })
-                } else if created > now - IN_FLIGHT_STALE {
-                    Some(Claim::InFlight)
-                } else {
-                    None // abandoned by a request that died: take it over
-                }
-            }
-            _ => None,
-        };
-        if let Some(claim) = claim {
+        if let Some(claim) = key_state(&mut tx, profile, key, fingerprint, now).await? {
             tx.rollback().await?;
             return Ok(claim);
         }
-        sqlx::query(
-            "INSERT INTO idempotency (profile, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, NULL, NULL, ?)
-             ON CONFLICT (profile, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = NULL, body = NULL, created_at = excluded.created_at",
-        )
-        .bind(profile)
-        .bind(key)
-        .bind(fingerprint)
-        .bind(secs(now))
-        .execute(&mut *tx)
-        .await?;
+        let answer = Answer {
+            fingerprint,
+            status: None,
+            body: None,
+        };
+        put_key(&mut tx, profile, key, answer, now).await?;
         tx.commit().await?;
         Ok(Claim::New)
     }
@@ -270,6 +297,75 @@ impl Store {
             .await?;
         Ok(done.rows_affected())
     }
+}
+
+/// How `key` was used, if it still counts: a different body, an answer to replay, or a
+/// request still running. Forgotten (past 24 hours) and abandoned (unanswered past
+/// `IN_FLIGHT_STALE`) records count as unused.
+async fn key_state(
+    conn: &mut sqlx::SqliteConnection,
+    profile: &str,
+    key: &str,
+    fingerprint: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Claim>, StoreError> {
+    let row = sqlx::query(
+        "SELECT fingerprint, status, body, created_at FROM idempotency WHERE profile = ? AND key = ?",
+    )
+    .bind(profile)
+    .bind(key)
+    .fetch_optional(conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let created = instant(row.try_get("created_at")?);
+    if created <= now - IDEMPOTENCY_TTL {
+        return Ok(None);
+    }
+    let status: Option<i64> = row.try_get("status")?;
+    Ok(if row.try_get::<String, _>("fingerprint")? != fingerprint {
+        Some(Claim::Mismatch)
+    } else if let Some(status) = status {
+        let body: Option<String> = row.try_get("body")?;
+        Some(Claim::Done {
+            status: u16::try_from(status).unwrap_or(500),
+            body: body.unwrap_or_default(),
+        })
+    } else if created > now - IN_FLIGHT_STALE {
+        Some(Claim::InFlight)
+    } else {
+        None
+    })
+}
+
+/// A key's record: its body's fingerprint and, once answered, the answer.
+struct Answer<'a> {
+    fingerprint: &'a str,
+    status: Option<u16>,
+    body: Option<&'a str>,
+}
+
+/// Writes `key`'s record, replacing a forgotten or abandoned one.
+async fn put_key(
+    conn: &mut sqlx::SqliteConnection,
+    profile: &str,
+    key: &str,
+    answer: Answer<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO idempotency (profile, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (profile, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
+             body = excluded.body, created_at = excluded.created_at",
+    )
+    .bind(profile)
+    .bind(key)
+    .bind(answer.fingerprint)
+    .bind(answer.status.map(i64::from))
+    .bind(answer.body)
+    .bind(secs(now))
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 async fn active_between(

@@ -120,6 +120,49 @@ async fn book_page_serves_the_built_widget_with_the_profile_title() {
 }
 
 #[tokio::test]
+async fn every_answer_says_nosniff_and_the_booking_page_has_a_strict_policy() {
+    let server = spawn(&intro_config("")).await;
+    let dist = server.dir.path().join("dist");
+    let start = "import init from '/app-0123456789abcdef.js'; await init();";
+    let html = format!("<!doctype html><html><head><title>x</title><script type=module>{start}</script></head><body></body></html>");
+    write(&dist, "index.html", &html);
+    write(&dist, "app-0123456789abcdef.js", "export default 1;");
+    for path in [
+        "/healthz",
+        "/book/intro",
+        "/api/v1/profiles/intro",
+        "/api/v1/profiles/nope",
+        "/api/v1/nothing",
+        "/app-0123456789abcdef.js",
+        "/widget.js",
+        "/missing.txt",
+    ] {
+        let response = server.get(path).await;
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(
+            headers["referrer-policy"], "strict-origin-when-cross-origin",
+            "{path}"
+        );
+    }
+    let page = server.get("/book/intro").await;
+    let policy = page.headers()["content-security-policy"].to_str().unwrap();
+    use base64::Engine;
+    use sha2::Digest;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(start));
+    for part in [
+        "default-src 'none'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        &format!("'sha256-{hash}'"),
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(policy.contains(part), "{part} in {policy}");
+    }
+    assert!(!policy.contains("'unsafe-inline'"), "{policy}");
+}
+
+#[tokio::test]
 async fn widget_js_names_the_hashed_build_and_assets_are_cached_by_kind() {
     let server = spawn(&intro_config("")).await;
     let dist = server.dir.path().join("dist");

@@ -13,7 +13,7 @@ use booking_wire::{
 };
 use chrono::{DateTime, Days, SecondsFormat, TimeDelta, Utc};
 use common::remote::{check_faults, start, start_with_fake, Case, Remote};
-use provider_fakes::jicoo::{Jicoo, EVENT_TYPE_UID, MEETING_URL};
+use provider_fakes::jicoo::{Created, Jicoo, EVENT_TYPE_UID, MEETING_URL};
 use provider_fakes::schedule::Schedule;
 use provider_fakes::{Fault, FaultKind, Recorded};
 use serde_json::{json, Value};
@@ -433,6 +433,30 @@ async fn a_booking_awaiting_the_hosts_approval_is_pending() {
     let booking: Booking = response.json().await.unwrap();
     assert_eq!(booking.status, BookingStatus::Pending);
     assert_eq!(fake.bookings()[0]["status"], "request");
+}
+
+#[tokio::test]
+async fn a_create_is_read_bare_or_wrapped_and_an_unreadable_one_is_looked_up() {
+    for shape in [Created::Bare, Created::Wrapped, Created::Unreadable] {
+        let fake = Jicoo::new(KEY);
+        fake.answer_creates(shape);
+        let r = start_with_fake(&case(), fake.router(), KEY, "").await;
+        let start_at = r.first_slot().await;
+        let response = r.book(&start_at, 30, (case().fields)()).await;
+        assert_eq!(response.status(), 201, "{shape:?}");
+        let booking: Booking = response.json().await.unwrap();
+        let made = fake.bookings();
+        assert_eq!(made.len(), 1, "{shape:?}");
+        assert_eq!(made[0]["uid"], json!(booking.id), "{shape:?}");
+        assert_eq!(booking.start, at(&start_at));
+        let lookups = r.requests(Method::GET, "/v1/bookings").len();
+        let expected = usize::from(shape == Created::Unreadable);
+        assert_eq!(
+            lookups, expected,
+            "{shape:?}: looked up only when unreadable"
+        );
+        assert_eq!(r.fake.count("POST", "/v1/bookings"), 1, "never resent");
+    }
 }
 
 fn slow_create() -> Option<Fault> {

@@ -173,6 +173,50 @@ async fn operator_lists_and_cancels_and_a_cancelled_time_is_free_again() {
 }
 
 #[tokio::test]
+async fn the_list_prints_stored_control_characters_escaped_or_as_json() {
+    use booking_proxy::store::{Store, StoredBooking};
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path());
+    // Text stored before control characters were refused (the API now says 422).
+    let store = Store::open(&format!(
+        "sqlite://{}",
+        dir.path().join("bookings.db").display()
+    ))
+    .await
+    .unwrap();
+    let forged = "Eve\nbk_forged\topen\tconfirmed\u{1b}[31m\\";
+    let at = chrono::Utc::now() + chrono::TimeDelta::days(1);
+    let stored = StoredBooking {
+        id: "bk_eve".into(),
+        profile: "open".into(),
+        start: at,
+        end: at + chrono::TimeDelta::minutes(30),
+        status: "confirmed".into(),
+        name: forged.into(),
+        email: "eve@example.com".into(),
+        time_zone: "UTC".into(),
+        answers: "{}".into(),
+        created_at: chrono::Utc::now(),
+    };
+    store.insert_if_free(&stored, |_| true, None).await.unwrap();
+
+    let table = String::from_utf8(cli(&config, &["list"]).stdout).unwrap();
+    assert_eq!(table.lines().count(), 2, "a header and one row: {table}");
+    assert!(!table.contains('\u{1b}'), "{table:?}");
+    let row = table.lines().nth(1).unwrap();
+    assert_eq!(row.split('\t').count(), 7, "{row:?}");
+    assert!(
+        row.contains(r"Eve\nbk_forged\topen\tconfirmed\u{1b}[31m\\"),
+        "{row}"
+    );
+
+    let json = cli(&config, &["list", "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(list[0]["name"], forged);
+    assert_eq!(list[0]["id"], "bk_eve");
+}
+
+#[tokio::test]
 async fn the_database_file_is_created_in_wal_mode() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path());

@@ -23,9 +23,18 @@ pub enum FieldError {
     InvalidNumber,
     NotAnOption,
     WrongType,
-    TooLong { max: usize },
-    TooManyGuests { max: usize },
+    TooLong {
+        max: usize,
+    },
+    TooManyGuests {
+        max: usize,
+    },
     UnknownField,
+    /// Tabs, escapes and other control characters; line breaks too, except in multi-line
+    /// text. They could forge rows or colours wherever the text is printed.
+    ControlCharacters {
+        multiline: bool,
+    },
 }
 
 impl fmt::Display for FieldError {
@@ -41,6 +50,12 @@ impl fmt::Display for FieldError {
             Self::TooLong { max } => write!(f, "Use at most {max} characters."),
             Self::TooManyGuests { max } => write!(f, "Add at most {max} guests."),
             Self::UnknownField => f.write_str("This profile has no such field."),
+            Self::ControlCharacters { multiline: false } => {
+                f.write_str("Remove line breaks, tabs and other control characters.")
+            }
+            Self::ControlCharacters { multiline: true } => {
+                f.write_str("Remove tabs and other control characters.")
+            }
         }
     }
 }
@@ -59,7 +74,7 @@ pub fn validate_booking(fields: &[Field], req: &BookingRequest) -> Errors {
     };
     put("name", check_text(&req.name, true, MAX_NAME));
     put("email", check_email(&req.email, true));
-    put("notes", check_text(&req.notes, false, MAX_TEXTAREA));
+    put("notes", check_lines(&req.notes, false, MAX_TEXTAREA));
     put("guests", check_guests(&req.guests));
     for field in fields {
         put(&field.name, check_field(field, req.fields.get(&field.name)));
@@ -83,7 +98,7 @@ pub fn check_field(field: &Field, value: Option<&FieldValue>) -> Result<(), Fiel
     };
     match (field.kind, value) {
         (FieldKind::Text, FieldValue::Text(s)) => check_text(s, false, MAX_TEXT),
-        (FieldKind::Textarea, FieldValue::Text(s)) => check_text(s, false, MAX_TEXTAREA),
+        (FieldKind::Textarea, FieldValue::Text(s)) => check_lines(s, false, MAX_TEXTAREA),
         (FieldKind::Email, FieldValue::Text(s)) => check_email(s, false),
         (FieldKind::Phone, FieldValue::Text(s)) => check_phone(s),
         (FieldKind::Url, FieldValue::Text(s)) => check_url(s),
@@ -140,7 +155,26 @@ fn chars(s: &str) -> usize {
     s.chars().count()
 }
 
+/// One line of text: no control characters at all.
 pub fn check_text(s: &str, required: bool, max: usize) -> Result<(), FieldError> {
+    check_length(s, required, max)?;
+    match s.chars().any(char::is_control) {
+        true => Err(FieldError::ControlCharacters { multiline: false }),
+        false => Ok(()),
+    }
+}
+
+/// Text of several lines: line breaks, but no other control characters.
+pub fn check_lines(s: &str, required: bool, max: usize) -> Result<(), FieldError> {
+    check_length(s, required, max)?;
+    let stray = |c: char| c.is_control() && c != '\n' && c != '\r';
+    match s.chars().any(stray) {
+        true => Err(FieldError::ControlCharacters { multiline: true }),
+        false => Ok(()),
+    }
+}
+
+fn check_length(s: &str, required: bool, max: usize) -> Result<(), FieldError> {
     if required && s.trim().is_empty() {
         Err(FieldError::Required)
     } else if chars(s) > max {
@@ -244,6 +278,48 @@ mod tests {
 
     fn text(s: &str) -> FieldValue {
         FieldValue::Text(s.into())
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_line_breaks_in_multi_line_text() {
+        let single = FieldError::ControlCharacters { multiline: false };
+        let multi = FieldError::ControlCharacters { multiline: true };
+        for bad in [
+            "Eve\nMallory",
+            "Eve\tX",
+            "Eve\u{1b}[31m",
+            "a\u{7f}",
+            "a\u{85}b",
+            "a\rb",
+        ] {
+            assert_eq!(check_text(bad, true, 100), Err(single.clone()), "{bad:?}");
+            let f = field(FieldKind::Text, false, &[]);
+            assert_eq!(check_field(&f, Some(&text(bad))), Err(single.clone()));
+        }
+        let area = field(FieldKind::Textarea, false, &[]);
+        for ok in ["line one\nline two", "windows\r\nlines", "Ünïcode — ✓"] {
+            assert_eq!(check_field(&area, Some(&text(ok))), Ok(()), "{ok:?}");
+        }
+        for bad in ["tab\there", "bell\u{7}", "esc\u{1b}[2J"] {
+            assert_eq!(
+                check_field(&area, Some(&text(bad))),
+                Err(multi.clone()),
+                "{bad:?}"
+            );
+        }
+        let request = |name: &str, notes: &str| BookingRequest {
+            start: chrono::DateTime::UNIX_EPOCH,
+            duration: 30,
+            time_zone: "UTC".into(),
+            name: name.into(),
+            email: "ada@example.com".into(),
+            fields: Default::default(),
+            guests: vec![],
+            notes: notes.into(),
+        };
+        let errors = validate_booking(&[], &request("Ada\nforged\trow", "two\nlines"));
+        assert_eq!(errors.get("name"), Some(&single));
+        assert_eq!(errors.get("notes"), None);
     }
 
     #[test]

@@ -46,6 +46,14 @@ pub struct Server {
     /// An sqlx SQLite URL; relative paths are resolved against the config file's folder.
     pub database: String,
     pub assets_dir: PathBuf,
+    /// Peers whose `X-Forwarded-For` is believed (reverse proxies, load balancers).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// A connection must send a whole request head within this, new or idle.
+    pub header_timeout: Duration,
+    /// Open connections at most; `None`: as many as the open-files limit allows.
+    pub max_connections: Option<usize>,
+    /// How long requests being answered may take to finish after SIGTERM.
+    pub shutdown: Duration,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -295,11 +303,50 @@ fn server(raw: raw::RawServer, base: &Path) -> Result<Server, Problem> {
         )
     })?;
     let assets_dir = base.join(raw.assets_dir.unwrap_or_else(|| "dist".into()));
+    let trusted_proxies = raw
+        .trusted_proxies
+        .iter()
+        .map(|range| {
+            cidr(range).ok_or_else(|| {
+                Problem::at(
+                    "server.trusted_proxies",
+                    format!("{range:?} is not an address or CIDR range like \"10.0.0.0/8\""),
+                )
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let seconds = |key: &str, value: Option<u64>, default: u64| match value {
+        None => Ok(Duration::from_secs(default)),
+        Some(v) if (1..=3600).contains(&v) => Ok(Duration::from_secs(v)),
+        Some(_) => Err(Problem::at(
+            format!("server.{key}"),
+            "must be between 1 and 3600 seconds",
+        )),
+    };
+    if raw.max_connections == Some(0) {
+        return Err(Problem::at(
+            "server.max_connections",
+            "must be greater than 0",
+        ));
+    }
     Ok(Server {
         listen,
         allowed_origins: raw.allowed_origins,
         database,
         assets_dir,
+        trusted_proxies,
+        header_timeout: seconds("header_timeout_seconds", raw.header_timeout_seconds, 10)?,
+        max_connections: raw.max_connections,
+        shutdown: seconds("shutdown_seconds", raw.shutdown_seconds, 10)?,
+    })
+}
+
+/// `10.0.0.0/8`, or one address (`192.0.2.1`) as a range of one.
+fn cidr(text: &str) -> Option<ipnet::IpNet> {
+    text.parse().ok().or_else(|| {
+        text.parse::<std::net::IpAddr>()
+            .ok()
+            .map(ipnet::IpNet::from)
     })
 }
 
@@ -419,6 +466,9 @@ fn profile(
         }
     }
     let cache_seconds = p.cache_seconds.unwrap_or(DEFAULT_CACHE_SECONDS);
+    printable(&at("title"), p.title.as_deref(), false)?;
+    printable(&at("description"), p.description.as_deref(), true)?;
+    printable(&at("location"), p.location.as_deref(), false)?;
     let mut fields = fields(id, &p.fields)?;
     let source = match p.provider {
         ProviderKind::Local => {
@@ -664,6 +714,10 @@ fn fields(id: &str, raw: &[RawField]) -> Result<Vec<Field>, Problem> {
                 "a field with a default is optional",
             ));
         }
+        printable(&at("label"), f.label.as_deref(), false)?;
+        for option in &f.options {
+            printable(&at("options"), Some(option), false)?;
+        }
         let field = Field {
             name: f.name.clone(),
             label: f.label.clone().unwrap_or_else(|| humanize(&f.name)),
@@ -683,6 +737,20 @@ fn fields(id: &str, raw: &[RawField]) -> Result<Vec<Field>, Problem> {
         out.push(field);
     }
     Ok(out)
+}
+
+/// Text shown to visitors and printed by the CLI: no tabs, escapes or other control
+/// characters (line breaks only where `multiline`).
+fn printable(location: &str, text: Option<&str>, multiline: bool) -> Result<(), Problem> {
+    let check = if multiline {
+        validate::check_lines
+    } else {
+        validate::check_text
+    };
+    match text.map(|t| check(t, false, usize::MAX)) {
+        Some(Err(e)) => Err(Problem::at(location, e.to_string().trim_end_matches('.'))),
+        _ => Ok(()),
+    }
 }
 
 /// `{{variables}}` in the title and description become required text fields, unless a

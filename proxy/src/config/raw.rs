@@ -27,6 +27,11 @@ pub struct RawServer {
     pub allowed_origins: Vec<String>,
     pub database: Option<String>,
     pub assets_dir: Option<String>,
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
+    pub header_timeout_seconds: Option<u64>,
+    pub max_connections: Option<usize>,
+    pub shutdown_seconds: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

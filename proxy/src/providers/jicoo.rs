@@ -438,6 +438,16 @@ impl Jicoo {
     }
 }
 
+/// A created booking, as Jicoo's Create Booking page shows it (the booking object itself)
+/// or wrapped in `{"data": …}` as Get Booking is.
+fn created_booking(body: Value) -> Option<BookingOut> {
+    let booking = match body {
+        Value::Object(mut o) if o.get("data").is_some_and(Value::is_object) => o.remove("data")?,
+        other => other,
+    };
+    serde_json::from_value(booking).ok()
+}
+
 #[async_trait]
 impl Provider for Jicoo {
     async fn profile(&self) -> Result<Profile, AppError> {
@@ -505,20 +515,27 @@ impl Provider for Jicoo {
         let known = self.known().await?;
         let body = create_body(&self.event_type_id, request, &known)?;
         let sent_at = Utc::now();
-        let result: Result<Data<BookingOut>, _> = self
+        let result: Result<Value, _> = self
             .upstream
             .send("book", Method::POST, "/v1/bookings", &[], &body)
             .await;
-        match result {
-            Ok(Data { data }) => Ok(Self::booking(data, request, known)),
-            Err(error) if taken(&error) => Err(AppError::SlotUnavailable),
-            Err(UpstreamError::Timeout) => {
-                match look_up_a_while(|| self.look_up(request, sent_at)).await {
-                    Some(found) => Ok(Self::booking(found, request, known)),
-                    None => Err(AppError::UpstreamTimeout),
-                }
-            }
-            Err(error) => Err(error.into()),
+        let lost = match result {
+            Ok(created) => match created_booking(created) {
+                Some(out) => return Ok(Self::booking(out, request, known)),
+                // A 2xx whose body is not a booking: the booking may well exist.
+                None => AppError::Upstream,
+            },
+            Err(error) if taken(&error) => return Err(AppError::SlotUnavailable),
+            // The 2xx's body could not be read at all.
+            Err(UpstreamError::BadBody) => AppError::Upstream,
+            Err(UpstreamError::Timeout) => AppError::UpstreamTimeout,
+            Err(error) => return Err(error.into()),
+        };
+        // Answering an error for a booking that was made would send the visitor's retry
+        // into a 409 for their own time: look first.
+        match look_up_a_while(|| self.look_up(request, sent_at)).await {
+            Some(found) => Ok(Self::booking(found, request, known)),
+            None => Err(lost),
         }
     }
 

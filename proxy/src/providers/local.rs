@@ -10,8 +10,9 @@ use rand::distributions::{Alphanumeric, DistString};
 use super::{fill_placeholders, Provider};
 use crate::config::{LocalRules, ProfileConfig};
 use crate::error::AppError;
+use crate::idempotency::{self, Reply, Ticket};
 use crate::slots::{self, Busy, Rules};
-use crate::store::{Insert, Store, StoredBooking};
+use crate::store::{Insert, KeyedAnswers, Store, StoredBooking};
 
 pub struct LocalProvider {
     profile: ProfileConfig,
@@ -53,6 +54,92 @@ fn new_id() -> String {
         "bk_{}",
         Alphanumeric.sample_string(&mut rand::thread_rng(), 20)
     )
+}
+
+impl LocalProvider {
+    /// Books `request` in one transaction with its Idempotency-Key's answer, if it has one:
+    /// the key's earlier answer is replayed, or the time is checked and taken, or the 409
+    /// stored.
+    pub async fn book_once(
+        &self,
+        request: &BookingRequest,
+        ticket: Option<&Ticket>,
+    ) -> Result<Reply, AppError> {
+        let rules = self.engine_rules(request.duration);
+        let off_grid = || {
+            let message = "This start time is not one of the profile's slot times.".to_owned();
+            AppError::InvalidBooking(BTreeMap::from([("start".to_owned(), message)]))
+        };
+        let end = request
+            .start
+            .checked_add_signed(rules.duration)
+            .ok_or_else(off_grid)?;
+        if !slots::on_grid(&rules, request.start) {
+            return Err(off_grid());
+        }
+        let now = Utc::now();
+        let slot = Slot {
+            start: request.start,
+            end,
+        };
+        let bookable = slots::bookable(&rules, now, &slot);
+        let status = if self.rules.requires_confirmation {
+            BookingStatus::Pending
+        } else {
+            BookingStatus::Confirmed
+        };
+        let answers = serde_json::json!({
+            "fields": request.fields, "guests": request.guests, "notes": request.notes,
+        });
+        let stored = StoredBooking {
+            id: new_id(),
+            profile: self.profile.id.clone(),
+            start: slot.start,
+            end: slot.end,
+            status: status.as_str().to_owned(),
+            name: request.name.trim().to_owned(),
+            email: request.email.trim().to_owned(),
+            time_zone: request.time_zone.clone(),
+            answers: answers.to_string(),
+            created_at: now,
+        };
+        let booking = Booking {
+            id: stored.id.clone(),
+            status,
+            start: slot.start,
+            end: slot.end,
+            time_zone: request.time_zone.clone(),
+            title: fill_placeholders(&self.title(), request),
+            location: self.rules.location.clone(),
+        };
+        let created = serde_json::to_string(&booking).map_err(AppError::internal)?;
+        let taken = serde_json::to_string(&AppError::SlotUnavailable.envelope().1)
+            .map_err(AppError::internal)?;
+        let keyed = ticket.map(|t| KeyedAnswers {
+            key: &t.key,
+            fingerprint: &t.fingerprint,
+            created: &created,
+            taken: &taken,
+        });
+        let buffer = rules.buffer;
+        let inserted = self
+            .store
+            .insert_if_free(
+                &stored,
+                |nearby| bookable && !Busy::new(nearby).conflicts(&slot, buffer),
+                keyed,
+            )
+            .await
+            .map_err(AppError::internal)?;
+        match inserted {
+            Insert::Done => {
+                tracing::info!(booking = %stored.id, profile = %stored.profile, "booking created");
+                Ok(Reply::Booked(booking))
+            }
+            Insert::Taken => Err(AppError::SlotUnavailable),
+            Insert::Used(claim) => idempotency::used(claim),
+        }
+    }
 }
 
 #[async_trait]
@@ -97,63 +184,10 @@ impl Provider for LocalProvider {
     }
 
     async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
-        let rules = self.engine_rules(request.duration);
-        if !slots::on_grid(&rules, request.start) {
-            let message = "This start time is not one of the profile's slot times.".to_owned();
-            return Err(AppError::InvalidBooking(BTreeMap::from([(
-                "start".to_owned(),
-                message,
-            )])));
+        match self.book_once(request, None).await? {
+            Reply::Booked(booking) => Ok(booking),
+            Reply::Replay { .. } => Err(AppError::internal("a replay without a key")),
         }
-        let now = Utc::now();
-        let slot = Slot {
-            start: request.start,
-            end: request.start + rules.duration,
-        };
-        if slot.start < now + rules.min_notice || slot.start >= now + rules.horizon {
-            return Err(AppError::SlotUnavailable);
-        }
-        let status = if self.rules.requires_confirmation {
-            BookingStatus::Pending
-        } else {
-            BookingStatus::Confirmed
-        };
-        let answers = serde_json::json!({
-            "fields": request.fields, "guests": request.guests, "notes": request.notes,
-        });
-        let stored = StoredBooking {
-            id: new_id(),
-            profile: self.profile.id.clone(),
-            start: slot.start,
-            end: slot.end,
-            status: status.as_str().to_owned(),
-            name: request.name.trim().to_owned(),
-            email: request.email.trim().to_owned(),
-            time_zone: request.time_zone.clone(),
-            answers: answers.to_string(),
-            created_at: now,
-        };
-        let buffer = rules.buffer;
-        let inserted = self
-            .store
-            .insert_if_free(&stored, |nearby| {
-                !Busy::new(nearby).conflicts(&slot, buffer)
-            })
-            .await
-            .map_err(AppError::internal)?;
-        if inserted == Insert::Taken {
-            return Err(AppError::SlotUnavailable);
-        }
-        tracing::info!(booking = %stored.id, profile = %stored.profile, "booking created");
-        Ok(Booking {
-            id: stored.id,
-            status,
-            start: slot.start,
-            end: slot.end,
-            time_zone: request.time_zone.clone(),
-            title: fill_placeholders(&self.title(), request),
-            location: self.rules.location.clone(),
-        })
     }
 
     async fn cancel(&self, id: &str) -> Result<(), AppError> {

@@ -19,9 +19,8 @@ use serde_json::{json, Value};
 
 pub use local::LocalProvider;
 
-use crate::config::{ProfileConfig, Remote, RemoteKind, Source, UpstreamSettings};
+use crate::config::{ProfileConfig, Remote, RemoteKind, UpstreamSettings};
 use crate::error::AppError;
-use crate::store::Store;
 
 #[async_trait]
 pub trait Provider: Send + Sync {
@@ -75,21 +74,14 @@ impl Setup<'_> {
     }
 }
 
-/// The provider behind one profile. Remote ones are cached; a key that cannot be sent in
-/// a header is a start-up error (the message never contains the key).
-pub fn build(
+/// A remote profile's provider, cached. A key that cannot be sent in a header is a
+/// start-up error (the message never contains the key).
+pub fn remote(
     profile: &ProfileConfig,
-    store: &Store,
+    remote: &Remote,
     client: &reqwest::Client,
     settings: &UpstreamSettings,
 ) -> Result<Arc<dyn Provider>, String> {
-    let remote = match &profile.source {
-        Source::Local(rules) => {
-            let local = LocalProvider::new(profile.clone(), rules.clone(), store.clone());
-            return Ok(Arc::new(local));
-        }
-        Source::Remote(remote) => remote,
-    };
     let setup = Setup {
         profile,
         remote,
@@ -121,7 +113,7 @@ struct Overlay {
 #[async_trait]
 impl Provider for Overlay {
     async fn profile(&self) -> Result<Profile, AppError> {
-        let mut profile = self.inner.profile().await?;
+        let mut profile = printable(self.inner.profile().await?);
         profile.id = self.config.id.clone();
         if let Some(title) = &self.config.title {
             profile.title = title.clone();
@@ -154,6 +146,22 @@ impl Provider for Overlay {
     async fn cancel(&self, id: &str) -> Result<(), AppError> {
         self.inner.cancel(id).await
     }
+}
+
+/// What a provider says, without the control characters the config file may not hold
+/// either (they could forge rows or colours where the text is printed).
+fn printable(mut profile: Profile) -> Profile {
+    let line = |text: &mut String| text.retain(|c| !c.is_control());
+    line(&mut profile.title);
+    profile.description.retain(|c| !c.is_control() || c == '\n');
+    if let Some(location) = &mut profile.location {
+        line(location);
+    }
+    for field in &mut profile.fields {
+        line(&mut field.label);
+        field.options.iter_mut().for_each(line);
+    }
+    profile
 }
 
 /// `{{name}}` placeholders filled from the booking's text answers; others left as they are.

@@ -1,13 +1,10 @@
-use std::collections::BTreeMap;
-
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use booking_wire::{validate, Booking, BookingRequest, ErrorEnvelope, Profile};
-use chrono_tz::Tz;
+use axum::http::HeaderMap;
+use booking_wire::{Booking, BookingRequest, ErrorEnvelope};
 
 use crate::error::{AppError, JsonBody, PathParam};
-use crate::idempotency;
+use crate::idempotency::{self, Reply, Ticket};
+use crate::lifecycle;
 use crate::state::AppState;
 
 /// Book a slot.
@@ -37,48 +34,13 @@ pub async fn create_booking(
     PathParam(profile): PathParam<String>,
     headers: HeaderMap,
     body: Result<JsonBody<BookingRequest>, AppError>,
-) -> Response {
-    let result: Result<_, AppError> = async {
-        let provider = state.provider(&profile)?.clone();
-        let key = idempotency::key(&headers)?;
-        let JsonBody(request) = body?;
-        Ok((provider, key, request))
-    }
-    .await;
-    let (provider, key, request) = match result {
-        Ok(parts) => parts,
-        Err(error) => return error.into_response(),
-    };
-    let fingerprint = idempotency::fingerprint(&request);
-    idempotency::once(state.store(), &profile, key, fingerprint, async {
-        check(&provider.profile().await?, &request)?;
-        let booking = provider.book(&request).await?;
-        Ok((StatusCode::CREATED, booking))
-    })
-    .await
-}
-
-/// The form rules shared with the widget, plus duration and zone.
-fn check(profile: &Profile, request: &BookingRequest) -> Result<(), AppError> {
-    let mut errors: BTreeMap<String, String> = validate::validate_booking(&profile.fields, request)
-        .into_iter()
-        .map(|(field, error)| (field, error.to_string()))
-        .collect();
-    if !profile.durations.contains(&request.duration) {
-        errors.insert(
-            "duration".into(),
-            format!("Choose one of {:?} minutes.", profile.durations),
-        );
-    }
-    if request.time_zone.parse::<Tz>().is_err() {
-        errors.insert(
-            "time_zone".into(),
-            "Use an IANA time zone such as Europe/Paris.".into(),
-        );
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::InvalidBooking(errors))
-    }
+) -> Result<Reply, AppError> {
+    state.provider(&profile)?;
+    let key = idempotency::key(&headers)?;
+    let JsonBody(request) = body?;
+    let ticket = key.map(|key| Ticket {
+        key,
+        fingerprint: idempotency::fingerprint(&request),
+    });
+    lifecycle::book(&state, &profile, &request, ticket).await
 }

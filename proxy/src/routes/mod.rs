@@ -16,6 +16,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::rate_limit::RateLimit;
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -30,22 +31,11 @@ use crate::state::AppState;
 struct ApiDoc;
 
 /// The `/api/v1` routes and their OpenAPI document (paths without the `/api/v1` prefix
-/// are nested under it). `limit` wraps the booking POST (the rate limiter).
-pub fn api<L>(limit: L) -> (Router<AppState>, utoipa::openapi::OpenApi)
-where
-    L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
-    L::Service: tower::Service<axum::extract::Request, Error = std::convert::Infallible>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    <L::Service as tower::Service<axum::extract::Request>>::Response:
-        axum::response::IntoResponse + 'static,
-    <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
-{
+/// are nested under it). Booking POSTs are rate limited per client.
+pub fn api(limit: &RateLimit) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let bookings = OpenApiRouter::new()
         .routes(routes!(bookings::create_booking))
-        .layer(limit);
+        .layer(limit.layer());
     let v1 = OpenApiRouter::new()
         .routes(routes!(profiles::get_profile))
         .routes(routes!(slots::get_slots))

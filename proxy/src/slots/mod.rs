@@ -87,9 +87,19 @@ pub fn candidates(rules: &Rules, window: (DateTime<Utc>, DateTime<Utc>)) -> Vec<
     if from >= to || rules.duration <= TimeDelta::zero() || rules.step <= TimeDelta::zero() {
         return out;
     }
-    // One local day either side: a zone's day can start up to 14 h from UTC's.
-    let first = from.with_timezone(&rules.zone).date_naive() - Days::new(1);
-    let last = to.with_timezone(&rules.zone).date_naive() + Days::new(1);
+    // One local day either side: a zone's day can start up to 14 h from UTC's. At the
+    // ends of chrono's range there is no such day, and no slot either.
+    let first = from
+        .with_timezone(&rules.zone)
+        .date_naive()
+        .checked_sub_days(Days::new(1));
+    let last = to
+        .with_timezone(&rules.zone)
+        .date_naive()
+        .checked_add_days(Days::new(1));
+    let (Some(first), Some(last)) = (first, last) else {
+        return out;
+    };
     let step = rules.step.num_minutes().max(1) as u32;
     for day in first.iter_days().take_while(|d| *d <= last) {
         for interval in rules.hours.on(chrono::Datelike::weekday(&day)) {
@@ -187,10 +197,20 @@ pub fn day_window(from: NaiveDate, to: NaiveDate, zone: Tz) -> (DateTime<Utc>, D
 }
 
 /// Whether `start` is one of the grid slots of the profile for this duration (ignoring
-/// bookings, notice and horizon).
+/// bookings, notice and horizon). `start` comes from a request: any instant chrono holds.
 pub fn on_grid(rules: &Rules, start: DateTime<Utc>) -> bool {
-    let around = (start - TimeDelta::days(1), start + TimeDelta::days(1));
-    candidates(rules, around).iter().any(|s| s.start == start)
+    let day = TimeDelta::days(1);
+    let around = start
+        .checked_sub_signed(day)
+        .zip(start.checked_add_signed(day));
+    around.is_some_and(|around| candidates(rules, around).iter().any(|s| s.start == start))
+}
+
+/// Whether `slot` is inside the notice and the horizon as of `now`.
+pub fn bookable(rules: &Rules, now: DateTime<Utc>, slot: &Slot) -> bool {
+    let earliest = now.checked_add_signed(rules.min_notice);
+    let latest = now.checked_add_signed(rules.horizon);
+    earliest.is_some_and(|e| slot.start >= e) && latest.is_some_and(|l| slot.start < l)
 }
 
 #[cfg(test)]

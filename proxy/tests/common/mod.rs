@@ -1,12 +1,12 @@
 //! Starts `app()` on a loopback port with a config written for the test.
 #![allow(dead_code)]
 
-use std::net::SocketAddr;
 use std::path::Path;
 
 use booking_proxy::{app, config, AppState};
 
 pub mod logs;
+pub mod process;
 pub mod remote;
 pub mod spec;
 
@@ -65,19 +65,22 @@ pub async fn spawn(config_text: &str) -> TestServer {
 }
 
 pub async fn spawn_with(config: config::Config, dir: tempfile::TempDir) -> TestServer {
-    let state = AppState::new(config).await.expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app(state).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .expect("serve");
-    });
+    let limits = booking_proxy::server::ConnectionLimits {
+        header_timeout: config.server.header_timeout,
+        max_connections: config.server.max_connections.unwrap_or(1_000),
+        shutdown: config.server.shutdown,
+    };
+    let state = AppState::new(config).await.expect("state");
+    tokio::spawn(booking_proxy::server::serve(
+        listener,
+        app(state),
+        limits,
+        std::future::pending(),
+    ));
     TestServer {
         base: format!("http://{addr}"),
         dir,
