@@ -1,6 +1,6 @@
-//! Aurinko Booking API (providers.md §1): `Authorization: Bearer <token>` (or Basic +
-//! `X-Aurinko-Account-Id`), booking profiles, availability with `additionalFields` and
-//! `fromDate`/`intervalLength`/`nextFromDate` paging, create meeting → `{created,id}`,
+//! Aurinko Booking API (docs/providers.md, Aurinko): `Authorization: Bearer <token>` (or
+//! Basic + `X-Aurinko-Account-Id`), booking profiles, availability with `additionalFields`
+//! and `fromDate`/`intervalLength`/`nextFromDate` paging, create meeting → `{created,id}`,
 //! reservations, and the Calendar API delete that cancels a meeting. Errors use Aurinko's
 //! `{code,message,requestId}` envelope; a taken time is a 400 `badRequest` unless set to 409.
 
@@ -22,7 +22,8 @@ use crate::{instant, lock};
 pub const PROFILE_ID: i64 = 1234;
 /// What the fake says when a time cannot be booked.
 pub const TAKEN: &str = "The requested time is not available";
-/// Variables Aurinko fills itself (🟡: the fake lists them in `additionalFields`).
+/// Variables Aurinko fills itself. The fake lists them in `additionalFields`, as Aurinko is
+/// inferred to (docs/providers.md, Aurinko: Form fields).
 pub const SYSTEM_VARIABLES: &[&str] = &["openMeetingUrl", "rescheduleToken"];
 const ZONE: Tz = chrono_tz::America::New_York;
 const HORIZON_DAYS: u64 = 56;
@@ -44,7 +45,7 @@ pub struct Aurinko {
 
 struct Knobs {
     conflict: StatusCode,
-    /// Most days one availability call covers (🟡 Aurinko's cap is unknown).
+    /// Most days one availability call covers (Aurinko's cap is unknown).
     interval_cap: u64,
     list_system_variables: bool,
 }

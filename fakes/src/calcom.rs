@@ -1,6 +1,6 @@
-//! Cal.com API v2 (providers.md §2): routed on path *and* `cal-api-version`, Bearer key,
-//! `{status, data}` bodies, Nest's error envelope, `X-RateLimit-*-Default` headers, and
-//! the 400 (not 409) for a taken slot.
+//! Cal.com API v2 (docs/providers.md, Cal.com): routed on path *and* `cal-api-version`,
+//! Bearer key, `{status, data}` bodies, Nest's error envelope, `X-RateLimit-*-Default`
+//! headers, and the 400 (not 409) for a taken slot.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

@@ -1,9 +1,10 @@
-//! Jicoo API v1 (providers.md §3): `X-Jicoo-Api-Key`, `{data}` bodies and the paginated
-//! list envelope, `available_schedules` with both spellings of the range and its 7-day
-//! limit, and a create that refuses a taken time with a configurable status (409 by
+//! Jicoo API v1 (docs/providers.md, Jicoo): `X-Jicoo-Api-Key`, `{data}` bodies and the
+//! paginated list envelope, `available_schedules` with both spellings of the range and its
+//! 7-day limit, and a create that refuses a taken time with a configurable status (409 by
 //! default, 422 or 402: the vendor's docs disagree).
 //!
-//! ❓ Assumed where providers.md has no source: the event type's `questions` shape
+//! Assumed, since no source shows them (unknown in docs/providers.md, Jicoo: Event type
+//! and Errors): the event type's `questions` shape
 //! (`[{uid, title|label, type, required, options?}]`) and the error body
 //! (`{"errors": {"code", "message"}}`).
 
@@ -305,7 +306,8 @@ async fn available_schedules(
     Json(json!({ "data": data })).into_response()
 }
 
-/// What is wrong with a Create Booking body, checked as providers.md §3.7 lists it.
+/// What is wrong with a Create Booking body, checked as docs/providers.md, Jicoo: Create
+/// booking lists it.
 fn invalid(body: &Value, event_type: &Value) -> Option<String> {
     let Some(object) = body.as_object() else {
         return Some("The body must be a JSON object.".into());
@@ -483,7 +485,7 @@ async fn create(
         "timeZone": body["timeZone"], "priority": null,
         "cancelReason": null, "cancelledAt": null, "cancelledBy": null,
         "hosts": [ { "userId": "cfmSbUHeizSoZob9cRA3N8fmfKg1", "role": "admin" } ],
-        // 🟡 Jicoo's webhooks carry the guest as `contact`; assumed in listings too.
+        // Jicoo's webhooks carry the guest as `contact`; listings are inferred to as well.
         "contact": { "name": body["name"], "email": body["email"], "phone": body["phoneNumber"] },
         "createdAt": now, "updatedAt": now,
     });

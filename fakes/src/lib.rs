@@ -1,7 +1,7 @@
 //! Fakes of the four scheduling providers, each an axum `Router` that follows
-//! `providers.md`: auth and version headers, status codes, error shapes. They record every
-//! request and can play a fault, so booking-proxy's tests can check both what it sends and
-//! how it copes. They listen on loopback only.
+//! `docs/providers.md`: auth and version headers, status codes, error shapes. They record
+//! every request and can play a fault, so booking-proxy's tests can check both what it sends
+//! and how it copes. They listen on loopback only.
 
 pub mod aurinko;
 pub mod calcom;

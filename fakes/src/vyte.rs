@@ -1,7 +1,8 @@
-//! Vyte API v2 (providers.md §4): the raw key in `Authorization` (no `Bearer`), `{message}`
-//! errors, `/v2/slots` by users or emails with dates in the asked zone, events with
-//! Mongo-like ids that are confirmed, cancelled (`OK` as text) or moved. Vyte does not
-//! check a create against the calendar; `Knobs` can make it (❓ in providers.md).
+//! Vyte API v2 (docs/providers.md, Vyte): the raw key in `Authorization` (no `Bearer`),
+//! `{message}` errors, `/v2/slots` by users or emails with dates in the asked zone, events
+//! with Mongo-like ids that are confirmed, cancelled (`OK` as text) or moved. Vyte does not
+//! check a create against the calendar; `Knobs` can make it (unknown: docs/providers.md,
+//! Vyte: Taken slot).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -25,10 +26,10 @@ pub const HOST_EMAIL: &str = "host@example.com";
 /// The host user's zone: the fake's work hours (09:00–17:00) are in it.
 pub const HOST_ZONE: Tz = chrono_tz::Europe::Paris;
 
-/// Behaviour providers.md leaves open (❓), for tests to choose.
+/// Behaviour docs/providers.md marks unknown, for tests to choose.
 #[derive(Clone, Debug)]
 pub struct Knobs {
-    /// Status of a successful create (❓ 200 or 201); default 200.
+    /// Status of a successful create (unknown: 200 or 201); default 200.
     pub create_status: u16,
     /// When set, a create overlapping another event is refused with this status and
     /// `{"message": "This time slot is not available"}`; default `None` (Vyte just books).
@@ -111,7 +112,7 @@ impl Vyte {
 }
 
 /// A refusal: a status and `{"message": …}`. Vyte documents only the statuses; the body
-/// shape is a guess (providers.md §4.3).
+/// shape is unknown (docs/providers.md, Vyte: Errors).
 struct Refused(StatusCode, String);
 
 impl IntoResponse for Refused {
@@ -253,7 +254,7 @@ fn slots_ask(q: &BTreeMap<String, String>) -> Result<SlotsAsk, Refused> {
 }
 
 /// Free slots of the asked days, rendered in the asked zone, and `nextAvailability` when
-/// there are none (its shape is a guess, providers.md §4.5).
+/// there are none (its shape is unknown: docs/providers.md, Vyte: Slots).
 fn free_slots(fake: &Vyte, ask: &SlotsAsk) -> (Vec<(NaiveDate, Value)>, Option<Value>) {
     let start = at_hour(ask.zone, ask.from, 0);
     let end = ask

@@ -1,5 +1,5 @@
-//! Jicoo API v1 through the proxy, against the Jicoo fake (providers.md §3): the key in
-//! `X-Jicoo-Api-Key`, questions as the form, slots in 7-day windows, answers by
+//! Jicoo API v1 through the proxy, against the Jicoo fake (docs/providers.md, Jicoo): the
+//! key in `X-Jicoo-Api-Key`, questions as the form, slots in 7-day windows, answers by
 //! question uid, and every conflict status Jicoo may use for a taken time as our 409.
 
 mod common;

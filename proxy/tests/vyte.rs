@@ -1,5 +1,5 @@
-//! Vyte API v2 through the proxy, against the Vyte fake (providers.md §4; Vyte publishes
-//! no OpenAPI file, so requests are checked field by field).
+//! Vyte API v2 through the proxy, against the Vyte fake (docs/providers.md, Vyte; Vyte
+//! publishes no OpenAPI file, so requests are checked field by field).
 
 mod common;
 

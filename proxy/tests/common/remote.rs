@@ -180,7 +180,7 @@ fn assert_key_not_logged(key: &str) {
     );
 }
 
-/// Every fault of issue 6, each against a fresh proxy and fake.
+/// Every upstream fault the proxy must survive, each against a fresh proxy and fake.
 pub async fn check_faults(case: &Case) {
     too_slow_is_504_within_the_budget(case).await;
     server_errors_are_502_after_two_retries(case).await;
