@@ -63,8 +63,8 @@ test-e2e:
 	cargo build -p booking-proxy -p provider-fakes
 	node --test --test-concurrency=1 tests/e2e/
 
-# Fails when the payload (loader, glue, wasm, CSS) is over 110 KB (110,000 bytes) gzipped:
-# issue 4's budget, with the loader counted too. BENCHMARKS.md has the current figures.
+# Fails when the payload (loader, glue, wasm, CSS) is over 110 KB (110,000 bytes) gzipped,
+# the loader counted too. BENCHMARKS.md has the current figures.
 size:
 	@SIZE_BUDGET=$(SIZE_BUDGET) bash scripts/size-report.sh dist
 

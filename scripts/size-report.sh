@@ -5,7 +5,7 @@
 # when the gzip total is over the budget (bytes, env SIZE_BUDGET).
 set -euo pipefail
 dist=${1:-dist}
-budget=${SIZE_BUDGET:-110000}   # 110 KB, issue 4's budget
+budget=${SIZE_BUDGET:-110000}   # 110 KB: the widget's payload budget
 [ -d "$dist" ] || { echo "size: $dist/ is missing: run make widget" >&2; exit 1; }
 total=0
 brotli=0
