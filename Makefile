@@ -20,12 +20,14 @@ build: setup widget
 # The widget's release build compiles std itself with panics as plain aborts, so no panic
 # messages or formatting code reach the wasm (about 16 KB gzip less), with std's
 # optimize_for_size code (smaller sort and formatting, 2.6 KB) and `{:?}` compiled to
-# nothing (-Zfmt-debug=none, 3.8 KB: no Debug output is shown to visitors). Stable rustc
-# takes these unstable flags with RUSTC_BOOTSTRAP, for this one command only. RUSTFLAGS
-# replaces .cargo/config.toml's flags, so erase_components is repeated here.
+# nothing (-Zfmt-debug=none, 3.8 KB: no Debug output is shown to visitors). Generic code
+# is instantiated in each crate that uses it (-Zshare-generics=n; at opt-level "z" rustc
+# would otherwise reuse the wire crate's copies, which then cannot be inlined: 1.7 KB).
+# Stable rustc takes these unstable flags with RUSTC_BOOTSTRAP, for this one command only.
+# RUSTFLAGS replaces .cargo/config.toml's flags, so erase_components is repeated here.
 WIDGET_ENV := RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
 	CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
-	RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none"
+	RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zshare-generics=n"
 
 # After Trunk: unused exports dropped, wasm names shortened, glue and loader minified
 # (scripts/minify.mjs).

@@ -172,6 +172,7 @@ fn what_the_widget_writes_is_the_json_serde_writes() {
         fields: Map::new(),
         guests: vec![],
         notes: String::new(),
+        locale: None,
     };
     // Empty maps are left out, as serde leaves them out.
     writes_as_serde(&request);

@@ -21,6 +21,12 @@ pub enum AppError {
     BadRequest(String),
     #[error("That time is no longer available. Please choose another.")]
     SlotUnavailable,
+    /// Unknown and malformed manage tokens alike.
+    #[error("There is no booking at this link.")]
+    BookingNotFound,
+    /// The booking's policy or provider does not allow it; the sentence says why.
+    #[error("{0}")]
+    NotAllowed(String),
     #[error("Some fields need attention.")]
     InvalidBooking(BTreeMap<String, String>),
     #[error("This Idempotency-Key was already used for a different booking.")]
@@ -54,6 +60,8 @@ impl AppError {
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
             Self::SlotUnavailable => (StatusCode::CONFLICT, ErrorCode::SlotUnavailable),
+            Self::BookingNotFound => (StatusCode::NOT_FOUND, ErrorCode::BookingNotFound),
+            Self::NotAllowed(_) => (StatusCode::CONFLICT, ErrorCode::NotAllowed),
             Self::InvalidBooking(_) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidBooking)
             }

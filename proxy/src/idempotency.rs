@@ -3,7 +3,6 @@
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use booking_wire::Booking;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -19,18 +18,18 @@ pub struct Ticket {
     pub fingerprint: String,
 }
 
-/// The answer to a booking request: a new booking, or the stored answer to the same
-/// request made before.
+/// The answer to a request with an Idempotency-Key: made now, or the stored answer to the
+/// same request made before.
 #[derive(Debug)]
-pub enum Reply {
-    Booked(Booking),
+pub enum Reply<T> {
+    Made(StatusCode, T),
     Replay { status: u16, body: String },
 }
 
-impl IntoResponse for Reply {
+impl<T: Serialize> IntoResponse for Reply<T> {
     fn into_response(self) -> Response {
         match self {
-            Self::Booked(booking) => (StatusCode::CREATED, axum::Json(booking)).into_response(),
+            Self::Made(status, value) => (status, axum::Json(value)).into_response(),
             Self::Replay { status, body } => {
                 let status =
                     StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -42,7 +41,7 @@ impl IntoResponse for Reply {
 }
 
 /// What a request may do with a key used before: replay its answer, or nothing.
-pub fn used(claim: Claim) -> Result<Reply, AppError> {
+pub fn used<T>(claim: Claim) -> Result<Reply<T>, AppError> {
     match claim {
         Claim::Done { status, body } => Ok(Reply::Replay { status, body }),
         Claim::Mismatch => Err(AppError::IdempotencyKeyReused),

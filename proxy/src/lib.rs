@@ -1,11 +1,13 @@
 //! booking-proxy: holds the scheduling providers' keys and serves booking-widget.
 
+pub mod cli;
 pub mod client;
 pub mod config;
 pub mod error;
 pub mod fault;
 pub mod idempotency;
 pub mod lifecycle;
+pub mod policy;
 pub mod providers;
 pub mod rate_limit;
 pub mod routes;
@@ -13,6 +15,7 @@ pub mod server;
 pub mod slots;
 pub mod state;
 pub mod store;
+pub mod token;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,7 +46,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// loopback port.
 pub fn app(state: AppState) -> Router {
     let config = state.config();
-    let (api, openapi) = routes::api(state.rate_limit());
+    let (api, openapi) = routes::api(state.rate_limit(), state.manage_limit());
     let openapi = Arc::new(openapi);
     let api = api
         .route(
@@ -73,6 +76,10 @@ pub fn app(state: AppState) -> Router {
     let routes = Router::new()
         .route("/healthz", get(routes::pages::healthz))
         .route("/book/{profile}", get(routes::pages::book_page))
+        .route(
+            "/book/{profile}/manage/{token}",
+            get(routes::pages::manage_page),
+        )
         .route("/widget.js", get(routes::assets::widget_js))
         .merge(api)
         .fallback_service(assets)
@@ -105,7 +112,7 @@ pub fn outer<S: Clone + Send + Sync + 'static>(routes: Router<S>, limit: Duratio
                 header::REFERRER_POLICY,
                 HeaderValue::from_static("strict-origin-when-cross-origin"),
             ))
-            .layer(TraceLayer::new_for_http())
+            .layer(TraceLayer::new_for_http().make_span_with(request_span))
             .layer(CatchPanicLayer::custom(panicked))
             .layer(axum::middleware::map_response(layer_errors_in_envelope))
             .layer(TimeoutLayer::with_status_code(
@@ -113,6 +120,23 @@ pub fn outer<S: Clone + Send + Sync + 'static>(routes: Router<S>, limit: Duratio
                 limit,
             )),
     )
+}
+
+/// The span every request's log lines carry: its method and path, with manage tokens
+/// left out (the path segment after `bookings/` or `manage/`).
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    let mut secret = false;
+    let path: Vec<&str> = request
+        .uri()
+        .path()
+        .split('/')
+        .map(|segment| {
+            let shown = if secret { "…" } else { segment };
+            secret = matches!(segment, "bookings" | "manage");
+            shown
+        })
+        .collect();
+    tracing::debug_span!("request", method = %request.method(), path = %path.join("/"))
 }
 
 fn json_with_charset<B>(response: &axum::http::Response<B>) -> Option<HeaderValue> {
@@ -153,7 +177,7 @@ fn cors(origins: &[String]) -> CorsLayer {
         .collect();
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::GET, Method::POST])
+        .allow_methods([Method::GET, Method::POST, Method::DELETE])
         .allow_headers([
             header::CONTENT_TYPE,
             HeaderName::from_static("idempotency-key"),

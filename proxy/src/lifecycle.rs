@@ -1,20 +1,28 @@
-//! What happens to a booking, whatever the provider. A booking POST is made at most once
-//! per Idempotency-Key: a local booking, its key's answer and its time check are one
-//! transaction; a remote booking claims the key first, calls the provider, then stores the
-//! answer (a failure a retry may cure releases the key instead).
+//! What happens to a booking, whatever the provider: made at most once per
+//! Idempotency-Key, then found, cancelled and moved through its manage token under the
+//! profile's policy.
+//!
+//! A local booking, its key's answer and its time check are one transaction. A remote one
+//! claims the key first, calls the provider, then keeps the proxy's row and the key's
+//! answer in one transaction (a failure a retry may cure releases the key instead).
 
 use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
-use booking_wire::{validate, BookingRequest, Profile};
-use chrono::{Datelike, Utc};
+use booking_wire::{
+    validate, BookingRequest, CancelRequest, Created, ManagedBooking, Profile, RescheduleRequest,
+};
+use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
+use serde::Serialize;
 
 use crate::error::AppError;
 use crate::idempotency::{self, Reply, Ticket};
+use crate::policy::Facts;
 use crate::providers::Provider;
 use crate::state::AppState;
-use crate::store::{Claim, Store};
+use crate::store::{Claim, KeyedAnswers, Move, StoredBooking};
+use crate::token;
 
 /// Books `request` at `profile`'s provider.
 pub async fn book(
@@ -22,75 +30,378 @@ pub async fn book(
     profile: &str,
     request: &BookingRequest,
     ticket: Option<Ticket>,
-) -> Result<Reply, AppError> {
-    let store = state.store();
+) -> Result<Reply<Created>, AppError> {
     let provider = state.provider(profile)?;
     // A replay answers as it did, even if the profile has changed since.
-    if let Some(t) = &ticket {
-        let used = store
-            .key_used(profile, &t.key, &t.fingerprint, Utc::now())
-            .await
-            .map_err(AppError::internal)?;
-        if let Some(claim) = used {
-            return idempotency::used(claim);
-        }
+    if let Some(replay) = earlier(state, profile, ticket.as_ref()).await? {
+        return Ok(replay);
     }
     check(&provider.profile().await?, request)?;
-    match state.local(profile) {
-        Some(local) => local.book_once(request, ticket.as_ref()).await,
-        None => remote_once(store, profile, provider.as_ref(), request, ticket).await,
+    let (token, hash) = token::issue();
+    let Some(local) = state.local(profile) else {
+        return remote_book(
+            state,
+            profile,
+            provider.as_ref(),
+            request,
+            ticket,
+            (token, hash),
+        )
+        .await;
+    };
+    Ok(
+        match local
+            .book_once(request, ticket.as_ref(), Some(hash))
+            .await?
+        {
+            Reply::Made(status, booking) => Reply::Made(
+                status,
+                Created {
+                    booking,
+                    manage_token: Some(token),
+                },
+            ),
+            Reply::Replay { status, body } => Reply::Replay { status, body },
+        },
+    )
+}
+
+/// The booking behind a manage token, with what may still be done with it.
+pub async fn manage(state: &AppState, token: &str) -> Result<ManagedBooking, AppError> {
+    let row = find(state, token).await?;
+    managed(state, &row, Utc::now())
+}
+
+/// Cancels the booking behind `token`, at its provider and here. Cancelling a cancelled
+/// booking again answers as the first time did.
+pub async fn cancel(
+    state: &AppState,
+    token: &str,
+    request: &CancelRequest,
+) -> Result<ManagedBooking, AppError> {
+    let row = find(state, token).await?;
+    let reason = request
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if let Some(reason) = reason {
+        validate::check_lines(reason, false, validate::MAX_TEXT)
+            .map_err(|e| invalid("reason", e.to_string()))?;
+    }
+    let now = Utc::now();
+    if !row.is_cancelled() {
+        let decision = decide(state, &row, now)?;
+        if !decision.can_cancel {
+            return Err(AppError::NotAllowed(decision.reason.unwrap_or_default()));
+        }
+    }
+    let row = cancel_row(state, row, reason).await?;
+    managed(state, &row, now)
+}
+
+/// Cancels `row` at its provider and marks it cancelled: the visitor's cancel (after the
+/// policy allowed it) and the operator's (whatever the policy says).
+pub async fn cancel_row(
+    state: &AppState,
+    row: StoredBooking,
+    reason: Option<&str>,
+) -> Result<StoredBooking, AppError> {
+    if row.is_cancelled() {
+        return Ok(row);
+    }
+    match state
+        .provider(&row.profile)?
+        .cancel(&row.provider_ref)
+        .await
+    {
+        // Gone at the provider already (the host cancelled it there): cancelled here too.
+        Ok(()) | Err(AppError::NotFound) => {}
+        Err(e) => return Err(e),
+    }
+    let cancelled = state
+        .store()
+        .cancel(&row.profile, &row.id, reason, Utc::now())
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::BookingNotFound)?;
+    tracing::info!(booking = %cancelled.id, profile = %cancelled.profile, "booking cancelled");
+    Ok(cancelled)
+}
+
+/// Accepts a local booking that was waiting for the host.
+pub async fn confirm(state: &AppState, row: StoredBooking) -> Result<StoredBooking, AppError> {
+    let confirmed = state
+        .store()
+        .confirm(&row.profile, &row.id, Utc::now())
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::BookingNotFound)?;
+    tracing::info!(booking = %confirmed.id, profile = %confirmed.profile, "booking confirmed");
+    Ok(confirmed)
+}
+
+/// Moves the booking behind `token` to a new start, at most once per Idempotency-Key.
+pub async fn reschedule(
+    state: &AppState,
+    token: &str,
+    request: &RescheduleRequest,
+    key: Option<String>,
+) -> Result<Reply<ManagedBooking>, AppError> {
+    let row = find(state, token).await?;
+    // The key is the visitor's for this booking: another booking's same body is another
+    // request.
+    let ticket = key.map(|key| Ticket {
+        key,
+        fingerprint: idempotency::fingerprint(&(&row.id, request)),
+    });
+    if let Some(replay) = earlier(state, &row.profile, ticket.as_ref()).await? {
+        return Ok(replay);
+    }
+    let provider = state.provider(&row.profile)?;
+    let duration = match request.duration {
+        Some(minutes) => minutes,
+        None => u32::try_from((row.end - row.start).num_minutes()).unwrap_or(0),
+    };
+    let as_booking = BookingRequest {
+        start: request.start,
+        duration,
+        time_zone: request.time_zone.clone(),
+        name: row.name.clone(),
+        email: row.email.clone(),
+        fields: Default::default(),
+        guests: vec![],
+        notes: String::new(),
+        locale: row.locale.clone(),
+    };
+    check_time(&provider.profile().await?, &as_booking)?;
+    let now = Utc::now();
+    let decision = decide(state, &row, now)?;
+    if !decision.can_reschedule {
+        return Err(AppError::NotAllowed(decision.reason.unwrap_or_default()));
+    }
+    let moved = match state.local(&row.profile) {
+        Some(local) => {
+            // The answer a replay gets is written with the move: made ahead from the row
+            // as the move leaves it.
+            let end = request
+                .start
+                .checked_add_signed(chrono::TimeDelta::minutes(i64::from(duration)))
+                .ok_or_else(|| invalid("start", "Choose one of the times offered.".into()))?;
+            let after = StoredBooking {
+                start: request.start,
+                end,
+                reschedules: row.reschedules + 1,
+                sequence: row.sequence + 1,
+                ..row.clone()
+            };
+            let done = json(&managed(state, &after, now)?)?;
+            let taken = json(&AppError::SlotUnavailable.envelope().1)?;
+            let answers = ticket.as_ref().map(|t| KeyedAnswers {
+                key: &t.key,
+                fingerprint: &t.fingerprint,
+                done: (200, &done),
+                taken: (409, &taken),
+            });
+            local
+                .reschedule_once(&row, request.start, duration, answers)
+                .await?
+        }
+        None => {
+            return Err(AppError::NotAllowed(
+                "Bookings of this kind cannot be moved here.".into(),
+            ))
+        }
+    };
+    match moved {
+        Move::Done(row) => Ok(Reply::Made(StatusCode::OK, managed(state, &row, now)?)),
+        Move::Taken => Err(AppError::SlotUnavailable),
+        Move::Used(claim) => idempotency::used(claim),
+        Move::Changed => {
+            // Cancelled or moved by another request meanwhile: say what it is now.
+            let now_row = find(state, token).await?;
+            let reason = decide(state, &now_row, now)?.reason;
+            Err(AppError::NotAllowed(reason.unwrap_or_else(|| {
+                "This booking was changed meanwhile. Please look at it again.".into()
+            })))
+        }
     }
 }
 
-async fn remote_once(
-    store: &Store,
+/// The stored answer to an earlier request with this key, if there is one to replay.
+async fn earlier<T>(
+    state: &AppState,
+    profile: &str,
+    ticket: Option<&Ticket>,
+) -> Result<Option<Reply<T>>, AppError> {
+    let Some(t) = ticket else { return Ok(None) };
+    let used = state
+        .store()
+        .key_used(profile, &t.key, &t.fingerprint, Utc::now())
+        .await
+        .map_err(AppError::internal)?;
+    used.map(idempotency::used).transpose()
+}
+
+async fn remote_book(
+    state: &AppState,
     profile: &str,
     provider: &dyn Provider,
     request: &BookingRequest,
     ticket: Option<Ticket>,
-) -> Result<Reply, AppError> {
-    let Some(t) = ticket else {
-        return provider.book(request).await.map(Reply::Booked);
-    };
-    let claim = store
-        .claim(profile, &t.key, &t.fingerprint, Utc::now())
-        .await
-        .map_err(AppError::internal)?;
-    if claim != Claim::New {
-        return idempotency::used(claim);
+    (token, token_hash): (String, String),
+) -> Result<Reply<Created>, AppError> {
+    let store = state.store();
+    if let Some(t) = &ticket {
+        let claim = store
+            .claim(profile, &t.key, &t.fingerprint, Utc::now())
+            .await
+            .map_err(AppError::internal)?;
+        if claim != Claim::New {
+            return idempotency::used(claim);
+        }
     }
     let result = provider.book(request).await;
-    let (status, body) = match &result {
-        Ok(booking) => (StatusCode::CREATED, serde_json::to_string(booking)),
-        // Failures a retry may cure (5xx, and an upstream's 429) leave the key free.
-        Err(error) if error.is_retryable() => {
-            if let Err(e) = store.release(profile, &t.key).await {
-                tracing::error!(error = %e, "could not release an idempotency key");
-            }
-            return result.map(Reply::Booked);
-        }
+    let booking = match result {
+        Ok(booking) => booking,
         Err(error) => {
-            let (status, envelope) = error.envelope();
-            (status, serde_json::to_string(&envelope))
+            if let Some(t) = &ticket {
+                settle_failure(state, profile, t, &error).await;
+            }
+            return Err(error);
         }
     };
-    let body = body.map_err(AppError::internal)?;
-    if let Err(e) = store
-        .complete(profile, &t.key, status.as_u16(), &body)
-        .await
-    {
-        tracing::error!(error = %e, "could not store an idempotent answer");
-    }
-    result.map(Reply::Booked)
+    let mut row = StoredBooking::new(profile, &booking, request, Utc::now());
+    row.token_hash = Some(token_hash);
+    let made = json(&booking)?;
+    let answers = ticket.as_ref().map(|t| KeyedAnswers {
+        key: &t.key,
+        fingerprint: &t.fingerprint,
+        done: (201, &made),
+        taken: (201, &made),
+    });
+    let manage_token = match store.record(&row, answers).await {
+        Ok(()) => Some(token),
+        Err(e) => {
+            // The provider has the booking: the visitor gets it, without a manage link.
+            tracing::error!(error = %e, booking = %booking.id, "could not keep a remote booking's row");
+            None
+        }
+    };
+    tracing::info!(booking = %booking.id, profile, "booking created");
+    Ok(Reply::Made(
+        StatusCode::CREATED,
+        Created {
+            booking,
+            manage_token,
+        },
+    ))
 }
 
-/// The form rules shared with the widget, plus duration, zone and a start that is a time
-/// at all (years 1 to 9999, as the slots query's days).
+/// A failed remote request's key: released when a retry may cure it (5xx, an upstream's
+/// 429), else answered with the error for replays.
+async fn settle_failure(state: &AppState, profile: &str, t: &Ticket, error: &AppError) {
+    let store = state.store();
+    let outcome = if error.is_retryable() {
+        store.release(profile, &t.key).await
+    } else {
+        let (status, envelope) = error.envelope();
+        match serde_json::to_string(&envelope) {
+            Ok(body) => {
+                store
+                    .complete(profile, &t.key, status.as_u16(), &body)
+                    .await
+            }
+            Err(_) => store.release(profile, &t.key).await,
+        }
+    };
+    if let Err(e) = outcome {
+        tracing::error!(error = %e, "could not settle an idempotency key");
+    }
+}
+
+/// The row behind a manage token; unknown and malformed tokens alike are not found.
+pub async fn row(state: &AppState, token: &str) -> Result<StoredBooking, AppError> {
+    find(state, token).await
+}
+
+async fn find(state: &AppState, token: &str) -> Result<StoredBooking, AppError> {
+    let hash = token::hash(token).ok_or(AppError::BookingNotFound)?;
+    let row = state
+        .store()
+        .by_token(&hash)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::BookingNotFound)?;
+    match row.token_hash.as_deref() {
+        Some(stored) if token::matches(stored, &hash) => Ok(row),
+        _ => Err(AppError::BookingNotFound),
+    }
+}
+
+fn decide(
+    state: &AppState,
+    row: &StoredBooking,
+    now: DateTime<Utc>,
+) -> Result<crate::policy::Decision, AppError> {
+    let facts = Facts {
+        start: row.start,
+        cancelled: row.is_cancelled(),
+        reschedules: row.reschedules,
+        provider_reschedules: state.local(&row.profile).is_some(),
+    };
+    Ok(state.policy(&row.profile)?.decide(&facts, now))
+}
+
+fn managed(
+    state: &AppState,
+    row: &StoredBooking,
+    now: DateTime<Utc>,
+) -> Result<ManagedBooking, AppError> {
+    let decision = decide(state, row, now)?;
+    Ok(ManagedBooking {
+        booking: row.booking(),
+        profile: row.profile.clone(),
+        can_cancel: decision.can_cancel,
+        can_reschedule: decision.can_reschedule,
+        policy: decision.reason,
+    })
+}
+
+fn json(value: &impl Serialize) -> Result<String, AppError> {
+    serde_json::to_string(value).map_err(AppError::internal)
+}
+
+fn invalid(field: &str, message: String) -> AppError {
+    AppError::InvalidBooking(BTreeMap::from([(field.to_owned(), message)]))
+}
+
+/// The form rules shared with the widget, plus duration, zone and start.
 fn check(profile: &Profile, request: &BookingRequest) -> Result<(), AppError> {
     let mut errors: BTreeMap<String, String> = validate::validate_booking(&profile.fields, request)
         .into_iter()
         .map(|(field, error)| (field, error.to_string()))
         .collect();
+    time_errors(profile, request, &mut errors);
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(AppError::InvalidBooking(errors)),
+    }
+}
+
+/// Duration, zone and start only (a reschedule keeps the answers).
+fn check_time(profile: &Profile, request: &BookingRequest) -> Result<(), AppError> {
+    let mut errors = BTreeMap::new();
+    time_errors(profile, request, &mut errors);
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(AppError::InvalidBooking(errors)),
+    }
+}
+
+/// A duration the profile offers, an IANA zone, and a start that is a time at all (years
+/// 1 to 9999, as the slots query's days).
+fn time_errors(profile: &Profile, request: &BookingRequest, errors: &mut BTreeMap<String, String>) {
     if !profile.durations.contains(&request.duration) {
         errors.insert(
             "duration".into(),
@@ -105,10 +416,5 @@ fn check(profile: &Profile, request: &BookingRequest) -> Result<(), AppError> {
     }
     if !(1..=9999).contains(&request.start.year()) {
         errors.insert("start".into(), "Choose one of the times offered.".into());
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::InvalidBooking(errors))
     }
 }

@@ -1,6 +1,6 @@
 //! `booking-proxy serve --config FILE [--listen ADDR]` runs the server;
-//! `booking-proxy bookings --config FILE list|cancel` works on the local provider's bookings;
-//! `cancel --profile P ID` cancels at a remote profile's provider.
+//! `booking-proxy bookings --config FILE list|cancel|confirm|decline` works on the bookings
+//! (proxy/src/cli/).
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use booking_proxy::config::{self, Config, Source};
-use booking_proxy::error::AppError;
+use booking_proxy::cli::{bookings, runtime};
+use booking_proxy::config;
 use booking_proxy::server::{self, ConnectionLimits};
 use booking_proxy::store::Store;
 use booking_proxy::{app, AppState};
@@ -34,35 +34,13 @@ enum Command {
         #[arg(long)]
         listen: Option<SocketAddr>,
     },
-    /// List or cancel the local provider's bookings (same database as the server).
+    /// List, cancel, confirm or decline bookings (same database and code as the server).
     Bookings {
         /// The TOML configuration file (for `server.database`).
         #[arg(long, global = true, default_value = "booking-proxy.toml")]
         config: PathBuf,
         #[command(subcommand)]
-        action: BookingsAction,
-    },
-}
-
-#[derive(Subcommand)]
-enum BookingsAction {
-    /// Print bookings, newest first, tab-separated (control characters in stored text
-    /// are shown escaped, so no text can forge a row or colour the terminal).
-    List {
-        /// Only this profile's bookings.
-        #[arg(long)]
-        profile: Option<String>,
-        /// One JSON array instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Cancel a booking; its time becomes free again.
-    Cancel {
-        /// The booking id (bk_… for the local provider, the provider's id otherwise).
-        id: String,
-        /// A remote profile: cancel at its provider (its key variable must be set).
-        #[arg(long)]
-        profile: Option<String>,
+        action: bookings::Action,
     },
 }
 
@@ -77,7 +55,7 @@ fn main() -> ExitCode {
         .init();
     let result = match Cli::parse().command {
         Command::Serve { config, listen } => serve(&config, listen),
-        Command::Bookings { config, action } => bookings(&config, action),
+        Command::Bookings { config, action } => bookings::run(&config, action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -86,10 +64,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Runtime::new().map_err(|e| format!("cannot start runtime: {e}"))
 }
 
 fn serve(path: &Path, listen: Option<SocketAddr>) -> Result<(), String> {
@@ -109,6 +83,7 @@ fn serve(path: &Path, listen: Option<SocketAddr>) -> Result<(), String> {
         let state = AppState::new(config).await.map_err(|e| e.to_string())?;
         tokio::spawn(maintenance(state.store().clone()));
         tokio::spawn(state.rate_limit().clone().forget_idle_clients());
+        tokio::spawn(state.manage_limit().clone().forget_idle_clients());
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -149,113 +124,6 @@ async fn maintenance(store: Store) {
             Err(e) => tracing::warn!(error = %e, "idempotency purge failed"),
         }
     }
-}
-
-/// The operator commands touch only the database, so provider keys need not be set.
-fn load_for_store(path: &Path) -> Result<Config, String> {
-    config::load(path, &|name| {
-        Some(std::env::var(name).unwrap_or_else(|_| "unused".into()))
-    })
-    .map_err(|e| e.to_string())
-}
-
-fn bookings(path: &Path, action: BookingsAction) -> Result<(), String> {
-    if let BookingsAction::Cancel {
-        id,
-        profile: Some(profile),
-    } = &action
-    {
-        let config =
-            config::load(path, &|name| std::env::var(name).ok()).map_err(|e| e.to_string())?;
-        if let Some(Source::Remote(_)) = config.profiles.get(profile).map(|p| &p.source) {
-            return cancel_remote(config, profile, id);
-        }
-    }
-    let config = load_for_store(path)?;
-    runtime()?.block_on(async move {
-        let store = Store::open(&config.server.database)
-            .await
-            .map_err(|e| e.to_string())?;
-        match action {
-            BookingsAction::List { profile, json } => {
-                let rows = store
-                    .list(profile.as_deref())
-                    .await
-                    .map_err(|e| e.to_string())?;
-                let at = |t: chrono::DateTime<chrono::Utc>| {
-                    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                };
-                if json {
-                    let list: Vec<_> = rows
-                        .iter()
-                        .map(|b| {
-                            serde_json::json!({
-                                "id": b.id, "profile": b.profile, "status": b.status,
-                                "start": at(b.start), "end": at(b.end),
-                                "name": b.name, "email": b.email,
-                            })
-                        })
-                        .collect();
-                    println!("{}", serde_json::Value::Array(list));
-                    return Ok(());
-                }
-                println!("id\tprofile\tstatus\tstart\tend\tname\temail");
-                for b in rows {
-                    let cells = [
-                        &b.id,
-                        &b.profile,
-                        &b.status,
-                        &at(b.start),
-                        &at(b.end),
-                        &b.name,
-                        &b.email,
-                    ];
-                    let row: Vec<String> = cells.iter().map(|c| escaped(c)).collect();
-                    println!("{}", row.join("\t"));
-                }
-                Ok(())
-            }
-            BookingsAction::Cancel { id, .. } => {
-                match store.cancel(&id).await.map_err(|e| e.to_string())? {
-                    true => {
-                        println!("cancelled {id}");
-                        Ok(())
-                    }
-                    false => Err(format!("no active booking {id:?}")),
-                }
-            }
-        }
-    })
-}
-
-/// `text` with its control characters (tab, newline, escape…) written as `\t`, `\n`,
-/// `\u{1b}`, and backslashes doubled, so a printed cell is always one cell.
-fn escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() || c == '\\' {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Cancels through the profile's provider, as the server would call it.
-fn cancel_remote(config: Config, profile: &str, id: &str) -> Result<(), String> {
-    runtime()?.block_on(async move {
-        let state = AppState::new(config).await.map_err(|e| e.to_string())?;
-        let provider = state.provider(profile).map_err(|e| e.to_string())?;
-        match provider.cancel(id).await {
-            Ok(()) => {
-                println!("cancelled {id} at the provider of profile {profile}");
-                Ok(())
-            }
-            Err(AppError::NotFound) => Err(format!("the provider has no booking {id:?}")),
-            Err(e) => Err(format!("profile {profile}: {e}")),
-        }
-    })
 }
 
 async fn shutdown() {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::config::{Config, Source};
 use crate::error::AppError;
+use crate::policy::Policy;
 use crate::providers::{self, LocalProvider, Provider};
 use crate::rate_limit::RateLimit;
 use crate::store::{Store, StoreError};
@@ -18,6 +19,7 @@ struct Inner {
     config: Config,
     store: Store,
     rate_limit: RateLimit,
+    manage_limit: RateLimit,
     providers: BTreeMap<String, Arc<dyn Provider>>,
     /// The same providers of local profiles, whose bookings are store transactions.
     locals: BTreeMap<String, Arc<LocalProvider>>,
@@ -60,11 +62,13 @@ impl AppState {
             built.insert(id.clone(), provider);
         }
         let rate_limit = RateLimit::per_minute(config.limits.bookings_per_minute);
+        let manage_limit = RateLimit::per_minute(config.limits.bookings_per_minute);
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
                 store,
                 rate_limit,
+                manage_limit,
                 providers: built,
                 locals,
             }),
@@ -88,6 +92,20 @@ impl AppState {
         self.inner
             .providers
             .get(profile)
+            .ok_or_else(|| AppError::ProfileNotFound(profile.to_owned()))
+    }
+
+    /// Manage-link requests per client, apart from booking requests.
+    pub fn manage_limit(&self) -> &RateLimit {
+        &self.inner.manage_limit
+    }
+
+    /// What a visitor may do with `profile`'s bookings after making them.
+    pub fn policy(&self, profile: &str) -> Result<Policy, AppError> {
+        self.config()
+            .profiles
+            .get(profile)
+            .map(|p| p.policy)
             .ok_or_else(|| AppError::ProfileNotFound(profile.to_owned()))
     }
 

@@ -337,6 +337,7 @@ async fn cancel_deletes_the_calendar_event() {
         .collect(),
         guests: vec![],
         notes: String::new(),
+        locale: None,
     };
     let booking = provider.book(&request).await.unwrap();
     assert!(booking.id.ends_with('='), "an id that needs encoding");

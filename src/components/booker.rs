@@ -211,8 +211,8 @@ pub fn Booker(
                 idempotency.set_value(None);
                 cache.update_value(Map::clear);
                 announce.set(match booking.status {
-                    booking_wire::BookingStatus::Confirmed => strings.confirmed.into(),
                     booking_wire::BookingStatus::Pending => strings.pending.into(),
+                    _ => strings.confirmed.into(),
                 });
                 step.set(Step::Done(booking));
                 focus_later("#bw-done-title");
@@ -404,6 +404,7 @@ fn build_request(
         fields: sent,
         guests: vec![],
         notes: String::new(),
+        locale: None,
     }
 }
 

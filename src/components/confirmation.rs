@@ -18,8 +18,8 @@ pub fn Confirmation(
     strings: &'static Strings,
 ) -> impl IntoView {
     let heading = match booking.status {
-        BookingStatus::Confirmed => strings.confirmed,
         BookingStatus::Pending => strings.pending,
+        _ => strings.confirmed,
     };
     let yours = time::date_time(booking.start, &locale, &zone, hour12);
     let host =

@@ -368,6 +368,9 @@ impl ToJs for BookingRequest {
             ("guests", array(&self.guests, |s| string(s))),
             ("notes", string(&self.notes)),
         ]);
+        if let Some(locale) = &self.locale {
+            let _ = Reflect::set(&o, &string("locale"), &string(locale));
+        }
         // An empty map is left out, as serde writes it.
         if !self.fields.is_empty() {
             let _ = Reflect::set(&o, &string("fields"), &map(&self.fields, ToJs::to_js));

@@ -154,6 +154,9 @@ pub struct BookingRequest {
     pub guests: Vec<String>,
     #[serde(default)]
     pub notes: String,
+    /// The visitor's language (BCP 47), for the messages they are sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
 }
 
 wire_names! {
@@ -162,6 +165,7 @@ wire_names! {
         Confirmed = "confirmed",
         /// The host must still accept it.
         Pending = "pending",
+        Cancelled = "cancelled",
     }
 }
 
@@ -176,6 +180,53 @@ pub struct Booking {
     pub time_zone: String,
     pub title: String,
     pub location: Option<String>,
+}
+
+/// The 201 of a booking: the booking and, in that one answer only, the visitor's manage
+/// token (the proxy keeps only its hash).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Created {
+    #[serde(flatten)]
+    pub booking: Booking,
+    /// The private credential of `/api/v1/bookings/{token}`; absent from a replay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manage_token: Option<String>,
+}
+
+/// A booking as its manage link shows it: what may still be done with it, and why not.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ManagedBooking {
+    #[serde(flatten)]
+    pub booking: Booking,
+    /// The booking profile's id.
+    pub profile: String,
+    pub can_cancel: bool,
+    pub can_reschedule: bool,
+    /// Why cancelling or rescheduling is not possible, when one is not.
+    #[serde(default)]
+    pub policy: Option<String>,
+}
+
+/// The body of `POST /api/v1/bookings/{token}/cancel`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CancelRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The body of `POST /api/v1/bookings/{token}/reschedule`: the new start, in UTC.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RescheduleRequest {
+    pub start: DateTime<Utc>,
+    /// Minutes; default the booking's own length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u32>,
+    /// The visitor's zone.
+    pub time_zone: String,
 }
 
 /// Every error response: `{"error": {...}}`.
@@ -212,6 +263,11 @@ wire_names! {
         UpstreamTimeout = "upstream_timeout",
         /// The request took longer than the proxy allows (408).
         RequestTimeout = "request_timeout",
+        /// No booking has this manage token (or it is not a token at all).
+        BookingNotFound = "booking_not_found",
+        /// The booking's policy or its provider does not allow this (cancelled, past the
+        /// cut-off, the reschedule limit reached, or not offered).
+        NotAllowed = "not_allowed",
         /// The path exists but not for this method (405).
         MethodNotAllowed = "method_not_allowed",
         Internal = "internal",
@@ -267,7 +323,7 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", status.as_str()));
             assert_eq!(BookingStatus::from_name(status.as_str()), Some(status));
         }
-        assert_eq!(BookingStatus::from_name("cancelled"), None);
+        assert_eq!(BookingStatus::from_name("declined"), None);
     }
 
     #[test]

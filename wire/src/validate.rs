@@ -316,6 +316,7 @@ mod tests {
             fields: Default::default(),
             guests: vec![],
             notes: notes.into(),
+            locale: None,
         };
         let errors = validate_booking(&[], &request("Ada\nforged\trow", "two\nlines"));
         assert_eq!(errors.get("name"), Some(&single));
@@ -505,6 +506,7 @@ mod tests {
                 .collect(),
             guests: vec!["bob@example.com".into()],
             notes: String::new(),
+            locale: None,
         };
         assert!(validate_booking(&fields, &request).is_empty());
         let bad = BookingRequest {

@@ -13,6 +13,8 @@ use booking_wire::{template, validate, Field, FieldKind};
 use chrono_tz::Tz;
 
 pub use hours::{Interval, WeekHours};
+
+use crate::policy::Policy;
 use raw::{ProviderKind, RawConfig, RawField, RawId, RawProfile};
 
 /// Why the configuration cannot be used; `Display` is the one line the operator sees.
@@ -90,6 +92,7 @@ pub struct ProfileConfig {
     pub description: Option<String>,
     pub fields: Vec<Field>,
     pub cache_seconds: u32,
+    pub policy: Policy,
     pub source: Source,
 }
 
@@ -466,6 +469,7 @@ fn profile(
         }
     }
     let cache_seconds = p.cache_seconds.unwrap_or(DEFAULT_CACHE_SECONDS);
+    let policy = policy(id, &p)?;
     printable(&at("title"), p.title.as_deref(), false)?;
     printable(&at("description"), p.description.as_deref(), true)?;
     printable(&at("location"), p.location.as_deref(), false)?;
@@ -487,7 +491,28 @@ fn profile(
         description: p.description,
         fields,
         cache_seconds,
+        policy,
         source,
+    })
+}
+
+/// `cancel_notice`, `reschedule_notice` (minutes, at most a year), `max_reschedules`,
+/// `allow_cancel` and `allow_reschedule`.
+fn policy(id: &str, p: &RawProfile) -> Result<Policy, Problem> {
+    let defaults = Policy::default();
+    let notice = |key: &str, value: Option<u32>| match value {
+        Some(v) if v > 525_600 => Err(Problem::at(
+            format!("profiles.{id}.{key}"),
+            "must be at most 525600 minutes (a year)",
+        )),
+        v => Ok(v.unwrap_or(0)),
+    };
+    Ok(Policy {
+        cancel_notice: notice("cancel_notice", p.cancel_notice)?,
+        reschedule_notice: notice("reschedule_notice", p.reschedule_notice)?,
+        max_reschedules: p.max_reschedules.or(defaults.max_reschedules),
+        allow_cancel: p.allow_cancel.unwrap_or(defaults.allow_cancel),
+        allow_reschedule: p.allow_reschedule.unwrap_or(defaults.allow_reschedule),
     })
 }
 

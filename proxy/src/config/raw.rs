@@ -76,6 +76,12 @@ pub struct RawProfile {
     #[serde(default)]
     pub fields: Vec<RawField>,
     pub cache_seconds: Option<u32>,
+    // Any provider: what visitors may do after booking.
+    pub cancel_notice: Option<u32>,
+    pub reschedule_notice: Option<u32>,
+    pub max_reschedules: Option<u32>,
+    pub allow_cancel: Option<bool>,
+    pub allow_reschedule: Option<bool>,
     // Local scheduling.
     pub time_zone: Option<String>,
     pub durations: Option<Vec<u32>>,

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
+use axum::http::StatusCode;
 use booking_wire::{Booking, BookingRequest, BookingStatus, Profile, Slot};
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::distributions::{Alphanumeric, DistString};
@@ -12,7 +13,7 @@ use crate::config::{LocalRules, ProfileConfig};
 use crate::error::AppError;
 use crate::idempotency::{self, Reply, Ticket};
 use crate::slots::{self, Busy, Rules};
-use crate::store::{Insert, KeyedAnswers, Store, StoredBooking};
+use crate::store::{Insert, KeyedAnswers, Move, Store, StoredBooking};
 
 pub struct LocalProvider {
     profile: ProfileConfig,
@@ -57,54 +58,88 @@ fn new_id() -> String {
 }
 
 impl LocalProvider {
-    /// Books `request` in one transaction with its Idempotency-Key's answer, if it has one:
-    /// the key's earlier answer is replayed, or the time is checked and taken, or the 409
-    /// stored.
-    pub async fn book_once(
-        &self,
-        request: &BookingRequest,
-        ticket: Option<&Ticket>,
-    ) -> Result<Reply, AppError> {
-        let rules = self.engine_rules(request.duration);
+    /// The slot a booking of `duration` minutes at `start` takes, if `start` is one of the
+    /// profile's grid times (422 on `start` if not).
+    fn slot(&self, start: DateTime<Utc>, duration: u32) -> Result<(Rules<'_>, Slot), AppError> {
+        let rules = self.engine_rules(duration);
         let off_grid = || {
             let message = "This start time is not one of the profile's slot times.".to_owned();
             AppError::InvalidBooking(BTreeMap::from([("start".to_owned(), message)]))
         };
-        let end = request
-            .start
+        let end = start
             .checked_add_signed(rules.duration)
             .ok_or_else(off_grid)?;
-        if !slots::on_grid(&rules, request.start) {
+        if !slots::on_grid(&rules, start) {
             return Err(off_grid());
         }
+        Ok((rules, Slot { start, end }))
+    }
+
+    /// Whether `slot` may be taken as of `now`, given the profile's active bookings near
+    /// it (inside the transaction that takes it).
+    fn free(rules: &Rules<'_>, slot: &Slot, now: DateTime<Utc>) -> impl FnOnce(Vec<Slot>) -> bool {
+        let bookable = slots::bookable(rules, now, slot);
+        let (slot, buffer) = (slot.clone(), rules.buffer);
+        move |nearby| bookable && !Busy::new(nearby).conflicts(&slot, buffer)
+    }
+
+    /// Free slots as for a new booking, but with booking `id`'s own time counted free: the
+    /// times it may be moved to.
+    pub async fn slots_except(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        duration: u32,
+        id: &str,
+    ) -> Result<Vec<Slot>, AppError> {
+        self.free_slots(from, to, duration, Some(id)).await
+    }
+
+    async fn free_slots(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        duration: u32,
+        except: Option<&str>,
+    ) -> Result<Vec<Slot>, AppError> {
+        let rules = self.engine_rules(duration);
+        // Bookings that can touch a slot starting in [from, to), buffers included.
+        let busy = self
+            .store
+            .active_between(
+                &self.profile.id,
+                from - rules.buffer,
+                to + rules.duration + rules.buffer,
+                except,
+            )
+            .await
+            .map_err(AppError::internal)?;
+        Ok(slots::free_slots(
+            &rules,
+            (from, to),
+            Utc::now(),
+            &Busy::new(busy),
+        ))
+    }
+
+    /// Books `request` in one transaction with its Idempotency-Key's answer, if it has one:
+    /// the key's earlier answer is replayed, or the time is checked and taken, or the 409
+    /// stored. `token_hash` is the new booking's manage token's.
+    pub async fn book_once(
+        &self,
+        request: &BookingRequest,
+        ticket: Option<&Ticket>,
+        token_hash: Option<String>,
+    ) -> Result<Reply<Booking>, AppError> {
+        let (rules, slot) = self.slot(request.start, request.duration)?;
         let now = Utc::now();
-        let slot = Slot {
-            start: request.start,
-            end,
-        };
-        let bookable = slots::bookable(&rules, now, &slot);
         let status = if self.rules.requires_confirmation {
             BookingStatus::Pending
         } else {
             BookingStatus::Confirmed
         };
-        let answers = serde_json::json!({
-            "fields": request.fields, "guests": request.guests, "notes": request.notes,
-        });
-        let stored = StoredBooking {
-            id: new_id(),
-            profile: self.profile.id.clone(),
-            start: slot.start,
-            end: slot.end,
-            status: status.as_str().to_owned(),
-            name: request.name.trim().to_owned(),
-            email: request.email.trim().to_owned(),
-            time_zone: request.time_zone.clone(),
-            answers: answers.to_string(),
-            created_at: now,
-        };
         let booking = Booking {
-            id: stored.id.clone(),
+            id: new_id(),
             status,
             start: slot.start,
             end: slot.end,
@@ -112,33 +147,59 @@ impl LocalProvider {
             title: fill_placeholders(&self.title(), request),
             location: self.rules.location.clone(),
         };
-        let created = serde_json::to_string(&booking).map_err(AppError::internal)?;
+        let mut stored = StoredBooking::new(&self.profile.id, &booking, request, now);
+        stored.token_hash = token_hash;
+        // Without the token: the 201 carries it once, a replay never.
+        let made = serde_json::to_string(&booking).map_err(AppError::internal)?;
         let taken = serde_json::to_string(&AppError::SlotUnavailable.envelope().1)
             .map_err(AppError::internal)?;
-        let keyed = ticket.map(|t| KeyedAnswers {
+        let answers = ticket.map(|t| KeyedAnswers {
             key: &t.key,
             fingerprint: &t.fingerprint,
-            created: &created,
-            taken: &taken,
+            done: (201, &made),
+            taken: (409, &taken),
         });
-        let buffer = rules.buffer;
         let inserted = self
             .store
-            .insert_if_free(
-                &stored,
-                |nearby| bookable && !Busy::new(nearby).conflicts(&slot, buffer),
-                keyed,
-            )
+            .insert_if_free(&stored, Self::free(&rules, &slot, now), answers)
             .await
             .map_err(AppError::internal)?;
         match inserted {
             Insert::Done => {
                 tracing::info!(booking = %stored.id, profile = %stored.profile, "booking created");
-                Ok(Reply::Booked(booking))
+                Ok(Reply::Made(StatusCode::CREATED, booking))
             }
             Insert::Taken => Err(AppError::SlotUnavailable),
             Insert::Used(claim) => idempotency::used(claim),
         }
+    }
+
+    /// Moves `current` to `start` (`duration` minutes) in one transaction: the new time is
+    /// checked against the profile's other bookings and taken, the old one freed.
+    pub async fn reschedule_once(
+        &self,
+        current: &StoredBooking,
+        start: DateTime<Utc>,
+        duration: u32,
+        answers: Option<KeyedAnswers<'_>>,
+    ) -> Result<Move, AppError> {
+        let (rules, slot) = self.slot(start, duration)?;
+        let now = Utc::now();
+        let moved = self
+            .store
+            .reschedule_if_free(
+                current,
+                (slot.start, slot.end),
+                Self::free(&rules, &slot, now),
+                answers,
+                now,
+            )
+            .await
+            .map_err(AppError::internal)?;
+        if let Move::Done(row) = &moved {
+            tracing::info!(booking = %row.id, profile = %row.profile, "booking rescheduled");
+        }
+        Ok(moved)
     }
 }
 
@@ -164,36 +225,18 @@ impl Provider for LocalProvider {
         to: DateTime<Utc>,
         duration: u32,
     ) -> Result<Vec<Slot>, AppError> {
-        let rules = self.engine_rules(duration);
-        // Bookings that can touch a slot starting in [from, to), buffers included.
-        let busy = self
-            .store
-            .active_between(
-                &self.profile.id,
-                from - rules.buffer,
-                to + rules.duration + rules.buffer,
-            )
-            .await
-            .map_err(AppError::internal)?;
-        Ok(slots::free_slots(
-            &rules,
-            (from, to),
-            Utc::now(),
-            &Busy::new(busy),
-        ))
+        self.free_slots(from, to, duration, None).await
     }
 
     async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
-        match self.book_once(request, None).await? {
-            Reply::Booked(booking) => Ok(booking),
+        match self.book_once(request, None, None).await? {
+            Reply::Made(_, booking) => Ok(booking),
             Reply::Replay { .. } => Err(AppError::internal("a replay without a key")),
         }
     }
 
-    async fn cancel(&self, id: &str) -> Result<(), AppError> {
-        match self.store.cancel(id).await.map_err(AppError::internal)? {
-            true => Ok(()),
-            false => Err(AppError::NotFound),
-        }
+    /// The store's cancel is the whole of it (`lifecycle::cancel` makes it).
+    async fn cancel(&self, _id: &str) -> Result<(), AppError> {
+        Ok(())
     }
 }

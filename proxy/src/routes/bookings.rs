@@ -1,6 +1,6 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
-use booking_wire::{Booking, BookingRequest, ErrorEnvelope};
+use booking_wire::{BookingRequest, Created, ErrorEnvelope};
 
 use crate::error::{AppError, JsonBody, PathParam};
 use crate::idempotency::{self, Reply, Ticket};
@@ -17,7 +17,7 @@ use crate::state::AppState;
     ),
     request_body = BookingRequest,
     responses(
-        (status = 201, description = "Booked", body = Booking),
+        (status = 201, description = "Booked; `manage_token` only in this answer, not in a replay", body = Created),
         (status = 400, description = "Malformed JSON, wrong types or a bad Idempotency-Key", body = ErrorEnvelope),
         (status = 404, description = "Unknown profile", body = ErrorEnvelope),
         (status = 409, description = "slot_unavailable, or request_in_progress for a key still running", body = ErrorEnvelope),
@@ -34,7 +34,7 @@ pub async fn create_booking(
     PathParam(profile): PathParam<String>,
     headers: HeaderMap,
     body: Result<JsonBody<BookingRequest>, AppError>,
-) -> Result<Reply, AppError> {
+) -> Result<Reply<Created>, AppError> {
     state.provider(&profile)?;
     let key = idempotency::key(&headers)?;
     let JsonBody(request) = body?;

@@ -3,14 +3,16 @@
 
 pub mod assets;
 pub mod bookings;
+pub mod manage;
 pub mod pages;
 pub mod profiles;
 pub mod slots;
 
 use axum::Router;
 use booking_wire::{
-    ApiError, Booking, BookingRequest, BookingStatus, ErrorCode, ErrorEnvelope, Field, FieldKind,
-    FieldValue, Profile, Slot, SlotsResponse,
+    ApiError, Booking, BookingRequest, BookingStatus, CancelRequest, Created, ErrorCode,
+    ErrorEnvelope, Field, FieldKind, FieldValue, ManagedBooking, Profile, RescheduleRequest, Slot,
+    SlotsResponse,
 };
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -24,22 +26,37 @@ use crate::state::AppState;
     info(title = "booking-proxy", description = "The booking widget's API: profiles, free slots and bookings."),
     components(schemas(
         Profile, Field, FieldKind, FieldValue, Slot, SlotsResponse, BookingRequest, Booking,
-        BookingStatus, ErrorEnvelope, ApiError, ErrorCode
+        BookingStatus, Created, ManagedBooking, CancelRequest, RescheduleRequest, ErrorEnvelope,
+        ApiError, ErrorCode
     )),
-    tags((name = "booking", description = "What the widget calls"))
+    tags(
+        (name = "booking", description = "What the widget calls to book"),
+        (name = "manage", description = "A booking's manage link: see, cancel, move")
+    )
 )]
 struct ApiDoc;
 
 /// The `/api/v1` routes and their OpenAPI document (paths without the `/api/v1` prefix
 /// are nested under it). Booking POSTs are rate limited per client.
-pub fn api(limit: &RateLimit) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+pub fn api(
+    limit: &RateLimit,
+    manage_limit: &RateLimit,
+) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let bookings = OpenApiRouter::new()
         .routes(routes!(bookings::create_booking))
         .layer(limit.layer());
+    // A token is the only credential: every manage route is limited, reads too.
+    let manage = OpenApiRouter::new()
+        .routes(routes!(manage::get_booking))
+        .routes(routes!(manage::cancel_booking))
+        .routes(routes!(manage::reschedule_booking))
+        .routes(routes!(manage::reschedule_slots))
+        .layer(manage_limit.layer());
     let v1 = OpenApiRouter::new()
         .routes(routes!(profiles::get_profile))
         .routes(routes!(slots::get_slots))
-        .merge(bookings);
+        .merge(bookings)
+        .merge(manage);
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .split_for_parts()

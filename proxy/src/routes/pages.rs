@@ -42,6 +42,22 @@ pub async fn book_page(State(state): State<AppState>, Path(profile): Path<String
     response
 }
 
+/// The booking page in manage mode (the widget reads the token from the path). The token
+/// must not leave in a `Referer` or stay in a cache.
+pub async fn manage_page(
+    State(state): State<AppState>,
+    Path((profile, _token)): Path<(String, String)>,
+) -> Response {
+    let mut response = book_page(State(state), Path(profile)).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 /// The booking page's Content-Security-Policy: its own files only, its inline start-up
 /// script by hash, wasm compiled from its own origin, and never framed.
 fn page_policy(html: &str) -> String {

@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 use crate::error::{AppError, PathParam};
 use crate::slots::day_window;
 use crate::state::AppState;
+use crate::store::StoredBooking;
 
 /// Longest range one request may ask for.
 pub const MAX_DAYS: i64 = 62;
@@ -65,7 +66,17 @@ pub async fn get_slots(
     query: Result<Query<SlotsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<SlotsResponse>, AppError> {
     let Query(query) = query?;
-    let provider = state.provider(&profile)?;
+    Ok(Json(answer(&state, &profile, &query, None).await?))
+}
+
+/// The free slots `query` asks for, for a new booking or for moving `moving`.
+pub async fn answer(
+    state: &AppState,
+    profile: &str,
+    query: &SlotsQuery,
+    moving: Option<&StoredBooking>,
+) -> Result<SlotsResponse, AppError> {
+    let provider = state.provider(profile)?;
     let from = date("from", query.from.as_deref())?;
     let to = date("to", query.to.as_deref())?;
     if to < from {
@@ -99,9 +110,17 @@ pub async fn get_slots(
             })?,
     };
     let (start, end) = day_window(from, to, zone);
-    let slots = provider.slots(start, end, duration).await?;
-    Ok(Json(SlotsResponse {
+    let slots = match (moving, state.local(profile)) {
+        // The booking being moved does not stand in its own way.
+        (Some(booking), Some(local)) => {
+            local
+                .slots_except(start, end, duration, &booking.id)
+                .await?
+        }
+        _ => provider.slots(start, end, duration).await?,
+    };
+    Ok(SlotsResponse {
         time_zone: zone.name().to_owned(),
         slots,
-    }))
+    })
 }

@@ -1,0 +1,126 @@
+//! `/api/v1/bookings/{token}`: a booking seen, cancelled and moved through its manage
+//! token, the visitor's only credential. Unknown and malformed tokens get the same 404.
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::Json;
+use booking_wire::{
+    CancelRequest, ErrorEnvelope, ManagedBooking, RescheduleRequest, SlotsResponse,
+};
+
+use super::slots::{self, SlotsQuery};
+use crate::error::{AppError, JsonBody, PathParam};
+use crate::idempotency::{self, Reply};
+use crate::lifecycle;
+use crate::state::AppState;
+
+/// A booking, with what its visitor may still do with it.
+#[utoipa::path(
+    get,
+    path = "/bookings/{token}",
+    params(("token" = String, Path, description = "The booking's manage token")),
+    responses(
+        (status = 200, description = "The booking", body = ManagedBooking),
+        (status = 404, description = "booking_not_found: no booking has this token", body = ErrorEnvelope),
+        (status = 429, description = "Too many requests from this address; see Retry-After", body = ErrorEnvelope),
+    ),
+    tag = "manage"
+)]
+pub async fn get_booking(
+    State(state): State<AppState>,
+    PathParam(token): PathParam<String>,
+) -> Result<Json<ManagedBooking>, AppError> {
+    Ok(Json(lifecycle::manage(&state, &token).await?))
+}
+
+/// Cancels a booking; a second cancel answers as the first did.
+#[utoipa::path(
+    post,
+    path = "/bookings/{token}/cancel",
+    params(("token" = String, Path, description = "The booking's manage token")),
+    request_body(content = CancelRequest, description = "Optional; an empty body is no reason"),
+    responses(
+        (status = 200, description = "Cancelled", body = ManagedBooking),
+        (status = 404, description = "booking_not_found", body = ErrorEnvelope),
+        (status = 409, description = "not_allowed: past the cut-off, or not offered", body = ErrorEnvelope),
+        (status = 422, description = "invalid_booking: the reason is too long or has control characters", body = ErrorEnvelope),
+        (status = 429, description = "Too many requests from this address; see Retry-After", body = ErrorEnvelope),
+        (status = 502, description = "Upstream provider failed", body = ErrorEnvelope),
+        (status = 504, description = "Upstream provider timed out", body = ErrorEnvelope),
+    ),
+    tag = "manage"
+)]
+pub async fn cancel_booking(
+    State(state): State<AppState>,
+    PathParam(token): PathParam<String>,
+    body: Bytes,
+) -> Result<Json<ManagedBooking>, AppError> {
+    // No body (or an empty one) is a cancel without a reason.
+    let request: CancelRequest = match body.iter().all(u8::is_ascii_whitespace) {
+        true => CancelRequest::default(),
+        false => serde_json::from_slice(&body)
+            .map_err(|e| AppError::BadRequest(format!("The body is not a cancel request: {e}")))?,
+    };
+    Ok(Json(lifecycle::cancel(&state, &token, &request).await?))
+}
+
+/// Moves a booking to another free start.
+#[utoipa::path(
+    post,
+    path = "/bookings/{token}/reschedule",
+    params(
+        ("token" = String, Path, description = "The booking's manage token"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1-255 printable ASCII; a replay gets the first answer"),
+    ),
+    request_body = RescheduleRequest,
+    responses(
+        (status = 200, description = "Moved", body = ManagedBooking),
+        (status = 400, description = "Malformed JSON or a bad Idempotency-Key", body = ErrorEnvelope),
+        (status = 404, description = "booking_not_found", body = ErrorEnvelope),
+        (status = 409, description = "slot_unavailable, not_allowed, or request_in_progress", body = ErrorEnvelope),
+        (status = 422, description = "invalid_booking (start, duration, time_zone) or idempotency_key_reused", body = ErrorEnvelope),
+        (status = 429, description = "Too many requests from this address; see Retry-After", body = ErrorEnvelope),
+        (status = 502, description = "Upstream provider failed", body = ErrorEnvelope),
+        (status = 504, description = "Upstream provider timed out", body = ErrorEnvelope),
+    ),
+    tag = "manage"
+)]
+pub async fn reschedule_booking(
+    State(state): State<AppState>,
+    PathParam(token): PathParam<String>,
+    headers: HeaderMap,
+    body: Result<JsonBody<RescheduleRequest>, AppError>,
+) -> Result<Reply<ManagedBooking>, AppError> {
+    let key = idempotency::key(&headers)?;
+    let JsonBody(request) = body?;
+    lifecycle::reschedule(&state, &token, &request, key).await
+}
+
+/// The times a booking may be moved to: the profile's free slots, with the booking's own
+/// time counted free.
+#[utoipa::path(
+    get,
+    path = "/bookings/{token}/slots",
+    params(("token" = String, Path, description = "The booking's manage token"), SlotsQuery),
+    responses(
+        (status = 200, description = "Free slots, sorted", body = SlotsResponse),
+        (status = 400, description = "Bad parameter (named in the message)", body = ErrorEnvelope),
+        (status = 404, description = "booking_not_found", body = ErrorEnvelope),
+        (status = 429, description = "Too many requests from this address; see Retry-After", body = ErrorEnvelope),
+        (status = 502, description = "Upstream provider failed", body = ErrorEnvelope),
+        (status = 504, description = "Upstream provider timed out", body = ErrorEnvelope),
+    ),
+    tag = "manage"
+)]
+pub async fn reschedule_slots(
+    State(state): State<AppState>,
+    PathParam(token): PathParam<String>,
+    query: Result<Query<SlotsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<SlotsResponse>, AppError> {
+    let Query(query) = query?;
+    let row = lifecycle::row(&state, &token).await?;
+    Ok(Json(
+        slots::answer(&state, &row.profile, &query, Some(&row)).await?,
+    ))
+}
