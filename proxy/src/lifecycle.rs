@@ -49,21 +49,23 @@ pub async fn book(
         )
         .await;
     };
-    Ok(
-        match local
-            .book_once(request, ticket.as_ref(), Some(hash))
-            .await?
-        {
-            Reply::Made(status, booking) => Reply::Made(
+    let made = local
+        .book_once(request, ticket.as_ref(), Some(hash))
+        .await?;
+    Ok(match made {
+        Reply::Made(status, booking) => {
+            state.booking_changed(profile);
+            let manage_token = Some(token);
+            Reply::Made(
                 status,
                 Created {
                     booking,
-                    manage_token: Some(token),
+                    manage_token,
                 },
-            ),
-            Reply::Replay { status, body } => Reply::Replay { status, body },
-        },
-    )
+            )
+        }
+        Reply::Replay { status, body } => Reply::Replay { status, body },
+    })
 }
 
 /// The booking behind a manage token, with what may still be done with it.
@@ -125,6 +127,7 @@ pub async fn cancel_row(
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::BookingNotFound)?;
+    state.booking_changed(&cancelled.profile);
     tracing::info!(booking = %cancelled.id, profile = %cancelled.profile, "booking cancelled");
     Ok(cancelled)
 }
@@ -137,6 +140,7 @@ pub async fn confirm(state: &AppState, row: StoredBooking) -> Result<StoredBooki
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::BookingNotFound)?;
+    state.booking_changed(&confirmed.profile);
     tracing::info!(booking = %confirmed.id, profile = %confirmed.profile, "booking confirmed");
     Ok(confirmed)
 }
@@ -214,7 +218,10 @@ pub async fn reschedule(
         }
     };
     match moved {
-        Move::Done(row) => Ok(Reply::Made(StatusCode::OK, managed(state, &row, now)?)),
+        Move::Done(row) => {
+            state.booking_changed(&row.profile);
+            Ok(Reply::Made(StatusCode::OK, managed(state, &row, now)?))
+        }
         Move::Taken => Err(AppError::SlotUnavailable),
         Move::Used(claim) => idempotency::used(claim),
         Move::Changed => {

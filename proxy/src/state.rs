@@ -109,6 +109,13 @@ impl AppState {
             .ok_or_else(|| AppError::ProfileNotFound(profile.to_owned()))
     }
 
+    /// A booking of `profile` changed: what was computed from its bookings is dropped.
+    pub fn booking_changed(&self, profile: &str) {
+        if let Some(local) = self.local(profile) {
+            local.booking_changed();
+        }
+    }
+
     /// The local provider of `profile`, if it is a local profile.
     pub fn local(&self, profile: &str) -> Option<&Arc<LocalProvider>> {
         self.inner.locals.get(profile)

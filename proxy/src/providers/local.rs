@@ -8,6 +8,7 @@ use booking_wire::{Booking, BookingRequest, BookingStatus, Profile, Slot};
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::distributions::{Alphanumeric, DistString};
 
+use super::computed::Computed;
 use super::{fill_placeholders, Provider};
 use crate::config::{LocalRules, ProfileConfig};
 use crate::error::AppError;
@@ -19,6 +20,7 @@ pub struct LocalProvider {
     profile: ProfileConfig,
     rules: LocalRules,
     store: Store,
+    computed: Computed,
 }
 
 impl LocalProvider {
@@ -27,7 +29,14 @@ impl LocalProvider {
             profile,
             rules,
             store,
+            computed: Computed::new(),
         }
+    }
+
+    /// A booking of this profile changed (here, or in another instance): computed slots
+    /// are out of date.
+    pub fn booking_changed(&self) {
+        self.computed.invalidate();
     }
 
     fn engine_rules(&self, duration: u32) -> Rules<'_> {
@@ -225,7 +234,13 @@ impl Provider for LocalProvider {
         to: DateTime<Utc>,
         duration: u32,
     ) -> Result<Vec<Slot>, AppError> {
-        self.free_slots(from, to, duration, None).await
+        let notice = TimeDelta::minutes(i64::from(self.rules.min_notice));
+        let compute = self.free_slots(from, to, duration, None);
+        let slots = self
+            .computed
+            .get_or((from, to, duration), notice, compute)
+            .await?;
+        Ok(slots.as_ref().clone())
     }
 
     async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {

@@ -5,6 +5,7 @@
 mod aurinko;
 mod cache;
 mod calcom;
+mod computed;
 mod jicoo;
 mod local;
 pub mod upstream;
