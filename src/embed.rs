@@ -1,30 +1,16 @@
 //! The JavaScript entry point for `/widget.js`: mount a widget into an element's shadow
-//! root with options as JSON, dispatch its events on the element, unmount on request.
+//! root with options as JSON, change them in place, dispatch its events on the element,
+//! unmount on request.
 
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
-use web_sys::{CustomEvent, CustomEventInit, Element};
+use web_sys::{CssStyleSheet, CustomEvent, CustomEventInit, Element};
 
-use crate::app::Display;
-use crate::events::{Emit, WidgetEvent};
-use crate::mount::{mount_with, Mounted, Options};
-use booking_wire::js::{answers, optional_text, text};
+use crate::events::WidgetEvent;
+use crate::mount::{mount_with, stylesheet, Mounted};
+use crate::options::WidgetOptions;
 
-/// The options `widget.js` passes (from the element's attributes) as one object:
-/// `{profile, api, locale?, timeZone?, hourCycle?, prefill?}`; `None` when it is not.
-fn read_options(json: &str) -> Option<Options> {
-    let o = js_sys::JSON::parse(json).ok()?;
-    Some(Options {
-        profile: text(&o, "profile")?,
-        api: text(&o, "api")?,
-        display: Display {
-            locale: optional_text(&o, "locale")?,
-            time_zone: optional_text(&o, "timeZone")?,
-            hour_cycle: optional_text(&o, "hourCycle")?,
-            prefill: answers(&o, "prefill")?,
-        },
-    })
-}
+const EXPECTED: &str =
+    "widget options: expected JSON {profile, api, locale?, timeZone?, hourCycle?, prefill?}";
 
 /// A mounted widget, as JavaScript holds it.
 #[wasm_bindgen]
@@ -34,7 +20,17 @@ pub struct Widget {
 
 #[wasm_bindgen]
 impl Widget {
-    /// Removes the widget and everything it listens to.
+    /// Applies new options (the same JSON as `mountWidget`'s) in place: language, zone,
+    /// clock and prefill; the same options change nothing.
+    pub fn update(&mut self, options: &str) -> Result<(), JsValue> {
+        let options = WidgetOptions::from_json(options).ok_or(EXPECTED)?;
+        if let Some(mounted) = &mut self.mounted {
+            mounted.update(options);
+        }
+        Ok(())
+    }
+
+    /// Removes the widget and everything it holds.
     pub fn unmount(&mut self) {
         self.mounted.take();
     }
@@ -44,16 +40,17 @@ impl Widget {
 /// `{profile, api, locale?, timeZone?, hourCycle?, prefill?}`.
 #[wasm_bindgen(js_name = mountWidget)]
 pub fn mount_widget(host: Element, options: &str) -> Result<Widget, JsValue> {
-    let options = read_options(options).ok_or_else(|| {
-        JsValue::from_str("widget options: expected JSON {profile, api, locale?, timeZone?, hourCycle?, prefill?}")
-    })?;
-    let target = host.clone();
-    let emit = Emit(Callback::new(move |event: WidgetEvent| {
-        dispatch(&target, &event)
-    }));
+    let options = WidgetOptions::from_json(options).ok_or(EXPECTED)?;
     Ok(Widget {
-        mounted: Some(mount_with(&host, options, Some(emit))?),
+        mounted: Some(mount_with(&host, options, Some(dispatch))?),
     })
+}
+
+/// The widget's stylesheet, tokens and the launcher's rules included: the loader's popup
+/// and floating launcher is drawn with it.
+#[wasm_bindgen(js_name = styleSheet)]
+pub fn style_sheet() -> Result<CssStyleSheet, JsValue> {
+    stylesheet()
 }
 
 /// A `CustomEvent` that bubbles out of the shadow root to the host page.

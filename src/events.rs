@@ -79,6 +79,27 @@ impl WidgetEvent {
     }
 }
 
-/// Where events go; provided by the mount, absent in tests and on its own.
+/// Where events go: provided by the mount inside the widget's owner, so it goes when the
+/// widget does; absent on the public page and in tests.
 #[derive(Clone, Copy)]
 pub struct Emit(pub Callback<WidgetEvent>);
+
+/// Sends events to the host page, when one listens.
+#[derive(Clone, Copy)]
+pub struct Events(Option<Callback<WidgetEvent>>);
+
+impl Events {
+    /// Sends `event`. Last in any transition: a listener on the host page may remove the
+    /// widget.
+    pub fn send(&self, event: WidgetEvent) {
+        if let Some(c) = self.0 {
+            c.run(event);
+        }
+    }
+}
+
+/// The mount's events, taken while the owner's context can be read (when a component or
+/// the flow is created, not in a task).
+pub fn use_events() -> Events {
+    Events(use_context::<Emit>().map(|Emit(c)| c))
+}

@@ -10,30 +10,45 @@ use leptos::tachys::view::any_view::AnyViewState;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-use crate::app::{App, Display};
-use crate::events::Emit;
+use crate::app::App;
+use crate::config::Config;
+use crate::events::{Emit, WidgetEvent};
+use crate::options::WidgetOptions;
+use booking_wire::{FieldValue, Map};
 
 /// The widget's whole stylesheet: tokens first, then one file per component (`style/`),
 /// minified by `build.rs`.
 pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
 
-/// What one widget instance shows and where it gets it from.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Options {
-    pub profile: String,
-    pub api: String,
-    pub display: Display,
-}
-
-/// A mounted widget; dropping it unmounts the view.
+/// A mounted widget; dropping it unmounts the view and disposes of everything the widget
+/// holds (its reactive owner, and with it the signals, effects, listeners and the event
+/// target).
 pub struct Mounted {
-    view: UnmountHandle<AnyViewState>,
+    // Held to be dropped, the view first: it goes before the owner of what it reads.
+    _view: UnmountHandle<AnyViewState>,
+    _owner: Owner,
+    config: Config,
+    prefill: RwSignal<Map<String, FieldValue>>,
+    options: WidgetOptions,
 }
 
 impl Mounted {
     /// Leaves the widget mounted for the life of the page.
     pub fn forget(self) {
-        self.view.forget();
+        std::mem::forget(self);
+    }
+
+    /// Applies new options in place: the same ones change nothing; a new language, zone or
+    /// clock redraws the current step in it; new prefill values update the answers. The
+    /// profile and the proxy are the mount's own: another needs another mount.
+    pub fn update(&mut self, options: WidgetOptions) {
+        if options.settings_differ(&self.options) {
+            self.config.apply(options.settings());
+        }
+        if options.prefill != self.options.prefill {
+            self.prefill.set(options.prefill.clone());
+        }
+        self.options = options;
     }
 }
 
@@ -42,7 +57,8 @@ thread_local! {
     static SHEET: OnceCell<CssStyleSheet> = const { OnceCell::new() };
 }
 
-fn stylesheet() -> Result<CssStyleSheet, JsValue> {
+/// The page's one copy of `CSS`, parsed on first use.
+pub fn stylesheet() -> Result<CssStyleSheet, JsValue> {
     SHEET.with(|cell| {
         if let Some(sheet) = cell.get() {
             return Ok(sheet.clone());
@@ -62,15 +78,16 @@ fn shadow_root(host: &Element) -> Result<ShadowRoot, JsValue> {
 }
 
 /// Mounts a widget for `options` into `host`'s shadow root, replacing what was there.
-pub fn mount(host: &Element, options: Options) -> Result<Mounted, JsValue> {
+pub fn mount(host: &Element, options: WidgetOptions) -> Result<Mounted, JsValue> {
     mount_with(host, options, None)
 }
 
-/// As `mount`, with events going to `emit`.
+/// As `mount`, with the `booking:*` events dispatched by `emit`, which is created inside
+/// the widget's owner so that it goes with the widget.
 pub fn mount_with(
     host: &Element,
-    options: Options,
-    emit: Option<Emit>,
+    options: WidgetOptions,
+    emit: Option<fn(&Element, &WidgetEvent)>,
 ) -> Result<Mounted, JsValue> {
     let root = shadow_root(host)?;
     let sheet: JsValue = stylesheet()?.into();
@@ -82,17 +99,29 @@ pub fn mount_with(
         .create_element("div")?
         .unchecked_into();
     root.append_child(&container)?;
-    let Options {
-        profile,
-        api,
-        display,
-    } = options;
-    let root: Element = container.clone().into();
-    let view = mount_to(container, move || {
-        if let Some(emit) = emit {
-            provide_context(emit);
+    let owner = Owner::new();
+    let (config, prefill, view) = owner.with(|| {
+        let config = Config::new(options.settings());
+        provide_context(config);
+        if let Some(dispatch) = emit {
+            let target = host.clone();
+            provide_context(Emit(Callback::new(move |e: WidgetEvent| {
+                dispatch(&target, &e)
+            })));
         }
-        view! { <App profile api display root /> }.into_any()
+        let prefill = RwSignal::new(options.prefill.clone());
+        let (profile, api) = (options.profile.clone(), options.api.clone());
+        let root: Element = container.clone().into();
+        let view = mount_to(container, move || {
+            view! { <App profile api prefill root /> }.into_any()
+        });
+        (config, prefill, view)
     });
-    Ok(Mounted { view })
+    Ok(Mounted {
+        _view: view,
+        _owner: owner,
+        config,
+        prefill,
+        options,
+    })
 }

@@ -1,0 +1,58 @@
+//! Language, zone and clock, provided once at the widget's root (as thaw's
+//! `ConfigProvider`) and read by every component through `use_config`, instead of props
+//! handed through each component.
+
+use leptos::prelude::*;
+
+use crate::i18n::{self, Strings};
+use crate::options::Settings;
+
+/// How the visitor reads the widget. Views read the language when they are drawn: a new
+/// one redraws the current step (see `Flow`), so no string needs a reactive closure.
+#[derive(Clone, Copy)]
+pub struct Config {
+    /// A BCP 47 tag the browser accepts.
+    pub locale: RwSignal<String>,
+    /// The visitor's IANA zone.
+    pub zone: RwSignal<String>,
+    /// A 12-hour clock.
+    pub hour12: RwSignal<bool>,
+}
+
+impl Config {
+    pub fn new(settings: Settings) -> Self {
+        Self {
+            locale: RwSignal::new(settings.locale),
+            zone: RwSignal::new(settings.zone),
+            hour12: RwSignal::new(settings.hour12),
+        }
+    }
+
+    /// The language's tag, untracked.
+    pub fn tag(&self) -> String {
+        self.locale.get_untracked()
+    }
+
+    /// The language's strings, untracked.
+    pub fn strings(&self) -> &'static Strings {
+        self.locale.with_untracked(|l| i18n::strings(l))
+    }
+
+    /// Settings from the host page. The language is set last, and always: the current step
+    /// is drawn again with all three (the zone and clock controls show their new values).
+    pub fn apply(&self, settings: Settings) {
+        self.zone.set(settings.zone);
+        self.hour12.set(settings.hour12);
+        self.locale.set(settings.locale);
+    }
+}
+
+/// The widget's `Config`; a default one (the browser's settings) where none was provided,
+/// as when a component is drawn on its own.
+pub fn use_config() -> Config {
+    use_context::<Config>().unwrap_or_else(|| {
+        let config = Config::new(crate::options::WidgetOptions::default().settings());
+        provide_context(config);
+        config
+    })
+}
