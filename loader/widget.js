@@ -102,11 +102,7 @@
 
     /** New language, zone, clock or prefill for the mounted widget (the same: nothing). */
     #update() {
-      try {
-        this.#widget?.update(this.#options());
-      } catch (e) {
-        console.error('booking-widget: could not apply the options', e);
-      }
+      this.#widget?.update(this.#options());
     }
 
     async #render() {
@@ -144,7 +140,7 @@
     #launcher(root, m, mount) {
       root.replaceChildren();
       // The widget's own stylesheet: its tokens, and the launcher's rules (style/launcher.css).
-      root.adoptedStyleSheets = [m.styleSheet()];
+      root.adoptedStyleSheets = [m.styleSheet()].filter(Boolean);
       this.#applyTheme();
       const button = document.createElement('button');
       button.type = 'button';

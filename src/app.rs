@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::{ApiClient, ApiFailure};
 use crate::components::{Booker, ErrorPanel, ProfileHeader, Skeleton};
 use crate::config::use_config;
-use crate::events::{use_events, WidgetEvent};
+use crate::events::WidgetEvent;
 use crate::i18n;
 use booking_wire::{FieldValue, Map};
 
@@ -42,7 +42,7 @@ pub fn App(
         loaded.set(None);
         load();
     });
-    let events = use_events();
+    let events = config.events;
     // `Option<String>`, the kind the other reactive attributes are (S11).
     let dir = move || {
         let rtl = config.locale.with(|l| i18n::is_rtl(l));

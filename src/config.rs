@@ -1,9 +1,10 @@
-//! Language, zone and clock, provided once at the widget's root (as thaw's
-//! `ConfigProvider`) and read by every component through `use_config`, instead of props
-//! handed through each component.
+//! Language, zone and clock (and where events go), provided once at the widget's root (as
+//! thaw's `ConfigProvider`) and read by every component through `use_config`, instead of
+//! props handed through each component.
 
 use leptos::prelude::*;
 
+use crate::events::Events;
 use crate::i18n::{self, Strings};
 use crate::options::Settings;
 
@@ -17,14 +18,17 @@ pub struct Config {
     pub zone: RwSignal<String>,
     /// A 12-hour clock.
     pub hour12: RwSignal<bool>,
+    /// Where the `booking:*` events go (one context for both: S16).
+    pub events: Events,
 }
 
 impl Config {
-    pub fn new(settings: Settings) -> Self {
+    pub fn new(settings: Settings, events: Events) -> Self {
         Self {
             locale: RwSignal::new(settings.locale),
             zone: RwSignal::new(settings.zone),
             hour12: RwSignal::new(settings.hour12),
+            events,
         }
     }
 
@@ -47,12 +51,7 @@ impl Config {
     }
 }
 
-/// The widget's `Config`; a default one (the browser's settings) where none was provided,
-/// as when a component is drawn on its own.
+/// The widget's `Config`, which the mount provides (as a test drawing a component does).
 pub fn use_config() -> Config {
-    use_context::<Config>().unwrap_or_else(|| {
-        let config = Config::new(crate::options::WidgetOptions::default().settings());
-        provide_context(config);
-        config
-    })
+    expect_context::<Config>()
 }

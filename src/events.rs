@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
+use web_sys::{CustomEvent, CustomEventInit, Element};
 
 use booking_wire::js::{date_value, object, time_value, ToJs};
 
@@ -79,27 +80,25 @@ impl WidgetEvent {
     }
 }
 
-/// Where events go: provided by the mount inside the widget's owner, so it goes when the
-/// widget does; absent on the public page and in tests.
-#[derive(Clone, Copy)]
-pub struct Emit(pub Callback<WidgetEvent>);
-
-/// Sends events to the host page, when one listens.
-#[derive(Clone, Copy)]
-pub struct Events(Option<Callback<WidgetEvent>>);
+/// Sends events to the host page, when one listens: the element they are dispatched on,
+/// stored in the widget's owner so that it is let go with the widget; none on the public
+/// page and in tests.
+#[derive(Clone, Copy, Default)]
+pub struct Events(pub Option<StoredValue<Element, LocalStorage>>);
 
 impl Events {
-    /// Sends `event`. Last in any transition: a listener on the host page may remove the
-    /// widget.
+    /// Sends `event` as a `CustomEvent` that bubbles out of the shadow root. Last in any
+    /// transition: a listener on the host page may remove the widget.
     pub fn send(&self, event: WidgetEvent) {
-        if let Some(c) = self.0 {
-            c.run(event);
+        let Some(target) = self.0.and_then(|t| t.try_get_value()) else {
+            return;
+        };
+        let init = CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&event.detail());
+        if let Ok(e) = CustomEvent::new_with_event_init_dict(event.name(), &init) {
+            let _ = target.dispatch_event(&e);
         }
     }
-}
-
-/// The mount's events, taken while the owner's context can be read (when a component or
-/// the flow is created, not in a task).
-pub fn use_events() -> Events {
-    Events(use_context::<Emit>().map(|Emit(c)| c))
 }

@@ -12,7 +12,7 @@ use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRoot, ShadowRootInit, S
 
 use crate::app::App;
 use crate::config::Config;
-use crate::events::{Emit, WidgetEvent};
+use crate::events::Events;
 use crate::options::WidgetOptions;
 use booking_wire::{FieldValue, Map};
 
@@ -29,6 +29,7 @@ pub struct Mounted {
     _owner: Owner,
     config: Config,
     prefill: RwSignal<Map<String, FieldValue>>,
+    /// The options applied, but for the prefill (the signal holds it).
     options: WidgetOptions,
 }
 
@@ -41,12 +42,13 @@ impl Mounted {
     /// Applies new options in place: the same ones change nothing; a new language, zone or
     /// clock redraws the current step in it; new prefill values update the answers. The
     /// profile and the proxy are the mount's own: another needs another mount.
-    pub fn update(&mut self, options: WidgetOptions) {
+    pub fn update(&mut self, mut options: WidgetOptions) {
+        let prefill = std::mem::take(&mut options.prefill);
         if options.settings_differ(&self.options) {
             self.config.apply(options.settings());
         }
-        if options.prefill != self.options.prefill {
-            self.prefill.set(options.prefill.clone());
+        if self.prefill.with_untracked(|p| *p != prefill) {
+            self.prefill.set(prefill);
         }
         self.options = options;
     }
@@ -79,15 +81,14 @@ fn shadow_root(host: &Element) -> Result<ShadowRoot, JsValue> {
 
 /// Mounts a widget for `options` into `host`'s shadow root, replacing what was there.
 pub fn mount(host: &Element, options: WidgetOptions) -> Result<Mounted, JsValue> {
-    mount_with(host, options, None)
+    mount_with(host, options, false)
 }
 
-/// As `mount`, with the `booking:*` events dispatched by `emit`, which is created inside
-/// the widget's owner so that it goes with the widget.
+/// As `mount`, with the `booking:*` events dispatched on `host` when `events` is true.
 pub fn mount_with(
     host: &Element,
-    options: WidgetOptions,
-    emit: Option<fn(&Element, &WidgetEvent)>,
+    mut options: WidgetOptions,
+    events: bool,
 ) -> Result<Mounted, JsValue> {
     let root = shadow_root(host)?;
     let sheet: JsValue = stylesheet()?.into();
@@ -101,15 +102,10 @@ pub fn mount_with(
     root.append_child(&container)?;
     let owner = Owner::new();
     let (config, prefill, view) = owner.with(|| {
-        let config = Config::new(options.settings());
+        let target = events.then(|| StoredValue::new_local(host.clone()));
+        let config = Config::new(options.settings(), Events(target));
         provide_context(config);
-        if let Some(dispatch) = emit {
-            let target = host.clone();
-            provide_context(Emit(Callback::new(move |e: WidgetEvent| {
-                dispatch(&target, &e)
-            })));
-        }
-        let prefill = RwSignal::new(options.prefill.clone());
+        let prefill = RwSignal::new(std::mem::take(&mut options.prefill));
         let (profile, api) = (options.profile.clone(), options.api.clone());
         let root: Element = container.clone().into();
         let view = mount_to(container, move || {

@@ -3,6 +3,7 @@
 
 use booking_widget::components::{ErrorPanel, FieldInput, MonthView, ProfileHeader};
 use booking_widget::config::Config;
+use booking_widget::events::Events;
 use booking_widget::flow::{Answers, MonthState};
 use booking_widget::mount::{mount, CSS};
 use booking_widget::options::{Settings, WidgetOptions};
@@ -69,11 +70,14 @@ async fn until(what: &str, done: impl Fn() -> bool) {
 
 /// English (UK) in UTC on a 24-hour clock, as a mount would provide it.
 fn english() -> Config {
-    Config::new(Settings {
-        locale: "en-GB".into(),
-        zone: "UTC".into(),
-        hour12: false,
-    })
+    Config::new(
+        Settings {
+            locale: "en-GB".into(),
+            zone: "UTC".into(),
+            hour12: false,
+        },
+        Events::default(),
+    )
 }
 
 #[wasm_bindgen_test]
@@ -139,7 +143,7 @@ async fn the_month_grid_marks_free_days_and_moves_focus_with_the_keyboard() {
     };
     let _h = leptos::mount::mount_to(root.clone(), move || {
         provide_context(english());
-        view! { <MonthView month=state on_pick=Callback::new(move |d| picked.set(Some(d))) /> }
+        view! { <MonthView month=state on_pick=move |d| picked.set(Some(d)) /> }
     });
     let day = |d: &str| {
         root.query_selector(&format!("[data-date='{d}']"))

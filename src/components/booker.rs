@@ -24,7 +24,7 @@ pub fn Booker(
         match flow.step.get() {
             Step::Pick => view! {
                 <div class="bw-booker__pick">
-                    <MonthView month=flow.month on_pick=Callback::new(move |d| flow.pick_day(d)) />
+                    <MonthView month=flow.month on_pick=move |d| flow.pick_day(d) />
                     <div class="bw-booker__side">
                         <Preferences flow />
                         {notices(flow)}

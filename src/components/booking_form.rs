@@ -41,7 +41,8 @@ pub fn BookingForm(
         .collect_view();
     let (busy, notice) = (flow.busy, flow.form_notice);
     view! {
-        <form class="bw-form" part="form" novalidate on:submit=move |ev| {
+        // `input` bubbles here after the field has kept its answer (FieldInput).
+        <form class="bw-form" part="form" novalidate on:input=move |_| flow.answered() on:submit=move |ev| {
             ev.prevent_default();
             flow.submit();
         }>

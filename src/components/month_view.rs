@@ -14,7 +14,7 @@ pub fn MonthView(
     /// The month shown, the tab stop, the chosen day and the free days.
     month: MonthState,
     /// Called when the visitor picks a day with free times.
-    on_pick: Callback<NaiveDate>,
+    on_pick: impl Fn(NaiveDate) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let config = use_config();
     let (locale, strings) = (config.tag(), config.strings());
@@ -89,7 +89,7 @@ pub fn MonthView(
                                         on:click=move |_| {
                                             month.focus_on(date);
                                             if free {
-                                                on_pick.run(date);
+                                                on_pick(date);
                                             }
                                         }
                                     >

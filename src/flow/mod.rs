@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use crate::api::{ApiClient, ApiFailure};
 use crate::calendar::first_of_month;
 use crate::config::{use_config, Config};
-use crate::events::{use_events, Events, WidgetEvent};
+use crate::events::WidgetEvent;
 use crate::i18n::{self, fill};
 use crate::time;
 use booking_wire::{validate, Booking, BookingStatus, ErrorCode, FieldValue, Map, Profile, Slot};
@@ -61,7 +61,6 @@ pub struct Flow {
     root: StoredValue<web_sys::Element, LocalStorage>,
     /// The last request's body and its Idempotency-Key.
     idempotency: StoredValue<Option<(String, String)>>,
-    events: Events,
 }
 
 impl Flow {
@@ -83,6 +82,7 @@ impl Flow {
             month: shown,
             duration,
             zone: config.zone,
+            events: config.events,
         });
         let month = MonthState {
             month: shown,
@@ -107,19 +107,9 @@ impl Flow {
             client: StoredValue::new(client),
             root: StoredValue::new_local(root),
             idempotency: StoredValue::new(None),
-            events: use_events(),
         };
-        flow.open_on_first_free_month();
-        flow.follow_zone();
+        flow.follow_answers_and_zone();
         flow.follow_prefill(prefill);
-        // The "correct the marked fields" notice goes once nothing is marked.
-        Effect::new(move |_| {
-            if answers.errors.with(Map::is_empty)
-                && flow.form_notice.get_untracked().as_deref() == Some(flow.strings().fix_fields)
-            {
-                flow.form_notice.set(None);
-            }
-        });
         flow
     }
 
@@ -127,20 +117,38 @@ impl Flow {
         self.config.strings()
     }
 
-    /// Opens on the first month with a free day: while `searching`, an empty month moves
-    /// on to the next; a month with free days puts the tab stop on the first. The visitor
-    /// moving or choosing stops the search.
-    fn open_on_first_free_month(&self) {
-        let (slots, searching, month) = (self.slots, self.searching, self.month);
-        Effect::new(move |_| {
-            let Some(Ok(list)) = slots.slots.get() else {
-                return;
-            };
-            let left = searching.get_untracked();
-            if left == 0 {
-                return;
+    /// Which month shows follows the answers and the zone (one effect: each costs its own
+    /// code, S17). It opens on the first month with a free day: while `searching`, an empty
+    /// month moves on to the next, and a month with free days puts the tab stop on the
+    /// first. Another zone has another today: the slots shown are regrouped at once, a
+    /// month already over there is left for its current one, and the search starts again
+    /// (on a month's last day, zones east of the visitor's are already in the next).
+    fn follow_answers_and_zone(&self) {
+        let (zone, slots, month, searching) =
+            (self.config.zone, self.slots, self.month, self.searching);
+        Effect::new(move |before: Option<String>| {
+            let z = zone.get();
+            slots.slots.track();
+            if before.is_some_and(|b| b != z) {
+                slots.regroup(&z);
+                searching.set(SEARCH_MONTHS);
+                // Another month's answer is still to come; this month's regrouped
+                // answer (or the new zone's, from the cache) is searched now.
+                if month.not_before(today(&z)) {
+                    return z;
+                }
             }
-            if list.is_empty() {
+            let left = searching.get_untracked();
+            let Some(empty) = slots.slots.with_untracked(|s| match s {
+                Some(Ok(list)) => Some(list.is_empty()),
+                _ => None,
+            }) else {
+                return z;
+            };
+            if left == 0 {
+                return z;
+            }
+            if empty {
                 searching.set(left - 1);
                 if left > 1 {
                     month
@@ -153,39 +161,25 @@ impl Flow {
                     month.focus.set(first);
                 }
             }
-        });
-    }
-
-    /// Another zone has another today: a month already over there is left for its current
-    /// one and the search for free days starts again, as on opening (on a month's last day,
-    /// zones east of the visitor's are already in the next).
-    fn follow_zone(&self) {
-        let (zone, month, searching) = (self.config.zone, self.month, self.searching);
-        Effect::new(move |before: Option<String>| {
-            let z = zone.get();
-            if before.is_some_and(|b| b != z) {
-                month.not_before(today(&z));
-                searching.set(SEARCH_MONTHS);
-            }
             z
         });
     }
 
-    /// The answers take the host page's prefill, now and whenever it changes.
+    /// The answers take the host page's prefill, now and whenever it changes (the form, if
+    /// shown, is drawn again with them).
     fn follow_prefill(&self, prefill: RwSignal<Map<String, FieldValue>>) {
         let flow = *self;
-        let typed = move || {
-            flow.profile
-                .with_value(|p| prefill.with(|v| prefill_answers(&p.fields, v)))
-        };
-        flow.answers.values.set(untrack(typed));
-        Effect::new(move |first: Option<()>| {
-            let values = typed();
-            if first.is_some() {
-                flow.answers.values.update(|v| v.extend(values));
-                if matches!(flow.step.get_untracked(), Step::Form(_)) {
-                    flow.step.update(|_| ());
+        Effect::new(move |_| {
+            let typed = flow
+                .profile
+                .with_value(|p| prefill.with(|v| prefill_answers(&p.fields, v)));
+            flow.answers.values.update(|v| {
+                for (name, value) in typed {
+                    v.insert(name, value);
                 }
+            });
+            if matches!(flow.step.get_untracked(), Step::Form(_)) {
+                flow.step.update(|_| ());
             }
         });
     }
@@ -208,7 +202,9 @@ impl Flow {
 
     /// The visitor picked a time: the form.
     pub fn pick_slot(&self, slot: Slot) {
-        self.events.send(WidgetEvent::SlotSelected(slot.clone()));
+        self.config
+            .events
+            .send(WidgetEvent::SlotSelected(slot.clone()));
         self.step.set(Step::Form(slot));
         self.form_notice.set(None);
         self.focus_later("#bw-form-title");
@@ -233,6 +229,16 @@ impl Flow {
     /// The visitor chose another duration.
     pub fn choose_duration(&self, minutes: u32) {
         self.duration.set(minutes);
+    }
+
+    /// The visitor answered a field: the "correct the marked fields" notice goes once
+    /// nothing is marked.
+    pub fn answered(&self) {
+        if self.answers.errors.with_untracked(Map::is_empty)
+            && self.form_notice.get_untracked().as_deref() == Some(self.strings().fix_fields)
+        {
+            self.form_notice.set(None);
+        }
     }
 
     /// Checks the answers and books the chosen time; one Idempotency-Key per attempt, the
@@ -275,7 +281,7 @@ impl Flow {
             }
         };
         self.form_notice.set(None);
-        self.events.send(WidgetEvent::Submitted {
+        self.config.events.send(WidgetEvent::Submitted {
             slot: slot.clone(),
             duration: request.duration,
             time_zone: request.time_zone.clone(),
@@ -318,7 +324,7 @@ impl Flow {
                 .form_notice
                 .set(Some(other.message(strings.unreachable))),
         }
-        self.events.send(event);
+        self.config.events.send(event);
     }
 
     /// Booked: the confirmation.

@@ -40,11 +40,14 @@ impl MonthState {
         }
     }
 
-    /// Shows `today`'s month when the one shown is already over (another zone's today).
-    pub fn not_before(&self, today: NaiveDate) {
-        if self.month.get_untracked() < first_of_month(today) {
+    /// Shows `today`'s month when the one shown is already over (another zone's today);
+    /// whether it did.
+    pub fn not_before(&self, today: NaiveDate) -> bool {
+        let over = self.month.get_untracked() < first_of_month(today);
+        if over {
             self.month.set(first_of_month(today));
             self.focus.set(today);
         }
+        over
     }
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::{ApiClient, ApiFailure};
 use crate::calendar::last_of_month;
-use crate::events::{use_events, WidgetEvent};
+use crate::events::{Events, WidgetEvent};
 use crate::time;
 use booking_wire::{Map, Slot};
 
@@ -21,6 +21,8 @@ pub struct UseSlotsOptions {
     pub duration: RwSignal<u32>,
     /// The zone the days are counted in.
     pub zone: RwSignal<String>,
+    /// Where `booking:slots-loaded` goes.
+    pub events: Events,
 }
 
 /// The answer and what is derived from it. Signals and a task rather than a resource: the
@@ -53,6 +55,13 @@ impl UseSlots {
         self.cache.update_value(Map::clear);
     }
 
+    /// Groups the slots shown by their days in `zone` at once (the zone's own answer follows).
+    pub fn regroup(&self, zone: &str) {
+        if let Some(Ok(list)) = self.slots.get_untracked() {
+            self.days.set(by_day(&list, zone));
+        }
+    }
+
     /// Whether the newest answer is an empty list.
     pub fn is_empty(&self) -> bool {
         self.slots
@@ -67,8 +76,8 @@ pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
         month,
         duration,
         zone,
+        events,
     } = options;
-    let events = use_events();
     let slots = RwSignal::new(None::<Result<Vec<Slot>, ApiFailure>>);
     let days = RwSignal::new(Map::<NaiveDate, Vec<Slot>>::new());
     let reload = RwSignal::new(0u32);
@@ -81,16 +90,6 @@ pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
         });
         slots.set(Some(result));
     };
-    // In another zone the slots shown are regrouped at once; its own answer follows.
-    Effect::new(move |before: Option<String>| {
-        let z = zone.get();
-        if before.is_some_and(|b| b != z) {
-            if let Some(Ok(list)) = slots.get_untracked() {
-                days.set(by_day(&list, &z));
-            }
-        }
-        z
-    });
     Effect::new(move |_| {
         let (m, d, z) = (month.get(), duration.get(), zone.get());
         reload.track();
