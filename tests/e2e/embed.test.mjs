@@ -254,7 +254,7 @@ test('zone, clock, theme, prefill and language change in place: the visitor stay
   assert.equal(await w.zone.inputValue(), 'America/New_York', 'the picker shows the new zone');
   assert.equal(await w.timesTitle.textContent(), day, 'the chosen day stays');
   await el.evaluate((e) => e.setAttribute('hour-cycle', 'h12'));
-  await w.slot.first().filter({ hasText: /AM|PM/ }).waitFor({ timeout: 5_000 });
+  await w.slot.first().filter({ hasText: /\b(am|pm)\b/i }).waitFor({ timeout: 5_000 });
   await el.evaluate((e) => e.setAttribute('theme', 'dark'));
   await page.waitForFunction((sel) => getComputedStyle(document.querySelector('#i').shadowRoot.querySelector(sel)).backgroundColor === 'rgb(21, 24, 30)', SEL.root);
   assert.equal(await w.timesTitle.textContent(), day, 'still on the same day');
