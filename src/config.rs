@@ -8,8 +8,8 @@ use crate::events::Events;
 use crate::i18n::{self, Strings};
 use crate::options::Settings;
 
-/// How the visitor reads the widget. Views read the language when they are drawn: a new
-/// one redraws the current step (see `Flow`), so no string needs a reactive closure.
+/// How the visitor reads the widget. Views read the language when they are drawn: setting
+/// it draws the current step again (`Booker`), so no string needs a reactive closure.
 #[derive(Clone, Copy)]
 pub struct Config {
     /// A BCP 47 tag the browser accepts.
@@ -40,14 +40,6 @@ impl Config {
     /// The language's strings, untracked.
     pub fn strings(&self) -> &'static Strings {
         self.locale.with_untracked(|l| i18n::strings(l))
-    }
-
-    /// Settings from the host page. The language is set last, and always: the current step
-    /// is drawn again with all three (the zone and clock controls show their new values).
-    pub fn apply(&self, settings: Settings) {
-        self.zone.set(settings.zone);
-        self.hour12.set(settings.hour12);
-        self.locale.set(settings.locale);
     }
 }
 

@@ -45,7 +45,17 @@ impl Mounted {
     pub fn update(&mut self, mut options: WidgetOptions) {
         let prefill = std::mem::take(&mut options.prefill);
         if options.settings_differ(&self.options) {
-            self.config.apply(options.settings());
+            // Only what the host changed: a zone or clock the visitor chose stays otherwise.
+            let was = &self.options;
+            let new = options.settings();
+            if options.time_zone != was.time_zone {
+                self.config.zone.set(new.zone);
+            }
+            if (&options.hour_cycle, &options.locale) != (&was.hour_cycle, &was.locale) {
+                self.config.hour12.set(new.hour12);
+            }
+            // Last, and always: the current step is drawn again with the new settings.
+            self.config.locale.set(new.locale);
         }
         if self.prefill.with_untracked(|p| *p != prefill) {
             self.prefill.set(prefill);

@@ -253,8 +253,11 @@ test('zone, clock, theme, prefill and language change in place: the visitor stay
   }, [SEL.slot, paris], { timeout: 15_000 });
   assert.equal(await w.zone.inputValue(), 'America/New_York', 'the picker shows the new zone');
   assert.equal(await w.timesTitle.textContent(), day, 'the chosen day stays');
+  // The visitor's own zone stays when the page changes something else.
+  await w.zone.fill('Europe/London');
   await el.evaluate((e) => e.setAttribute('hour-cycle', 'h12'));
   await w.slot.first().filter({ hasText: /\b(am|pm)\b/i }).waitFor({ timeout: 5_000 });
+  assert.equal(await w.zone.inputValue(), 'Europe/London', 'the visitor\'s zone stays');
   await el.evaluate((e) => e.setAttribute('theme', 'dark'));
   await page.waitForFunction((sel) => getComputedStyle(document.querySelector('#i').shadowRoot.querySelector(sel)).backgroundColor === 'rgb(21, 24, 30)', SEL.root);
   assert.equal(await w.timesTitle.textContent(), day, 'still on the same day');
