@@ -8,7 +8,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 WASM := --target wasm32-unknown-unknown
 SIZE_BUDGET ?= 110000
 
-.PHONY: setup build widget demo test lint test-wire test-proxy test-wasm test-e2e size bench
+.PHONY: setup build widget demo test lint test-wire test-unit test-proxy test-wasm test-e2e size bench
 
 setup:
 	@bash scripts/setup.sh
@@ -43,7 +43,7 @@ demo: build
 	@bash scripts/demo.sh
 
 ## test: formatting, lints (native and wasm32), proxy tests, browser tests, size report
-test: setup lint test-wire test-proxy test-wasm widget test-e2e size
+test: setup lint test-wire test-unit test-proxy test-wasm widget test-e2e size
 
 lint:
 	cargo fmt --all -- --check
@@ -52,6 +52,10 @@ lint:
 
 test-wire:
 	cargo test -p booking-wire
+
+# The widget's pure logic (calendar maths, slots by day, prefill typing, strings), natively
+test-unit:
+	cargo test -p booking-widget --lib
 
 test-proxy:
 	cargo test -p booking-proxy -p provider-fakes
@@ -66,7 +70,7 @@ test-e2e:
 	node --test --test-concurrency=1 tests/e2e/
 
 # Fails when the payload (loader, glue, wasm, CSS) is over 110 KB (110,000 bytes) gzipped,
-# the loader counted too. BENCHMARKS.md has the current figures.
+# the loader counted too. BENCHMARKS.md has the current figures, docs/size.md the rules.
 size:
 	@SIZE_BUDGET=$(SIZE_BUDGET) bash scripts/size-report.sh dist
 

@@ -22,34 +22,12 @@
 
   const PARTS = 'root, calendar, day, slot, form, field, input, button, primary-button, confirmation, error';
   const DARK = window.matchMedia('(prefers-color-scheme: dark)');
-  // The launcher button and dialog of the popup and floating modes (constructed, not inline).
-  let launcherSheet = null;
-  const launcherCss = () => {
-    if (!launcherSheet) {
-      launcherSheet = new CSSStyleSheet();
-      launcherSheet.replaceSync(`
-        :host { display: inline-block; }
-        :host([mode="floating"]) { position: fixed; inset-block-end: 1.5rem; inset-inline-end: 1.5rem; z-index: 2147483000; }
-        .bw-launch { font: inherit; font-family: var(--bw-font-family, inherit); font-size: var(--bw-font-size, 1rem);
-          padding: .75em 1.25em; border: 0; border-radius: var(--bw-radius, 8px); cursor: pointer;
-          color: var(--bw-accent-contrast, #fff); background: var(--bw-accent, #1d4ed8); }
-        :host([mode="floating"]) .bw-launch { border-radius: 999px; box-shadow: 0 4px 16px rgb(0 0 0 / .25); }
-        .bw-launch:focus-visible { outline: 3px solid var(--bw-accent, #1d4ed8); outline-offset: 3px; }
-        dialog { padding: 0; border: 0; border-radius: var(--bw-radius, 8px); width: min(46rem, 100vw - 1rem);
-          max-height: calc(100vh - 1rem); background: transparent; }
-        dialog::backdrop { background: rgb(0 0 0 / .5); }
-        .bw-close { position: absolute; inset-block-start: .5rem; inset-inline-end: .5rem; z-index: 1;
-          font: inherit; font-size: 1.25rem; line-height: 1; width: 2.5rem; height: 2.5rem; cursor: pointer;
-          border: 1px solid var(--bw-border, #c9ced6); border-radius: var(--bw-radius, 8px);
-          color: var(--bw-text, #1a1d23); background: var(--bw-surface, #f4f5f7); }`);
-    }
-    return launcherSheet;
-  };
-
   const QUERY_RESERVED = new Set(['profile', 'api', 'mode', 'theme', 'locale', 'time_zone', 'hour_cycle']);
   // What a prefill value may be: text, a number, yes/no, or a list of text (the form's answers).
   const usable = (v) => ['string', 'boolean'].includes(typeof v) || Number.isFinite(v)
     || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+  // Attributes the mounted widget takes in place; the others (profile, api, mode) mount anew.
+  const IN_PLACE = new Set(['locale', 'time-zone', 'hour-cycle', 'prefill', 'prefill-from-url']);
 
   class BookingWidget extends HTMLElement {
     static observedAttributes = ['profile', 'api', 'mode', 'label', 'theme', 'locale', 'time-zone', 'hour-cycle', 'prefill', 'prefill-from-url'];
@@ -59,6 +37,7 @@
     #extra = {};
     #onScheme = () => this.#applyTheme();
     #mountHost = null;
+    #launch = null;
 
     connectedCallback() { this.#render(); }
 
@@ -67,14 +46,18 @@
       this.#teardown();
     }
 
-    attributeChangedCallback(_name, before, after) {
-      if (before !== after && this.isConnected) this.#render();
+    attributeChangedCallback(name, before, after) {
+      if (before === after || !this.isConnected) return;
+      if (name === 'theme') this.#applyTheme();
+      else if (name === 'label') this.#label();
+      else if (IN_PLACE.has(name)) this.#update();
+      else this.#render();
     }
 
     /** Fills in answers, e.g. `el.prefill({ name: 'Ada', email: 'ada@example.com', company: 'ACME' })`. */
     prefill(values) {
       this.#extra = { ...this.#extra, ...values };
-      if (this.isConnected) this.#render();
+      if (this.isConnected) this.#update();
     }
 
     #prefillValues() {
@@ -105,6 +88,23 @@
       return all;
     }
 
+    /** The options as mountWidget and update take them, read when they are used. */
+    #options() {
+      return JSON.stringify({
+        profile: this.getAttribute('profile') || '',
+        api: this.getAttribute('api') || ORIGIN,
+        locale: this.getAttribute('locale') || null,
+        timeZone: this.getAttribute('time-zone') || null,
+        hourCycle: this.getAttribute('hour-cycle') || null,
+        prefill: this.#prefillValues(),
+      });
+    }
+
+    /** New language, zone, clock or prefill for the mounted widget (the same: nothing). */
+    #update() {
+      this.#widget?.update(this.#options());
+    }
+
     async #render() {
       const generation = ++this.#generation;
       let m;
@@ -118,44 +118,37 @@
       this.#teardown();
       const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
       const mode = this.getAttribute('mode') || 'inline';
-      const options = {
-        profile: this.getAttribute('profile') || '',
-        api: this.getAttribute('api') || ORIGIN,
-        locale: this.getAttribute('locale') || null,
-        timeZone: this.getAttribute('time-zone') || null,
-        hourCycle: this.getAttribute('hour-cycle') || null,
-        prefill: this.#prefillValues(),
-      };
+      DARK.addEventListener('change', this.#onScheme);
       const mount = (host) => {
         this.#mountHost = host;
         this.#applyTheme();
-        DARK.addEventListener('change', this.#onScheme);
         try {
-          this.#widget = m.mountWidget(host, JSON.stringify(options));
+          this.#widget = m.mountWidget(host, this.#options());
         } catch (e) {
           console.error('booking-widget: could not start', e);
         }
       };
       if (mode === 'popup' || mode === 'floating') {
         // The widget (and its requests) start when the dialog is first opened.
-        this.#launcher(root, mount);
+        this.#launcher(root, m, mount);
       } else {
         mount(this);
       }
     }
 
     /** The button and modal dialog; `mount(inner)` runs on the first opening. */
-    #launcher(root, mount) {
+    #launcher(root, m, mount) {
       root.replaceChildren();
-      root.adoptedStyleSheets = [launcherCss()];
+      // The widget's own stylesheet: its tokens, and the launcher's rules (style/launcher.css).
+      root.adoptedStyleSheets = [m.styleSheet()].filter(Boolean);
+      this.#applyTheme();
       const button = document.createElement('button');
       button.type = 'button';
       button.className = 'bw-launch';
       button.setAttribute('part', 'launcher');
       button.setAttribute('aria-haspopup', 'dialog');
-      button.textContent = this.getAttribute('label') || 'Book a time';
       const dialog = document.createElement('dialog');
-      dialog.setAttribute('aria-label', button.textContent);
+      dialog.className = 'bw-dialog';
       const close = document.createElement('button');
       close.type = 'button';
       close.className = 'bw-close';
@@ -164,6 +157,8 @@
       const inner = document.createElement('div');
       inner.setAttribute('exportparts', PARTS);
       dialog.append(close, inner);
+      this.#launch = { button, dialog };
+      this.#label();
       // showModal() makes the page inert, closes on Escape and returns focus to the button.
       button.addEventListener('click', () => {
         if (!this.#widget) mount(inner);
@@ -174,10 +169,18 @@
       root.append(button, dialog);
     }
 
+    #label() {
+      if (!this.#launch) return;
+      const text = this.getAttribute('label') || 'Book a time';
+      this.#launch.button.textContent = text;
+      this.#launch.dialog.setAttribute('aria-label', text);
+    }
+
+    /** Light or dark tokens, on the element (the launcher's) and the widget's own host. */
     #applyTheme() {
       const theme = this.getAttribute('theme') || 'light';
-      const dark = theme === 'dark' || (theme === 'auto' && DARK.matches);
-      this.#mountHost?.setAttribute('data-theme', dark ? 'dark' : 'light');
+      const dark = theme === 'dark' || (theme === 'auto' && DARK.matches) ? 'dark' : 'light';
+      for (const host of new Set([this, this.#mountHost])) host?.setAttribute('data-theme', dark);
     }
 
     #teardown() {
@@ -188,6 +191,7 @@
         this.#widget = null;
       }
       this.#mountHost = null;
+      this.#launch = null;
     }
   }
 

@@ -94,3 +94,70 @@ pub fn move_focus(date: NaiveDate, key: GridKey, first: Weekday, rtl: bool) -> N
         (GridKey::PageDown, _) => date + Months::new(1),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn month_grid_pads_to_the_locales_first_weekday() {
+        // 1 November 2026 is a Sunday.
+        let monday = month_weeks(date("2026-11-01"), Weekday::Mon);
+        assert_eq!(monday.len(), 6);
+        assert_eq!(monday[0][..6], [None; 6]);
+        assert_eq!(monday[0][6], Some(date("2026-11-01")));
+        assert_eq!(monday[5][0], Some(date("2026-11-30")));
+        let sunday = month_weeks(date("2026-11-15"), Weekday::Sun);
+        assert_eq!(sunday.len(), 5);
+        assert_eq!(sunday[0][0], Some(date("2026-11-01")));
+        assert_eq!(sunday[4][1], Some(date("2026-11-30")));
+        assert_eq!(
+            (
+                first_weekday("en-US"),
+                first_weekday("de-DE"),
+                first_weekday("ar"),
+                first_weekday("ja-JP")
+            ),
+            (Weekday::Sun, Weekday::Mon, Weekday::Sat, Weekday::Sun)
+        );
+    }
+
+    #[test]
+    fn keyboard_moves_follow_the_date_grid_pattern() {
+        let d = date("2026-03-31"); // a Tuesday
+        let mon = Weekday::Mon;
+        assert_eq!(
+            move_focus(d, GridKey::Right, mon, false),
+            date("2026-04-01")
+        );
+        assert_eq!(move_focus(d, GridKey::Left, mon, false), date("2026-03-30"));
+        assert_eq!(
+            move_focus(d, GridKey::Left, mon, true),
+            date("2026-04-01"),
+            "right to left"
+        );
+        assert_eq!(move_focus(d, GridKey::Up, mon, false), date("2026-03-24"));
+        assert_eq!(move_focus(d, GridKey::Down, mon, false), date("2026-04-07"));
+        assert_eq!(move_focus(d, GridKey::Home, mon, false), date("2026-03-30"));
+        assert_eq!(move_focus(d, GridKey::End, mon, false), date("2026-04-05"));
+        assert_eq!(
+            move_focus(d, GridKey::Home, Weekday::Sun, false),
+            date("2026-03-29")
+        );
+        assert_eq!(
+            move_focus(d, GridKey::PageUp, mon, false),
+            date("2026-02-28"),
+            "clamped to February"
+        );
+        assert_eq!(
+            move_focus(d, GridKey::PageDown, mon, false),
+            date("2026-04-30")
+        );
+        assert_eq!(GridKey::from_key("PageDown"), Some(GridKey::PageDown));
+        assert_eq!(GridKey::from_key("a"), None);
+    }
+}

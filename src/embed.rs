@@ -1,30 +1,15 @@
 //! The JavaScript entry point for `/widget.js`: mount a widget into an element's shadow
-//! root with options as JSON, dispatch its events on the element, unmount on request.
+//! root with options as JSON (its events dispatched on the element), change them in place,
+//! unmount on request.
 
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
-use web_sys::{CustomEvent, CustomEventInit, Element};
+use web_sys::{CssStyleSheet, Element};
 
-use crate::app::Display;
-use crate::events::{Emit, WidgetEvent};
-use crate::mount::{mount_with, Mounted, Options};
-use booking_wire::js::{answers, optional_text, text};
+use crate::mount::{mount_with, stylesheet, Mounted};
+use crate::options::WidgetOptions;
 
-/// The options `widget.js` passes (from the element's attributes) as one object:
-/// `{profile, api, locale?, timeZone?, hourCycle?, prefill?}`; `None` when it is not.
-fn read_options(json: &str) -> Option<Options> {
-    let o = js_sys::JSON::parse(json).ok()?;
-    Some(Options {
-        profile: text(&o, "profile")?,
-        api: text(&o, "api")?,
-        display: Display {
-            locale: optional_text(&o, "locale")?,
-            time_zone: optional_text(&o, "timeZone")?,
-            hour_cycle: optional_text(&o, "hourCycle")?,
-            prefill: answers(&o, "prefill")?,
-        },
-    })
-}
+const EXPECTED: &str =
+    "widget options: expected JSON {profile, api, locale?, timeZone?, hourCycle?, prefill?}";
 
 /// A mounted widget, as JavaScript holds it.
 #[wasm_bindgen]
@@ -34,7 +19,17 @@ pub struct Widget {
 
 #[wasm_bindgen]
 impl Widget {
-    /// Removes the widget and everything it listens to.
+    /// Applies new options (the same JSON as `mountWidget`'s) in place: language, zone,
+    /// clock and prefill; the same options, or JSON that is not options, change nothing.
+    pub fn update(&mut self, options: &str) {
+        if let (Some(mounted), Some(options)) =
+            (&mut self.mounted, WidgetOptions::from_json(options))
+        {
+            mounted.update(options);
+        }
+    }
+
+    /// Removes the widget and everything it holds.
     pub fn unmount(&mut self) {
         self.mounted.take();
     }
@@ -44,26 +39,15 @@ impl Widget {
 /// `{profile, api, locale?, timeZone?, hourCycle?, prefill?}`.
 #[wasm_bindgen(js_name = mountWidget)]
 pub fn mount_widget(host: Element, options: &str) -> Result<Widget, JsValue> {
-    let options = read_options(options).ok_or_else(|| {
-        JsValue::from_str("widget options: expected JSON {profile, api, locale?, timeZone?, hourCycle?, prefill?}")
-    })?;
-    let target = host.clone();
-    let emit = Emit(Callback::new(move |event: WidgetEvent| {
-        dispatch(&target, &event)
-    }));
+    let options = WidgetOptions::from_json(options).ok_or(EXPECTED)?;
     Ok(Widget {
-        mounted: Some(mount_with(&host, options, Some(emit))?),
+        mounted: Some(mount_with(&host, options, true)?),
     })
 }
 
-/// A `CustomEvent` that bubbles out of the shadow root to the host page.
-fn dispatch(host: &Element, event: &WidgetEvent) {
-    let detail = event.detail();
-    let init = CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_composed(true);
-    init.set_detail(&detail);
-    if let Ok(e) = CustomEvent::new_with_event_init_dict(event.name(), &init) {
-        let _ = host.dispatch_event(&e);
-    }
+/// The widget's stylesheet, tokens and the launcher's rules included: the loader's popup
+/// and floating launcher is drawn with it.
+#[wasm_bindgen(js_name = styleSheet)]
+pub fn style_sheet() -> Option<CssStyleSheet> {
+    stylesheet().ok()
 }

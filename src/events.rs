@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
+use web_sys::{CustomEvent, CustomEventInit, Element};
 
 use booking_wire::js::{date_value, object, time_value, ToJs};
 
@@ -79,6 +80,25 @@ impl WidgetEvent {
     }
 }
 
-/// Where events go; provided by the mount, absent in tests and on its own.
-#[derive(Clone, Copy)]
-pub struct Emit(pub Callback<WidgetEvent>);
+/// Sends events to the host page, when one listens: the element they are dispatched on,
+/// stored in the widget's owner so that it is let go with the widget; none on the public
+/// page and in tests.
+#[derive(Clone, Copy, Default)]
+pub struct Events(pub Option<StoredValue<Element, LocalStorage>>);
+
+impl Events {
+    /// Sends `event` as a `CustomEvent` that bubbles out of the shadow root. Last in any
+    /// transition: a listener on the host page may remove the widget.
+    pub fn send(&self, event: WidgetEvent) {
+        let Some(target) = self.0.and_then(|t| t.try_get_value()) else {
+            return;
+        };
+        let init = CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&event.detail());
+        if let Ok(e) = CustomEvent::new_with_event_init_dict(event.name(), &init) {
+            let _ = target.dispatch_event(&e);
+        }
+    }
+}

@@ -175,8 +175,8 @@ pub fn is_rtl(locale: &str) -> bool {
 }
 
 /// Puts `value` where the template has `{}` (the catalogue has no other `{`). Split at a
-/// char rather than replacing the string "{}": a string pattern brings a 1 KB substring
-/// searcher into the wasm.
+/// char rather than replacing the string "{}": a string pattern brings a substring
+/// searcher into the wasm (docs/size.md, S12).
 pub fn fill(template: &str, value: impl std::fmt::Display) -> String {
     match template.split_once('{') {
         Some((before, after)) => {
@@ -200,5 +200,50 @@ pub fn field_error(s: &Strings, error: &FieldError) -> String {
         FieldError::NotAnOption => s.not_an_option.into(),
         FieldError::TooLong { max } => fill(s.too_long, max),
         _ => s.invalid.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use booking_wire::validate::FieldError;
+
+    #[test]
+    fn validation_messages_come_from_the_shared_rules_in_the_visitors_language() {
+        let de = strings("de-AT");
+        assert_eq!(de.lang, "de");
+        assert_eq!(
+            field_error(de, &FieldError::Required),
+            "Dieses Feld ist erforderlich."
+        );
+        assert_eq!(
+            field_error(strings("fr"), &FieldError::TooLong { max: 500 }),
+            "500 caractères au maximum."
+        );
+        assert_eq!(strings("xx").lang, "en");
+        assert!(is_rtl("ar-EG") && !is_rtl("en"));
+        let email = booking_wire::validate::check_email("a@b", true);
+        assert_eq!(email, Err(FieldError::InvalidEmail));
+    }
+
+    /// `fill` splits at the first `{`: every template of every language has its one `{}` and
+    /// no other brace, and the value lands where the `{}` was.
+    #[test]
+    fn every_language_fills_its_blanks_in_place() {
+        for lang in ["en", "de", "fr", "es", "ja", "ar"] {
+            let s = strings(lang);
+            assert_eq!(s.lang, lang);
+            for template in [s.times_heading, s.n_times, s.minutes, s.too_long] {
+                assert_eq!(template.matches("{}").count(), 1, "{lang}: {template}");
+                assert_eq!(
+                    template.matches(['{', '}']).count(),
+                    2,
+                    "{lang}: {template}"
+                );
+                let (before, after) = template.split_once("{}").unwrap();
+                assert_eq!(fill(template, 42), format!("{before}42{after}"));
+            }
+        }
+        assert_eq!(fill("no blank", 1), "no blank");
     }
 }

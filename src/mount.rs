@@ -10,30 +10,57 @@ use leptos::tachys::view::any_view::AnyViewState;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-use crate::app::{App, Display};
-use crate::events::Emit;
+use crate::app::App;
+use crate::config::Config;
+use crate::events::Events;
+use crate::options::WidgetOptions;
+use booking_wire::{FieldValue, Map};
 
 /// The widget's whole stylesheet: tokens first, then one file per component (`style/`),
 /// minified by `build.rs`.
 pub const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
 
-/// What one widget instance shows and where it gets it from.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Options {
-    pub profile: String,
-    pub api: String,
-    pub display: Display,
-}
-
-/// A mounted widget; dropping it unmounts the view.
+/// A mounted widget; dropping it unmounts the view and disposes of everything the widget
+/// holds (its reactive owner, and with it the signals, effects, listeners and the event
+/// target).
 pub struct Mounted {
-    view: UnmountHandle<AnyViewState>,
+    // Held to be dropped, the view first: it goes before the owner of what it reads.
+    _view: UnmountHandle<AnyViewState>,
+    _owner: Owner,
+    config: Config,
+    prefill: RwSignal<Map<String, FieldValue>>,
+    /// The options applied, but for the prefill (the signal holds it).
+    options: WidgetOptions,
 }
 
 impl Mounted {
     /// Leaves the widget mounted for the life of the page.
     pub fn forget(self) {
-        self.view.forget();
+        std::mem::forget(self);
+    }
+
+    /// Applies new options in place: the same ones change nothing; a new language, zone or
+    /// clock redraws the current step in it; new prefill values update the answers. The
+    /// profile and the proxy are the mount's own: another needs another mount.
+    pub fn update(&mut self, mut options: WidgetOptions) {
+        let prefill = std::mem::take(&mut options.prefill);
+        if options.settings_differ(&self.options) {
+            // Only what the host changed: a zone or clock the visitor chose stays otherwise.
+            let was = &self.options;
+            let new = options.settings();
+            if options.time_zone != was.time_zone {
+                self.config.zone.set(new.zone);
+            }
+            if (&options.hour_cycle, &options.locale) != (&was.hour_cycle, &was.locale) {
+                self.config.hour12.set(new.hour12);
+            }
+            // Last, and always: the current step is drawn again with the new settings.
+            self.config.locale.set(new.locale);
+        }
+        if self.prefill.with_untracked(|p| *p != prefill) {
+            self.prefill.set(prefill);
+        }
+        self.options = options;
     }
 }
 
@@ -42,7 +69,8 @@ thread_local! {
     static SHEET: OnceCell<CssStyleSheet> = const { OnceCell::new() };
 }
 
-fn stylesheet() -> Result<CssStyleSheet, JsValue> {
+/// The page's one copy of `CSS`, parsed on first use.
+pub fn stylesheet() -> Result<CssStyleSheet, JsValue> {
     SHEET.with(|cell| {
         if let Some(sheet) = cell.get() {
             return Ok(sheet.clone());
@@ -62,15 +90,15 @@ fn shadow_root(host: &Element) -> Result<ShadowRoot, JsValue> {
 }
 
 /// Mounts a widget for `options` into `host`'s shadow root, replacing what was there.
-pub fn mount(host: &Element, options: Options) -> Result<Mounted, JsValue> {
-    mount_with(host, options, None)
+pub fn mount(host: &Element, options: WidgetOptions) -> Result<Mounted, JsValue> {
+    mount_with(host, options, false)
 }
 
-/// As `mount`, with events going to `emit`.
+/// As `mount`, with the `booking:*` events dispatched on `host` when `events` is true.
 pub fn mount_with(
     host: &Element,
-    options: Options,
-    emit: Option<Emit>,
+    mut options: WidgetOptions,
+    events: bool,
 ) -> Result<Mounted, JsValue> {
     let root = shadow_root(host)?;
     let sheet: JsValue = stylesheet()?.into();
@@ -82,17 +110,24 @@ pub fn mount_with(
         .create_element("div")?
         .unchecked_into();
     root.append_child(&container)?;
-    let Options {
-        profile,
-        api,
-        display,
-    } = options;
-    let root: Element = container.clone().into();
-    let view = mount_to(container, move || {
-        if let Some(emit) = emit {
-            provide_context(emit);
-        }
-        view! { <App profile api display root /> }.into_any()
+    let owner = Owner::new();
+    let (config, prefill, view) = owner.with(|| {
+        let target = events.then(|| StoredValue::new_local(host.clone()));
+        let config = Config::new(options.settings(), Events(target));
+        provide_context(config);
+        let prefill = RwSignal::new(std::mem::take(&mut options.prefill));
+        let (profile, api) = (options.profile.clone(), options.api.clone());
+        let root: Element = container.clone().into();
+        let view = mount_to(container, move || {
+            view! { <App profile api prefill root /> }.into_any()
+        });
+        (config, prefill, view)
     });
-    Ok(Mounted { view })
+    Ok(Mounted {
+        _view: view,
+        _owner: owner,
+        config,
+        prefill,
+        options,
+    })
 }

@@ -1,13 +1,15 @@
 //! Components and browser-side logic in headless Chromium (wasm-bindgen-test).
 #![cfg(target_arch = "wasm32")]
 
-use booking_widget::calendar::{first_weekday, month_weeks, move_focus, GridKey};
-use booking_widget::components::{Answers, ErrorPanel, FieldInput, MonthView, ProfileHeader};
-use booking_widget::mount::{mount, Options, CSS};
-use booking_widget::{i18n, time};
-use booking_wire::validate::FieldError;
+use booking_widget::components::{ErrorPanel, FieldInput, MonthView, ProfileHeader};
+use booking_widget::config::Config;
+use booking_widget::events::Events;
+use booking_widget::flow::{Answers, MonthState};
+use booking_widget::mount::{mount, CSS};
+use booking_widget::options::{Settings, WidgetOptions};
+use booking_widget::time;
 use booking_wire::{Field, FieldKind, FieldValue, Profile, Slot};
-use chrono::{DateTime, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -44,72 +46,38 @@ fn texts(root: &Element, selector: &str) -> Vec<String> {
         .collect()
 }
 
-async fn sleep(ms: i32) {
+/// The next animation frame: effects have run and the view is drawn.
+async fn frame() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         web_sys::window()
             .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .request_animation_frame(&resolve)
             .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
-#[wasm_bindgen_test]
-fn month_grid_pads_to_the_locales_first_weekday() {
-    // 1 November 2026 is a Sunday.
-    let monday = month_weeks(date("2026-11-01"), Weekday::Mon);
-    assert_eq!(monday.len(), 6);
-    assert_eq!(monday[0][..6], [None; 6]);
-    assert_eq!(monday[0][6], Some(date("2026-11-01")));
-    assert_eq!(monday[5][0], Some(date("2026-11-30")));
-    let sunday = month_weeks(date("2026-11-15"), Weekday::Sun);
-    assert_eq!(sunday.len(), 5);
-    assert_eq!(sunday[0][0], Some(date("2026-11-01")));
-    assert_eq!(sunday[4][1], Some(date("2026-11-30")));
-    assert_eq!(
-        (
-            first_weekday("en-US"),
-            first_weekday("de-DE"),
-            first_weekday("ar"),
-            first_weekday("ja-JP")
-        ),
-        (Weekday::Sun, Weekday::Mon, Weekday::Sat, Weekday::Sun)
-    );
+/// Waits (at most 200 frames) until `done` holds.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..200 {
+        if done() {
+            return;
+        }
+        frame().await;
+    }
+    panic!("{what} did not happen");
 }
 
-#[wasm_bindgen_test]
-fn keyboard_moves_follow_the_date_grid_pattern() {
-    let d = date("2026-03-31"); // a Tuesday
-    let mon = Weekday::Mon;
-    assert_eq!(
-        move_focus(d, GridKey::Right, mon, false),
-        date("2026-04-01")
-    );
-    assert_eq!(move_focus(d, GridKey::Left, mon, false), date("2026-03-30"));
-    assert_eq!(
-        move_focus(d, GridKey::Left, mon, true),
-        date("2026-04-01"),
-        "right to left"
-    );
-    assert_eq!(move_focus(d, GridKey::Up, mon, false), date("2026-03-24"));
-    assert_eq!(move_focus(d, GridKey::Down, mon, false), date("2026-04-07"));
-    assert_eq!(move_focus(d, GridKey::Home, mon, false), date("2026-03-30"));
-    assert_eq!(move_focus(d, GridKey::End, mon, false), date("2026-04-05"));
-    assert_eq!(
-        move_focus(d, GridKey::Home, Weekday::Sun, false),
-        date("2026-03-29")
-    );
-    assert_eq!(
-        move_focus(d, GridKey::PageUp, mon, false),
-        date("2026-02-28"),
-        "clamped to February"
-    );
-    assert_eq!(
-        move_focus(d, GridKey::PageDown, mon, false),
-        date("2026-04-30")
-    );
-    assert_eq!(GridKey::from_key("PageDown"), Some(GridKey::PageDown));
-    assert_eq!(GridKey::from_key("a"), None);
+/// English (UK) in UTC on a 24-hour clock, as a mount would provide it.
+fn english() -> Config {
+    Config::new(
+        Settings {
+            locale: "en-GB".into(),
+            zone: "UTC".into(),
+            hour12: false,
+        },
+        Events::default(),
+    )
 }
 
 #[wasm_bindgen_test]
@@ -144,45 +112,6 @@ fn times_are_formatted_in_the_given_zone_and_locale() {
     assert!(!time::locale_uses_12h("de-DE"));
 }
 
-#[wasm_bindgen_test]
-fn validation_messages_come_from_the_shared_rules_in_the_visitors_language() {
-    let de = i18n::strings("de-AT");
-    assert_eq!(de.lang, "de");
-    assert_eq!(
-        i18n::field_error(de, &FieldError::Required),
-        "Dieses Feld ist erforderlich."
-    );
-    assert_eq!(
-        i18n::field_error(i18n::strings("fr"), &FieldError::TooLong { max: 500 }),
-        "500 caractères au maximum."
-    );
-    assert_eq!(i18n::strings("xx").lang, "en");
-    assert!(i18n::is_rtl("ar-EG") && !i18n::is_rtl("en"));
-    let email = booking_wire::validate::check_email("a@b", true);
-    assert_eq!(email, Err(FieldError::InvalidEmail));
-}
-
-/// `fill` splits at the first `{`: every template of every language has its one `{}` and
-/// no other brace, and the value lands where the `{}` was.
-#[wasm_bindgen_test]
-fn every_language_fills_its_blanks_in_place() {
-    for lang in ["en", "de", "fr", "es", "ja", "ar"] {
-        let s = i18n::strings(lang);
-        assert_eq!(s.lang, lang);
-        for template in [s.times_heading, s.n_times, s.minutes, s.too_long] {
-            assert_eq!(template.matches("{}").count(), 1, "{lang}: {template}");
-            assert_eq!(
-                template.matches(['{', '}']).count(),
-                2,
-                "{lang}: {template}"
-            );
-            let (before, after) = template.split_once("{}").unwrap();
-            assert_eq!(i18n::fill(template, 42), format!("{before}42{after}"));
-        }
-    }
-    assert_eq!(i18n::fill("no blank", 1), "no blank");
-}
-
 fn slot(s: &str) -> Slot {
     let start = utc(s);
     Slot {
@@ -206,9 +135,15 @@ async fn the_month_grid_marks_free_days_and_moves_focus_with_the_keyboard() {
         .into_iter()
         .collect::<booking_wire::Map<_, _>>(),
     );
+    let state = MonthState {
+        month,
+        focus,
+        selected,
+        days,
+    };
     let _h = leptos::mount::mount_to(root.clone(), move || {
-        view! { <MonthView month focus selected days on_pick=Callback::new(move |d| picked.set(Some(d)))
-        locale="en-GB".into() strings=i18n::strings("en-GB") /> }
+        provide_context(english());
+        view! { <MonthView month=state on_pick=move |d| picked.set(Some(d)) /> }
     });
     let day = |d: &str| {
         root.query_selector(&format!("[data-date='{d}']"))
@@ -265,7 +200,7 @@ async fn the_month_grid_marks_free_days_and_moves_focus_with_the_keyboard() {
         date("2026-12-01"),
         "the grid follows focus into December"
     );
-    sleep(50).await;
+    until("December drawn", || texts(&root, "h3") == ["December 2026"]).await;
     assert_eq!(texts(&grid, "h3").len(), 0);
     assert_eq!(texts(&root, "h3"), vec!["December 2026"]);
     assert_eq!(
@@ -278,13 +213,13 @@ async fn the_month_grid_marks_free_days_and_moves_focus_with_the_keyboard() {
         Some("0")
     );
     press("PageUp");
-    sleep(50).await;
+    until("November drawn", || texts(&root, "h3") == ["November 2026"]).await;
     assert_eq!(focus.get_untracked(), date("2026-11-01"));
     let free: HtmlElement = day("2026-11-23").unchecked_into();
     free.click();
     assert_eq!(picked.get_untracked(), Some(date("2026-11-23")));
     selected.set(Some(date("2026-11-23")));
-    sleep(50).await;
+    frame().await;
     let cell = |d: &str| {
         day(d)
             .parent_element()
@@ -341,7 +276,10 @@ async fn a_field_in_error_says_so_to_assistive_technology() {
     answers.errors.update(|e| {
         e.insert("size".into(), "Choose one of the options.".into());
     });
-    sleep(20).await;
+    until("aria-invalid set", || {
+        control.get_attribute("aria-invalid").is_some()
+    })
+    .await;
     assert_eq!(
         control.get_attribute("aria-invalid").as_deref(),
         Some("true")
@@ -365,7 +303,10 @@ async fn a_field_in_error_says_so_to_assistive_technology() {
     init.set_bubbles(true);
     let input = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
     select.dispatch_event(&input).unwrap();
-    sleep(20).await;
+    until("aria-invalid gone", || {
+        select.get_attribute("aria-invalid").is_none()
+    })
+    .await;
     assert_eq!(
         answers.values.get_untracked().get("size"),
         Some(&FieldValue::Text("L".into()))
@@ -420,23 +361,21 @@ fn error_panel_says_what_happened_and_retries() {
 }
 
 async fn wait_for(root: &web_sys::ShadowRoot, selector: &str) -> Element {
-    for _ in 0..100 {
-        if let Some(found) = root.query_selector(selector).unwrap() {
-            return found;
-        }
-        sleep(50).await;
-    }
-    panic!("{selector} did not appear");
+    until(selector, || {
+        root.query_selector(selector).unwrap().is_some()
+    })
+    .await;
+    root.query_selector(selector).unwrap().unwrap()
 }
 
 #[wasm_bindgen_test]
 async fn mount_renders_into_an_open_shadow_root_with_the_stylesheet_adopted() {
     let host = container();
     // Nothing listens on port 9 on loopback: the widget must explain, not stay blank.
-    let options = Options {
+    let options = WidgetOptions {
         profile: "intro".into(),
         api: "http://127.0.0.1:9".into(),
-        ..Options::default()
+        ..WidgetOptions::default()
     };
     let mounted = mount(&host, options).expect("mounted");
     let shadow = host.shadow_root().expect("open shadow root");
@@ -478,12 +417,11 @@ fn number_fields_parse_as_the_proxy_does() {
 
 #[wasm_bindgen_test]
 fn a_locale_is_written_as_the_browser_writes_it_or_left_for_the_browsers_own() {
-    use booking_widget::app::Display;
     let with = |locale: &str| {
-        Display {
+        WidgetOptions {
             locale: Some(locale.into()),
             time_zone: Some("Europe/Berlin".into()),
-            ..Display::default()
+            ..WidgetOptions::default()
         }
         .settings()
     };
@@ -499,24 +437,6 @@ fn a_locale_is_written_as_the_browser_writes_it_or_left_for_the_browsers_own() {
     // And the widget still formats with what it settled on.
     let t = utc("2026-03-02T13:30:00Z");
     assert_eq!(time::time(t, &german.locale, &german.zone, false), "14:30");
-}
-
-#[wasm_bindgen_test]
-fn a_failure_is_told_in_the_proxys_words_or_ours_when_it_could_not_be_reached() {
-    use booking_widget::api::ApiFailure;
-    use booking_wire::{ApiError, ErrorCode};
-    let api = ApiFailure::Api {
-        status: 400,
-        error: ApiError {
-            code: ErrorCode::BadRequest,
-            message: "`time_zone` \"Mars/Olympus\" is not an IANA time zone.".into(),
-            fields: None,
-        },
-    };
-    let unreachable = i18n::strings("de").unreachable;
-    assert!(api.message(unreachable).contains("Mars/Olympus"));
-    assert_eq!(ApiFailure::Network.message(unreachable), unreachable);
-    assert!(ApiFailure::Decode(502).message(unreachable).contains("502"));
 }
 
 #[wasm_bindgen_test]

@@ -134,7 +134,8 @@ async fn call<T: FromJs>(url: &str, post: Option<(String, &str)>) -> Result<T, A
 }
 
 /// The request itself, one copy for every answer type (each copy of an async function is
-/// a whole state machine in the wasm): a success's status and JSON, or the failure.
+/// a whole state machine in the wasm, docs/size.md S13): a success's status and JSON, or
+/// the failure.
 async fn fetch_json(url: &str, post: Option<(String, &str)>) -> Result<(u16, JsValue), ApiFailure> {
     let init = RequestInit::new();
     if let Some((body, key)) = post {
@@ -202,4 +203,25 @@ pub fn from_json<T: FromJs>(text: &str) -> Option<T> {
 /// Percent-encodes a path segment (profile ids come from the host page's markup).
 fn encode(segment: &str) -> String {
     js_sys::encode_uri_component(segment).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_is_told_in_the_proxys_words_or_ours_when_it_could_not_be_reached() {
+        let api = ApiFailure::Api {
+            status: 400,
+            error: ApiError {
+                code: ErrorCode::BadRequest,
+                message: "`time_zone` \"Mars/Olympus\" is not an IANA time zone.".into(),
+                fields: None,
+            },
+        };
+        let unreachable = crate::i18n::strings("de").unreachable;
+        assert!(api.message(unreachable).contains("Mars/Olympus"));
+        assert_eq!(ApiFailure::Network.message(unreachable), unreachable);
+        assert!(ApiFailure::Decode(502).message(unreachable).contains("502"));
+    }
 }

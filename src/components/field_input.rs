@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::Answers;
+use crate::flow::Answers;
 use booking_wire::js::number_text;
 use booking_wire::{Field, FieldKind, FieldValue};
 
@@ -42,7 +42,7 @@ pub fn FieldInput(
     // The name is stored so that the closures stay `Copy`.
     let name = StoredValue::new(name);
     let error = move || name.with_value(|n| answers.error(n));
-    // `Option<String>` as `described` is: one kind of reactive attribute less in the wasm.
+    // `Option<String>` as `described` is: one kind of reactive attribute less (S11).
     let invalid = move || error().is_some().then(|| String::from("true"));
     let described = {
         let error_id = error_id.clone();

@@ -1,4 +1,5 @@
-//! The widget's components, one file each; their CSS is in `style/`, same name.
+//! The widget's components, one file each; each one's CSS is in `style/`, same name
+//! (build.rs checks).
 
 mod booker;
 mod booking_form;
@@ -11,8 +12,8 @@ mod profile_header;
 mod skeleton;
 mod time_list;
 
-pub use booker::{Booker, Settings};
-pub use booking_form::{Answers, BookingForm};
+pub use booker::Booker;
+pub use booking_form::BookingForm;
 pub use confirmation::Confirmation;
 pub use error_panel::ErrorPanel;
 pub use field_input::FieldInput;

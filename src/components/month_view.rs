@@ -1,36 +1,36 @@
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::calendar::{first_of_month, first_weekday, month_weeks, move_focus, GridKey};
-use crate::i18n::Strings;
+use crate::calendar::{first_weekday, month_weeks, move_focus, GridKey};
+use crate::config::use_config;
+use crate::flow::MonthState;
 use crate::time;
-use booking_wire::{Map, Slot};
 
 /// The month grid (WAI-ARIA date grid): days with free times are enabled and marked; arrow
 /// keys, Home/End and PageUp/PageDown move a roving focus.
 #[component]
 pub fn MonthView(
-    /// First day of the visible month.
-    month: RwSignal<NaiveDate>,
-    /// Free slots grouped by the visitor's local day.
-    days: RwSignal<Map<NaiveDate, Vec<Slot>>>,
-    /// The day whose times are shown.
-    selected: RwSignal<Option<NaiveDate>>,
-    /// The day holding the grid's tab stop.
-    focus: RwSignal<NaiveDate>,
+    /// The month shown, the tab stop, the chosen day and the free days.
+    month: MonthState,
     /// Called when the visitor picks a day with free times.
-    on_pick: Callback<NaiveDate>,
-    locale: String,
-    strings: &'static Strings,
+    on_pick: impl Fn(NaiveDate) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let config = use_config();
+    let (locale, strings) = (config.tag(), config.strings());
+    let MonthState {
+        month: shown,
+        focus,
+        selected,
+        days,
+    } = month;
     let first = first_weekday(&locale);
     let rtl = crate::i18n::is_rtl(&locale);
     let loc = locale.clone();
-    let title = move || time::month_title(month.get(), &loc);
+    let title = move || time::month_title(shown.get(), &loc);
     // The weekday names depend on the locale only: drawn once, not per month. A `th` of the
-    // `thead` heads its column without `scope` (each attribute name costs 0.2 KB of wasm).
-    let start = month.get_untracked();
+    // `thead` heads its column without `scope` (an attribute name of its own: S8).
+    let start = shown.get_untracked();
     let first_day = start - chrono::Days::new(start.weekday().days_since(first) as u64);
     let headers = (0..7)
         .map(|i| {
@@ -38,26 +38,13 @@ pub fn MonthView(
             view! { <th abbr=long>{short}</th> }.into_any()
         })
         .collect_view();
-    let shift = move |by: i32| {
-        let m = month.get_untracked();
-        let next = if by < 0 {
-            m - Months::new(1)
-        } else {
-            m + Months::new(1)
-        };
-        month.set(next);
-        focus.set(next);
-    };
     let on_key = move |ev: web_sys::KeyboardEvent| {
         let Some(key) = GridKey::from_key(&ev.key()) else {
             return;
         };
         ev.prevent_default();
         let next = move_focus(focus.get_untracked(), key, first, rtl);
-        focus.set(next);
-        if first_of_month(next) != month.get_untracked() {
-            month.set(first_of_month(next));
-        }
+        month.focus_on(next);
         // Move DOM focus once the grid shows the new day.
         let grid: Option<web_sys::Element> = ev.current_target().and_then(|t| t.dyn_into().ok());
         request_animation_frame(move || {
@@ -77,7 +64,7 @@ pub fn MonthView(
     let grid = move || {
         let (chosen, tab_stop) = (selected.get(), focus.get());
         days.with(|free_days| {
-            month_weeks(month.get(), first)
+            month_weeks(shown.get(), first)
                 .into_iter()
                 .map(|week| {
                     let cells = week
@@ -100,9 +87,9 @@ pub fn MonthView(
                                         aria-label=label
                                         tabindex=if tab_stop == date { "0" } else { "-1" }
                                         on:click=move |_| {
-                                            focus.set(date);
+                                            month.focus_on(date);
                                             if free {
-                                                on_pick.run(date);
+                                                on_pick(date);
                                             }
                                         }
                                     >
@@ -113,7 +100,7 @@ pub fn MonthView(
                             });
                             // A `td` of a `role=grid` table is a gridcell already.
                             // Always a string, "false" on padding cells too: an optional
-                            // attribute here would be the only one of its kind in the wasm.
+                            // attribute here would be the only one of its kind (S11).
                             let state = (date.is_some() && chosen == date).to_string();
                             view! { <td aria-selected=state>{button}</td> }.into_any()
                         })
@@ -127,10 +114,10 @@ pub fn MonthView(
         <div class="bw-calendar" part="calendar">
             <div class="bw-calendar__head">
                 <button type="button" class="bw-button bw-calendar__nav" part="button"
-                    aria-label=strings.prev_month on:click=move |_| shift(-1)>{if rtl { "›" } else { "‹" }}</button>
+                    aria-label=strings.prev_month on:click=move |_| month.turn(-1)>{if rtl { "›" } else { "‹" }}</button>
                 <h3 class="bw-calendar__title" id="bw-month-title" tabindex="-1" aria-live="polite">{title}</h3>
                 <button type="button" class="bw-button bw-calendar__nav" part="button"
-                    aria-label=strings.next_month on:click=move |_| shift(1)>{if rtl { "‹" } else { "›" }}</button>
+                    aria-label=strings.next_month on:click=move |_| month.turn(1)>{if rtl { "‹" } else { "›" }}</button>
             </div>
             <table class="bw-calendar__grid" role="grid" aria-labelledby="bw-month-title" on:keydown=on_key>
                 <thead><tr>{headers}</tr></thead>
@@ -141,7 +128,7 @@ pub fn MonthView(
 }
 
 /// The day button's classes: one plain string rather than `class:` toggles, whose
-/// machinery the wasm then does without.
+/// machinery the wasm then does without (S9).
 fn day_class(free: bool, selected: bool) -> &'static str {
     match (free, selected) {
         (true, true) => "bw-day bw-day--free bw-day--selected",

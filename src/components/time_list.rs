@@ -1,27 +1,16 @@
-use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use crate::i18n::{fill, Strings};
+use crate::flow::Flow;
+use crate::i18n::fill;
 use crate::time;
 use booking_wire::js::time_text;
-use booking_wire::{Map, Slot};
 
 /// The free times of the chosen day, in the visitor's zone and clock.
 #[component]
-pub fn TimeList(
-    /// The chosen day (before one is chosen, nothing is said about times).
-    selected: RwSignal<Option<NaiveDate>>,
-    /// Free slots by day in the visitor's zone.
-    days: RwSignal<Map<NaiveDate, Vec<Slot>>>,
-    /// The visitor's zone.
-    zone: RwSignal<String>,
-    /// 12-hour clock.
-    hour12: RwSignal<bool>,
-    /// Called with the picked slot.
-    on_pick: Callback<Slot>,
-    locale: String,
-    strings: &'static Strings,
-) -> impl IntoView {
+pub fn TimeList(flow: Flow) -> impl IntoView {
+    let config = flow.config;
+    let (locale, strings) = (config.tag(), config.strings());
+    let (selected, days) = (flow.month.selected, flow.month.days);
     let slots = move || {
         selected
             .get()
@@ -32,6 +21,7 @@ pub fn TimeList(
         let locale = locale.clone();
         move || match selected.get() {
             Some(d) => fill(strings.times_heading, time::long_date(d, &locale)),
+            // Before a day is chosen, nothing is said about times.
             None => strings.choose_day.into(),
         }
     };
@@ -40,11 +30,11 @@ pub fn TimeList(
         slots()
             .into_iter()
             .map(|slot| {
-                let label = time::time(slot.start, &locale, &zone.get(), hour12.get());
+                let label = time::time(slot.start, &locale, &config.zone.get(), config.hour12.get());
                 view! {
                     <li>
                         <button type="button" class="bw-slot" part="slot" data-start=time_text(&slot.start)
-                            on:click=move |_| on_pick.run(slot.clone())>{label}</button>
+                            on:click=move |_| flow.pick_slot(slot.clone())>{label}</button>
                     </li>
                 }.into_any()
             })

@@ -7,6 +7,7 @@ import {
   startProxy, launchBrowser, artifact, focused, focusOn, tabTo, axeViolations, bookThroughApi,
   INTRO_PROFILE, ROOT,
 } from './support.mjs';
+import { Widget, SEL } from './widget-page.mjs';
 
 let proxy;
 let browser;
@@ -27,49 +28,50 @@ async function open(options = {}) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${proxy.base}/book/intro`);
-  await page.locator('.bw-day--free').first().waitFor({ timeout: 20_000 });
-  return { page, errors, close: () => context.close() };
+  const w = new Widget(page);
+  await w.ready();
+  return { page, w, errors, close: () => context.close() };
 }
 
-async function fillForm(page) {
-  await page.locator('#bw-field-name').fill('Ada Lovelace');
-  await page.locator('#bw-field-email').fill('ada@example.com');
-  await page.locator('#bw-field-team_size').selectOption('11-50');
-  await page.locator('#bw-field-agenda').fill('Pricing and onboarding');
-  await page.locator('#bw-field-topic').fill('Pricing');
+async function fillForm(w) {
+  await w.field('name').fill('Ada Lovelace');
+  await w.field('email').fill('ada@example.com');
+  await w.field('team_size').selectOption('11-50');
+  await w.field('agenda').fill('Pricing and onboarding');
+  await w.field('topic').fill('Pricing');
 }
 
 test('book by mouse: day, time, form, confirmation (no serious axe violations)', async () => {
-  const { page, errors, close } = await open();
+  const { page, w, errors, close } = await open();
   assert.deepEqual(await axeViolations(page), [], 'calendar step');
   await page.screenshot({ path: artifact('calendar.png'), fullPage: true });
-  await page.locator('.bw-day--free').first().click();
-  const slots = page.locator('[part=slot]');
+  await w.freeDay.first().click();
+  const slots = w.slot;
   await slots.first().waitFor();
   assert.ok((await slots.count()) > 1);
-  assert.match(await page.locator('[role=status]').textContent(), /\d+ times available/);
+  assert.match(await w.status.textContent(), /\d+ times available/);
   assert.deepEqual(await axeViolations(page), [], 'times step');
   await slots.first().click();
-  await page.locator('#bw-form-title').waitFor();
+  await w.formTitle.waitFor();
   assert.equal((await focused(page)).id, 'bw-form-title', 'focus moves to the new step');
   // Submitting empty: inline errors, nothing posted.
   let posted = 0;
   page.on('request', (r) => { if (r.method() === 'POST') posted += 1; });
-  await page.locator('[part~=primary-button]').click();
-  await page.locator('#bw-field-name[aria-invalid=true]').waitFor();
-  assert.equal(await page.locator('#bw-field-name-error').textContent(), 'This field is required.');
-  assert.equal(await page.locator('#bw-field-name').getAttribute('aria-describedby'), 'bw-field-name-error');
+  await w.primary.click();
+  await w.field('name').and(page.locator('[aria-invalid=true]')).waitFor();
+  assert.equal(await w.fieldError('name').textContent(), 'This field is required.');
+  assert.equal(await w.field('name').getAttribute('aria-describedby'), 'bw-field-name-error');
   assert.equal(posted, 0, 'nothing is posted while the form is invalid');
   assert.deepEqual(await axeViolations(page), [], 'form with errors');
-  await fillForm(page);
-  await page.locator('#bw-field-email').fill('not-an-email');
-  await page.locator('[part~=primary-button]').click();
-  assert.equal(await page.locator('#bw-field-email-error').textContent(), 'Enter a valid email address.');
-  await page.locator('#bw-field-email').fill('ada@example.com');
-  assert.equal(await page.locator('.bw-notice').count(), 0, 'the notice goes once nothing is marked');
+  await fillForm(w);
+  await w.field('email').fill('not-an-email');
+  await w.primary.click();
+  assert.equal(await w.fieldError('email').textContent(), 'Enter a valid email address.');
+  await w.field('email').fill('ada@example.com');
+  assert.equal(await w.notice.count(), 0, 'the notice goes once nothing is marked');
   await page.screenshot({ path: artifact('form.png'), fullPage: true });
-  await page.locator('[part~=primary-button]').click();
-  const done = page.locator('[part=confirmation]');
+  await w.primary.click();
+  const done = w.confirmation;
   await done.waitFor({ timeout: 15_000 });
   assert.equal(posted, 1);
   assert.match(await done.textContent(), /You're booked/);
@@ -91,13 +93,13 @@ test('book by mouse: day, time, form, confirmation (no serious axe violations)',
     }
   }
   await done.locator('button').click();
-  await page.locator('[part=calendar]').waitFor();
+  await w.calendar.waitFor();
   assert.deepEqual(errors, []);
   await close();
 });
 
 test('book by keyboard only', async () => {
-  const { page, close } = await open();
+  const { page, w, close } = await open();
   const day = await tabTo(page, (f) => f.part === 'day');
   assert.ok(day, 'the grid has one tab stop');
   await page.keyboard.press('ArrowRight');
@@ -108,7 +110,7 @@ test('book by keyboard only', async () => {
   await page.keyboard.press('Enter');
   await tabTo(page, (f) => f.part === 'slot');
   await page.keyboard.press('Enter');
-  await page.locator('#bw-form-title').waitFor();
+  await w.formTitle.waitFor();
   await tabTo(page, (f) => f.id === 'bw-field-name');
   await page.keyboard.type('Grace Hopper');
   await page.keyboard.press('Tab');
@@ -120,50 +122,45 @@ test('book by keyboard only', async () => {
   await page.keyboard.press('Tab');
   await page.keyboard.type('COBOL');
   await page.keyboard.press('Enter'); // implicit submission
-  await page.locator('[part=confirmation]').waitFor({ timeout: 15_000 });
+  await w.confirmation.waitFor({ timeout: 15_000 });
   assert.equal((await focused(page)).id, 'bw-done-title');
   // "Book another time" takes focus back to the month's heading.
   await tabTo(page, (f) => f.text === 'Book another time');
   await page.keyboard.press('Enter');
-  await page.locator('.bw-calendar').waitFor();
-  await page.waitForFunction(() => document.querySelector('#booking-widget').shadowRoot.activeElement?.id === 'bw-month-title', null, { timeout: 5_000 });
+  await w.calendar.waitFor();
+  await page.waitForFunction((sel) => document.querySelector('#booking-widget').shadowRoot.activeElement?.matches(sel), SEL.monthTitle, { timeout: 5_000 });
   await close();
 });
 
 test('a time taken between choosing and submitting: slots refresh, input kept, focus on the times', async () => {
-  const { page, close } = await open();
-  await page.locator('.bw-day--free').first().click();
-  const first = page.locator('[part=slot]').first();
-  const start = await first.getAttribute('data-start');
-  await first.click();
-  await fillForm(page);
+  const { page, w, close } = await open();
+  const start = await w.pickFirstTime();
+  await fillForm(w);
   assert.equal(await bookThroughApi(proxy.base, 'intro', new Date(start).toISOString()), 201);
-  await page.locator('[part~=primary-button]').click();
-  const alert = page.locator('[role=alert]', { hasText: 'just taken' });
-  await alert.waitFor({ timeout: 15_000 });
+  await w.primary.click();
+  await w.alerting('just taken').waitFor({ timeout: 15_000 });
   assert.equal((await focused(page)).id, 'bw-times-title');
   // The refreshed slots replace the old ones once they arrive.
-  await page.waitForFunction((taken) => {
+  await page.waitForFunction(([taken, slot]) => {
     const root = document.getElementById('booking-widget').shadowRoot;
-    const starts = [...root.querySelectorAll('[part=slot]')].map((e) => e.dataset.start);
+    const starts = [...root.querySelectorAll(slot)].map((e) => e.dataset.start);
     return starts.length > 0 && !starts.includes(taken);
-  }, start, { timeout: 15_000 });
-  await page.locator('[part=slot]').first().click();
-  assert.equal(await page.locator('#bw-field-name').inputValue(), 'Ada Lovelace', 'answers are kept');
-  await page.locator('[part~=primary-button]').click();
-  await page.locator('[part=confirmation]').waitFor({ timeout: 15_000 });
+  }, [start, SEL.slot], { timeout: 15_000 });
+  await w.slot.first().click();
+  assert.equal(await w.field('name').inputValue(), 'Ada Lovelace', 'answers are kept');
+  await w.primary.click();
+  await w.confirmation.waitFor({ timeout: 15_000 });
   await close();
 });
 
 test('the visitor\'s language: German, and Arabic right to left', async () => {
   for (const [locale, heading, dir] of [['de-DE', 'Tag wählen', 'ltr'], ['ar-EG', 'اختر يومًا', 'rtl']]) {
-    const { page, close } = await open({ locale });
-    assert.equal(await page.locator('.bw-root').getAttribute('dir'), dir);
-    assert.equal(await page.locator('.bw-root').getAttribute('lang'), locale);
-    assert.equal((await page.locator('#bw-times-title').textContent()).trim(), heading);
+    const { page, w, close } = await open({ locale });
+    assert.equal(await w.root.getAttribute('dir'), dir);
+    assert.equal(await w.root.getAttribute('lang'), locale);
+    assert.equal((await w.timesTitle.textContent()).trim(), heading);
     if (dir === 'rtl') {
-      const box = (sel) => page.locator(sel).first().boundingBox();
-      const [prev, next] = [await box('.bw-calendar__nav >> nth=0'), await box('.bw-calendar__nav >> nth=1')];
+      const [prev, next] = [await w.monthNav.nth(0).boundingBox(), await w.monthNav.nth(1).boundingBox()];
       assert.ok(prev.x > next.x, 'the previous-month button is on the right');
       await page.screenshot({ path: artifact('arabic.png'), fullPage: true });
     }
@@ -172,20 +169,20 @@ test('the visitor\'s language: German, and Arabic right to left', async () => {
 });
 
 test('changing the time zone regroups the days', async () => {
-  const { page, close } = await open({ timezoneId: 'Pacific/Pago_Pago' });
-  const freeDays = () => page.locator('.bw-day--free').evaluateAll((els) => els.map((e) => e.dataset.date));
+  const { page, w, close } = await open({ timezoneId: 'Pacific/Pago_Pago' });
+  const freeDays = () => w.freeDay.evaluateAll((els) => els.map((e) => e.dataset.date));
   const weekday = (d) => new Date(`${d}T12:00:00Z`).getUTCDay();
   const before = await freeDays();
   assert.ok(before.every((d) => weekday(d) >= 1 && weekday(d) <= 5), `Mon-Fri in Pago Pago: ${before}`);
-  const zone = page.locator('input[list=bw-zones]');
+  const zone = w.zone;
   assert.equal(await zone.inputValue(), 'Pacific/Pago_Pago');
   await zone.fill('Pacific/Kiritimati');
   await zone.press('Enter');
   await zone.dispatchEvent('change');
-  await page.waitForFunction(() => {
+  await page.waitForFunction((free) => {
     const root = document.getElementById('booking-widget').shadowRoot;
-    return [...root.querySelectorAll('.bw-day--free')].some((e) => new Date(`${e.dataset.date}T12:00:00Z`).getUTCDay() === 6);
-  }, null, { timeout: 15_000 });
+    return [...root.querySelectorAll(free)].some((e) => new Date(`${e.dataset.date}T12:00:00Z`).getUTCDay() === 6);
+  }, SEL.freeDay, { timeout: 15_000 });
   const after = await freeDays();
   assert.ok(after.some((d) => weekday(d) === 6), `Tue-Sat in Kiritimati: ${after}`);
   assert.ok(after.every((d) => weekday(d) >= 2 && weekday(d) <= 6 || d === after[0]), `${after}`);
@@ -220,40 +217,39 @@ test('every kind of field is asked, checked and sent with its type', async () =>
   const page = await context.newPage();
   try {
     await page.goto(`${kinds.base}/book/kinds`);
-    await page.locator('.bw-day--free').first().click();
-    await page.locator('[part=slot]').first().click();
-    await page.locator('#bw-field-name').fill('Ada Lovelace');
-    await page.locator('#bw-field-email').fill('ada@example.com');
-    await page.locator('[part~=primary-button]').click();
+    const w = new Widget(page);
+    await w.pickFirstTime();
+    await w.fillIn();
+    await w.primary.click();
     for (const required of ['billing', 'seats', 'plan', 'consent']) {
-      await page.locator(`#bw-field-${required}[aria-invalid=true]`).waitFor();
+      await w.field(required).and(page.locator('[aria-invalid=true]')).waitFor();
     }
-    await page.locator('#bw-field-company').fill('Analytical Engines');
-    await page.locator('#bw-field-about').fill('Bernoulli numbers');
-    await page.locator('#bw-field-billing').fill('billing@example.com');
-    await page.locator('#bw-field-phone').fill('+44 20 7946 0000');
-    await page.locator('#bw-field-seats').fill('twelve');
-    await page.locator('#bw-field-site').fill('ftp://example.com');
-    await page.locator('#bw-field-plan').selectOption('Pro');
-    await page.locator('#bw-field-topics').getByText('Security').click();
-    await page.locator('#bw-field-topics').getByText('API').click();
-    await page.locator('#bw-field-channels').getByText('Phone').click();
-    await page.locator('#bw-field-newsletter').check();
-    await page.locator('#bw-field-consent').check();
-    await page.locator('[part~=primary-button]').click();
-    assert.equal(await page.locator('#bw-field-seats-error').textContent(), 'Enter a number.');
-    assert.equal(await page.locator('#bw-field-site-error').textContent(), 'Enter a web address starting with https://');
-    await page.locator('#bw-field-seats').fill('12');
-    await page.locator('#bw-field-site').fill('https://example.com');
+    await w.field('company').fill('Analytical Engines');
+    await w.field('about').fill('Bernoulli numbers');
+    await w.field('billing').fill('billing@example.com');
+    await w.field('phone').fill('+44 20 7946 0000');
+    await w.field('seats').fill('twelve');
+    await w.field('site').fill('ftp://example.com');
+    await w.field('plan').selectOption('Pro');
+    await w.field('topics').getByText('Security').click();
+    await w.field('topics').getByText('API').click();
+    await w.field('channels').getByText('Phone').click();
+    await w.field('newsletter').check();
+    await w.field('consent').check();
+    await w.primary.click();
+    assert.equal(await w.fieldError('seats').textContent(), 'Enter a number.');
+    assert.equal(await w.fieldError('site').textContent(), 'Enter a web address starting with https://');
+    await w.field('seats').fill('12');
+    await w.field('site').fill('https://example.com');
     const posted = page.waitForRequest((r) => r.method() === 'POST');
-    await page.locator('[part~=primary-button]').click();
+    await w.primary.click();
     const body = (await posted).postDataJSON();
     assert.deepEqual(body.fields, {
       company: 'Analytical Engines', about: 'Bernoulli numbers', billing: 'billing@example.com',
       phone: '+44 20 7946 0000', seats: 12, site: 'https://example.com', plan: 'Pro',
       topics: ['Security', 'API'], channels: ['Phone'], newsletter: true, consent: true,
     });
-    await page.locator('[part=confirmation]').waitFor({ timeout: 15_000 });
+    await w.confirmation.waitFor({ timeout: 15_000 });
   } finally {
     await context.close();
     await kinds.stop();
@@ -261,12 +257,9 @@ test('every kind of field is asked, checked and sent with its type', async () =>
 });
 
 test('a lost answer is retried with the same key and books once', async () => {
-  const { page, close } = await open();
-  await page.locator('.bw-day--free').first().click();
-  const slot = page.locator('[part=slot]').first();
-  const start = await slot.getAttribute('data-start');
-  await slot.click();
-  await fillForm(page);
+  const { page, w, close } = await open();
+  const start = await w.pickFirstTime();
+  await fillForm(w);
   const keys = [];
   let lose = true;
   await page.route('**/bookings', async (route) => {
@@ -278,10 +271,10 @@ test('a lost answer is retried with the same key and books once', async () => {
     }
     return route.continue();
   });
-  await page.locator('[part~=primary-button]').click();
-  await page.locator('.bw-notice', { hasText: 'Could not reach' }).waitFor({ timeout: 15_000 });
-  await page.locator('[part~=primary-button]').click();
-  await page.locator('[part=confirmation]').waitFor({ timeout: 15_000 });
+  await w.primary.click();
+  await w.noticing('Could not reach').waitFor({ timeout: 15_000 });
+  await w.primary.click();
+  await w.confirmation.waitFor({ timeout: 15_000 });
   assert.equal(keys.length, 2);
   assert.ok(keys[0] && keys[0] === keys[1], `same Idempotency-Key: ${keys}`);
   // Exactly one booking: the time is taken once, and booking it again is a conflict.
@@ -294,8 +287,9 @@ test('the clock follows the language unless the page says otherwise', async () =
   const page = await context.newPage();
   const firstTime = async (url) => {
     await page.goto(url);
-    await page.locator('.bw-day--free').first().click();
-    return (await page.locator('[part=slot]').first().textContent()).trim();
+    const w = new Widget(page);
+    await w.freeDay.first().click({ timeout: 20_000 });
+    return (await w.slot.first().textContent()).trim();
   };
   assert.match(await firstTime(`${proxy.base}/book/intro`), /^\d{1,2}:\d{2}\s?(AM|PM)$/);
   assert.match(await firstTime(`${proxy.base}/book/intro?hour_cycle=h23`), /^\d{2}:\d{2}$/);

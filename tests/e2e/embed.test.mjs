@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startProxy, launchBrowser, artifact, focused, startHost, bookThroughApi, INTRO_PROFILE } from './support.mjs';
+import { Widget, SEL } from './widget-page.mjs';
 
 const OTHER_PROFILE = `
 [profiles.other]
@@ -67,44 +68,25 @@ async function openHost(markup, { css = '', colorScheme = 'light', holdSlots = 0
   return { page, problems, encodings, close: () => context.close() };
 }
 
-async function book(scope, page) {
-  await scope.locator('.bw-day--free').first().click();
-  await scope.locator('[part=slot]').first().click();
-  await scope.locator('#bw-field-name').fill('Ada Lovelace');
-  await scope.locator('#bw-field-email').fill('ada@example.com');
-  const size = scope.locator('#bw-field-team_size');
-  if (await size.count()) await size.selectOption('1-10');
-  const topic = scope.locator('#bw-field-topic');
-  if (await topic.count()) await topic.fill('Pricing');
-  await scope.locator('[part~=primary-button]').click();
-  await scope.locator('[part=confirmation]').waitFor({ timeout: 20_000 });
-}
-
 test('inline: books end to end under a strict CSP and sends the six events', async () => {
   const { page, problems, encodings, close } = await openHost('<booking-widget id="w" profile="intro"></booking-widget>');
-  const w = page.locator('#w');
-  await w.locator('.bw-day--free').first().waitFor({ timeout: 20_000 });
+  const w = new Widget(page.locator('#w'));
+  await w.ready();
   // The payload comes compressed: its brotli copies, and the loader compressed on the way.
   assert.deepEqual(encodings, { 'widget.js': 'br', '.js': 'br', '_bg.wasm': 'br' });
   // A 409 first, for booking:failed: book the chosen time through the API behind its back.
-  await w.locator('.bw-day--free').first().click();
-  const first = w.locator('[part=slot]').first();
-  const start = await first.getAttribute('data-start');
-  await first.click();
-  await w.locator('#bw-field-name').fill('Ada Lovelace');
-  await w.locator('#bw-field-email').fill('ada@example.com');
-  await w.locator('#bw-field-team_size').selectOption('1-10');
-  await w.locator('#bw-field-topic').fill('Pricing');
+  const start = await w.pickFirstTime();
+  await w.fillIn();
   assert.equal(await bookThroughApi(proxy.base, 'intro', new Date(start).toISOString()), 201);
-  await w.locator('[part~=primary-button]').click();
-  await w.locator('[role=alert]', { hasText: 'just taken' }).waitFor({ timeout: 15_000 });
-  await page.waitForFunction((taken) => {
-    const starts = [...document.getElementById('w').shadowRoot.querySelectorAll('[part=slot]')].map((e) => e.dataset.start);
+  await w.primary.click();
+  await w.alerting('just taken').waitFor({ timeout: 15_000 });
+  await page.waitForFunction(([taken, slot]) => {
+    const starts = [...document.getElementById('w').shadowRoot.querySelectorAll(slot)].map((e) => e.dataset.start);
     return starts.length > 0 && !starts.includes(taken);
-  }, start, { timeout: 15_000 });
-  await w.locator('[part=slot]').first().click();
-  await w.locator('[part~=primary-button]').click();
-  await w.locator('[part=confirmation]').waitFor({ timeout: 20_000 });
+  }, [start, SEL.slot], { timeout: 15_000 });
+  await w.slot.first().click();
+  await w.primary.click();
+  await w.confirmation.waitFor({ timeout: 20_000 });
   await page.screenshot({ path: artifact('embed-light.png'), fullPage: true });
 
   const events = await page.evaluate(() => window.__events);
@@ -126,13 +108,14 @@ test('inline: books end to end under a strict CSP and sends the six events', asy
 
 test('popup: a button opens a modal dialog; Escape closes it and focus returns', async () => {
   const { page, close } = await openHost('<booking-widget id="p" profile="intro" mode="popup" label="Book a call"></booking-widget>');
-  const button = page.locator('#p').getByRole('button', { name: 'Book a call' });
+  const button = new Widget(page.locator('#p')).launcher;
   await button.waitFor({ timeout: 20_000 });
+  assert.equal(await button.textContent(), 'Book a call');
   await page.waitForTimeout(300);
   assert.equal(await page.evaluate(() => window.__events.length), 0, 'nothing loads until it is opened');
   await button.click();
   const dialog = page.locator('#p dialog');
-  await dialog.locator('.bw-day--free').first().waitFor({ timeout: 20_000 });
+  await new Widget(dialog).ready();
   assert.equal(await dialog.evaluate((d) => d.open), true);
   assert.ok(await page.evaluate(() => document.querySelector('#p').shadowRoot.querySelector('dialog').matches(':modal')));
   await page.keyboard.press('Escape');
@@ -144,9 +127,9 @@ test('popup: a button opens a modal dialog; Escape closes it and focus returns',
 test('two widgets on one page book independently', async () => {
   const { page, close } = await openHost(
     '<booking-widget id="a" profile="intro"></booking-widget><booking-widget id="b" profile="other"></booking-widget>');
-  await book(page.locator('#a'), page);
-  assert.equal(await page.locator('#b [part=confirmation]').count(), 0, 'the other is untouched');
-  await book(page.locator('#b'), page);
+  await new Widget(page.locator('#a')).book();
+  assert.equal(await new Widget(page.locator('#b')).confirmation.count(), 0, 'the other is untouched');
+  await new Widget(page.locator('#b')).book();
   const created = await page.evaluate(() => window.__events.filter((e) => e.type === 'booking:created').map((e) => e.target));
   assert.deepEqual(created, ['a', 'b']);
   await close();
@@ -156,14 +139,13 @@ test('hostile host CSS does not reach in; a custom property themes the primary b
   const css = `* { color: red !important; all: revert } button { display: none }
     booking-widget { --bw-accent: rgb(200, 0, 100); --bw-radius: 0px; }`;
   const { page, close } = await openHost('<booking-widget id="h" profile="intro"></booking-widget>', { css });
-  const w = page.locator('#h');
-  const day = w.locator('.bw-day--free').first();
+  const w = new Widget(page.locator('#h'));
+  const day = w.freeDay.first();
   await day.waitFor({ timeout: 20_000 });
   assert.ok(await day.isVisible(), 'buttons are not hidden by the host');
   assert.notEqual(await day.evaluate((d) => getComputedStyle(d).color), 'rgb(255, 0, 0)');
-  await day.click();
-  await w.locator('[part=slot]').first().click();
-  const primary = w.locator('[part~=primary-button]');
+  await w.pickFirstTime();
+  const primary = w.primary;
   assert.equal(await primary.evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(200, 0, 100)');
   assert.equal(await primary.evaluate((b) => getComputedStyle(b).borderTopLeftRadius), '0px');
   await page.screenshot({ path: artifact('embed-custom-theme.png'), fullPage: true });
@@ -172,29 +154,30 @@ test('hostile host CSS does not reach in; a custom property themes the primary b
 
 test('dark theme, and auto follows the system', async () => {
   const { page, close } = await openHost('<booking-widget id="d" profile="intro" theme="auto"></booking-widget>', { colorScheme: 'dark' });
-  const root = page.locator('#d .bw-root');
-  await page.locator('#d .bw-day--free').first().waitFor({ timeout: 20_000 });
+  const w = new Widget(page.locator('#d'));
+  const root = w.root;
+  await w.ready();
   assert.equal(await root.evaluate((r) => getComputedStyle(r).backgroundColor), 'rgb(21, 24, 30)');
   await page.screenshot({ path: artifact('embed-dark.png'), fullPage: true });
   await page.locator('#d').evaluate((el) => el.setAttribute('theme', 'light'));
-  await page.waitForFunction(() => getComputedStyle(document.querySelector('#d').shadowRoot.querySelector('.bw-root')).backgroundColor === 'rgb(255, 255, 255)');
+  await page.waitForFunction((sel) => getComputedStyle(document.querySelector('#d').shadowRoot.querySelector(sel)).backgroundColor === 'rgb(255, 255, 255)', SEL.root);
   await close();
 });
 
 test('attributes take effect after mount; removing the element unmounts cleanly', async () => {
   const { page, problems, close } = await openHost('<booking-widget id="r" profile="intro"></booking-widget>');
-  const w = page.locator('#r');
-  await w.locator('h2', { hasText: 'Intro call' }).waitFor({ timeout: 20_000 });
-  await w.evaluate((el) => el.setAttribute('profile', 'other'));
-  await w.locator('h2', { hasText: 'Second opinion' }).waitFor({ timeout: 20_000 });
-  await w.evaluate((el) => el.setAttribute('locale', 'de-DE'));
-  await w.locator('#bw-times-title', { hasText: 'Tag wählen' }).waitFor({ timeout: 20_000 });
-  await w.evaluate((el) => el.prefill({ name: 'Grace Hopper', email: 'grace@example.com' }));
-  await w.locator('.bw-day--free').first().click();
-  await w.locator('[part=slot]').first().click();
-  assert.equal(await w.locator('#bw-field-name').inputValue(), 'Grace Hopper');
+  const el = page.locator('#r');
+  const w = new Widget(el);
+  await w.titled('Intro call').waitFor({ timeout: 20_000 });
+  await el.evaluate((e) => e.setAttribute('profile', 'other'));
+  await w.titled('Second opinion').waitFor({ timeout: 20_000 });
+  await el.evaluate((e) => e.setAttribute('locale', 'de-DE'));
+  await w.timesTitle.filter({ hasText: 'Tag wählen' }).waitFor({ timeout: 20_000 });
+  await el.evaluate((e) => e.prefill({ name: 'Grace Hopper', email: 'grace@example.com' }));
+  await w.pickFirstTime();
+  assert.equal(await w.field('name').inputValue(), 'Grace Hopper');
   const before = await page.evaluate(() => window.__events.length);
-  await w.evaluate((el) => el.remove());
+  await el.evaluate((e) => e.remove());
   await page.waitForTimeout(300);
   assert.equal(await page.evaluate(() => window.__events.length), before, 'a removed widget sends nothing');
   assert.deepEqual(problems, []);
@@ -204,7 +187,7 @@ test('attributes take effect after mount; removing the element unmounts cleanly'
 test('removing the element while its slots are loading leaves no error behind', async () => {
   const { page, problems, close } = await openHost('<booking-widget id="q" profile="intro"></booking-widget>', { holdSlots: 1000 });
   const w = page.locator('#q');
-  await w.locator('h2', { hasText: 'Intro call' }).waitFor({ timeout: 20_000 });
+  await new Widget(w).titled('Intro call').waitFor({ timeout: 20_000 });
   await page.waitForTimeout(200);
   await w.evaluate((el) => el.remove());
   await page.waitForTimeout(1500);
@@ -222,30 +205,95 @@ test('prefill from the page URL, unless the element turns it off; odd values are
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(`${host.origin}/?name=Ada%20Lovelace&email=ada%40example.com&topic=Engines`);
-  for (const id of ['u', 'n']) {
-    const w = page.locator(`#${id}`);
-    await w.locator('.bw-day--free').first().click({ timeout: 20_000 });
-    await w.locator('[part=slot]').first().click();
-  }
-  assert.equal(await page.locator('#u #bw-field-name').inputValue(), 'Ada Lovelace');
-  assert.equal(await page.locator('#u #bw-field-email').inputValue(), 'ada@example.com');
-  assert.equal(await page.locator('#u #bw-field-topic').inputValue(), 'Engines');
-  assert.equal(await page.locator('#n #bw-field-name').inputValue(), 'Grace Hopper', 'not the URL\'s name');
-  assert.equal(await page.locator('#n #bw-field-email').inputValue(), '');
-  assert.equal(await page.locator('#n #bw-field-topic').inputValue(), 'Compilers');
+  const [u, n] = [new Widget(page.locator('#u')), new Widget(page.locator('#n'))];
+  for (const w of [u, n]) await w.pickFirstTime();
+  assert.equal(await u.field('name').inputValue(), 'Ada Lovelace');
+  assert.equal(await u.field('email').inputValue(), 'ada@example.com');
+  assert.equal(await u.field('topic').inputValue(), 'Engines');
+  assert.equal(await n.field('name').inputValue(), 'Grace Hopper', 'not the URL\'s name');
+  assert.equal(await n.field('email').inputValue(), '');
+  assert.equal(await n.field('topic').inputValue(), 'Compilers');
   assert.deepEqual(problems, []);
   await context.close();
 });
 
 test('floating: a fixed corner button opens the same dialog', async () => {
   const { page, close } = await openHost('<booking-widget id="f" profile="intro" mode="floating" label="Book now"></booking-widget>');
-  const button = page.locator('#f').getByRole('button', { name: 'Book now' });
+  const button = new Widget(page.locator('#f')).launcher;
   await button.waitFor({ timeout: 20_000 });
   assert.equal(await page.locator('#f').evaluate((el) => getComputedStyle(el).position), 'fixed');
   const box = await button.boundingBox();
   const viewport = page.viewportSize();
   assert.ok(box.x + box.width > viewport.width - 60 && box.y + box.height > viewport.height - 60, 'bottom corner');
+  assert.equal(await button.textContent(), 'Book now');
   await button.click();
-  await page.locator('#f dialog .bw-day--free').first().waitFor({ timeout: 20_000 });
+  await new Widget(page.locator('#f dialog')).ready();
+  await close();
+});
+
+/// Resolves after two animation frames: whatever a change set off has been drawn.
+const frames = (page) => page.evaluate(() => new Promise((done) => {
+  requestAnimationFrame(() => requestAnimationFrame(done));
+}));
+
+test('zone, clock, theme, prefill and language change in place: the visitor stays on their step', async () => {
+  const { page, problems, close } = await openHost(
+    '<booking-widget id="i" profile="intro" time-zone="Europe/Paris" hour-cycle="h23"></booking-widget>');
+  const el = page.locator('#i');
+  const w = new Widget(el);
+  const readies = () => page.evaluate(() => window.__events.filter((e) => e.type === 'booking:ready').length);
+  await w.freeDay.first().click({ timeout: 20_000 });
+  const day = await w.timesTitle.textContent();
+  const paris = await w.slot.first().textContent();
+  assert.match(paris, /^\d{2}:\d{2}$/);
+  await el.evaluate((e) => e.setAttribute('time-zone', 'America/New_York'));
+  await page.waitForFunction(([sel, before]) => {
+    const first = document.querySelector('#i').shadowRoot.querySelector(sel);
+    return first && first.textContent !== before;
+  }, [SEL.slot, paris], { timeout: 15_000 });
+  assert.equal(await w.zone.inputValue(), 'America/New_York', 'the picker shows the new zone');
+  assert.equal(await w.timesTitle.textContent(), day, 'the chosen day stays');
+  // The visitor's own zone stays when the page changes something else.
+  await w.zone.fill('Europe/London');
+  await el.evaluate((e) => e.setAttribute('hour-cycle', 'h12'));
+  await w.slot.first().filter({ hasText: /\b(am|pm)\b/i }).waitFor({ timeout: 5_000 });
+  assert.equal(await w.zone.inputValue(), 'Europe/London', 'the visitor\'s zone stays');
+  await el.evaluate((e) => e.setAttribute('theme', 'dark'));
+  await page.waitForFunction((sel) => getComputedStyle(document.querySelector('#i').shadowRoot.querySelector(sel)).backgroundColor === 'rgb(21, 24, 30)', SEL.root);
+  assert.equal(await w.timesTitle.textContent(), day, 'still on the same day');
+
+  await w.slot.first().click();
+  await w.field('topic').fill('Pricing');
+  await el.evaluate((e) => e.prefill({ name: 'Grace Hopper' }));
+  await page.waitForFunction((sel) => document.querySelector('#i').shadowRoot.querySelector(sel)?.value === 'Grace Hopper', SEL.field('name'));
+  assert.equal(await w.field('topic').inputValue(), 'Pricing', 'the other answers stay');
+  // The same values again: nothing is drawn again (the form keeps its elements).
+  await el.evaluate((e) => { e.shadowRoot.querySelector('form').dataset.seen = '1'; e.prefill({ name: 'Grace Hopper' }); });
+  await frames(page);
+  assert.equal(await w.scope.locator('form[data-seen="1"]').count(), 1, 'nothing changed');
+  await el.evaluate((e) => e.setAttribute('locale', 'de-DE'));
+  await w.formTitle.filter({ hasText: 'Ihre Angaben' }).waitFor({ timeout: 5_000 });
+  assert.equal(await w.field('name').inputValue(), 'Grace Hopper');
+  assert.equal(await w.field('topic').inputValue(), 'Pricing');
+  assert.equal(await w.root.getAttribute('lang'), 'de-DE');
+  assert.equal(await readies(), 1, 'never mounted again');
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('the launcher and its dialog follow theme="dark", with the same tokens as the widget', async () => {
+  const { page, close } = await openHost('<booking-widget id="k" profile="intro" mode="popup" theme="dark"></booking-widget>');
+  const w = new Widget(page.locator('#k'));
+  await w.launcher.waitFor({ timeout: 20_000 });
+  const colours = (l) => l.evaluate((e) => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]);
+  // --bw-accent-contrast and --bw-accent of the dark column (docs/theming.md).
+  assert.deepEqual(await colours(w.launcher), ['rgb(11, 18, 32)', 'rgb(138, 180, 255)']);
+  await w.launcher.click();
+  await new Widget(w.dialog).ready();
+  // The close button: --bw-text on --bw-surface, dark.
+  assert.deepEqual(await colours(w.closeButton), ['rgb(238, 240, 243)', 'rgb(32, 36, 44)']);
+  await page.keyboard.press('Escape');
+  await page.locator('#k').evaluate((e) => e.setAttribute('theme', 'light'));
+  assert.deepEqual(await colours(w.launcher), ['rgb(255, 255, 255)', 'rgb(29, 78, 216)']);
   await close();
 });

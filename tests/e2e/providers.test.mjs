@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startProxy, launchBrowser, artifact, ROOT } from './support.mjs';
+import { Widget, SEL } from './widget-page.mjs';
 
 const KEYS = {
   CALCOM_API_KEY: 'cal_e2e_fake', AURINKO_API_KEY: 'aurinko-e2e-fake',
@@ -74,7 +75,7 @@ after(async () => {
 
 /// Answers every required field of the form, whatever the provider asked.
 async function answerRequired(page) {
-  const required = page.locator('[id^=bw-field-][aria-required=true]:not(#bw-field-name):not(#bw-field-email)');
+  const required = page.locator(`[id^=bw-field-][aria-required=true]:not(${SEL.field('name')}):not(${SEL.field('email')})`);
   for (let i = 0; i < await required.count(); i++) {
     const input = required.nth(i);
     const tag = await input.evaluate((e) => e.tagName);
@@ -97,17 +98,16 @@ for (const provider of ['calcom', 'aurinko', 'jicoo', 'vyte']) {
     page.on('pageerror', (e) => errors.push(e.message));
     try {
       await page.goto(`${proxy.base}/book/${provider}`);
-      await page.locator('.bw-day--free').first().click({ timeout: 20_000 });
-      await page.locator('[part=slot]').first().click();
-      await page.locator('#bw-form-title').waitFor();
-      await page.locator('#bw-field-name').fill('Ada Lovelace');
-      await page.locator('#bw-field-email').fill('ada@example.com');
+      const w = new Widget(page);
+      await w.pickFirstTime();
+      await w.formTitle.waitFor();
+      await w.fillIn();
       await answerRequired(page);
       await page.screenshot({ path: artifact(`provider-${provider}-form.png`), fullPage: true });
       const answer = page.waitForResponse((r) => r.request().method() === 'POST');
-      await page.locator('[part~=primary-button]').click();
+      await w.primary.click();
       assert.equal((await answer).status(), 201, `${provider} booked`);
-      const done = page.locator('[part=confirmation]');
+      const done = w.confirmation;
       await done.waitFor({ timeout: 15_000 });
       assert.match(await done.textContent(), /You're booked|Requested/);
       assert.deepEqual(errors, []);
@@ -132,12 +132,9 @@ event_type_id = 1234
   try {
     const page = await context.newPage();
     await page.goto(`${slowProxy.base}/book/calcom`);
-    await page.locator('.bw-day--free').first().click({ timeout: 20_000 });
-    const slot = page.locator('[part=slot]').first();
-    const start = await slot.getAttribute('data-start');
-    await slot.click();
-    await page.locator('#bw-field-name').fill('Ada Lovelace');
-    await page.locator('#bw-field-email').fill('ada@example.com');
+    const w = new Widget(page);
+    const start = await w.pickFirstTime();
+    await w.fillIn();
     await answerRequired(page);
     const keys = [];
     const statuses = [];
@@ -153,10 +150,10 @@ event_type_id = 1234
       statuses.push(response.status());
       return route.fulfill({ response });
     });
-    await page.locator('[part~=primary-button]').click();
-    await page.locator('.bw-notice', { hasText: 'Could not reach' }).waitFor({ timeout: 15_000 });
-    await page.locator('[part~=primary-button]').click();
-    await page.locator('[part=confirmation]').waitFor({ timeout: 20_000 });
+    await w.primary.click();
+    await w.noticing('Could not reach').waitFor({ timeout: 15_000 });
+    await w.primary.click();
+    await w.confirmation.waitFor({ timeout: 20_000 });
     assert.equal(statuses[0], 409, `the proxy said the first attempt was in progress: ${statuses}`);
     assert.equal(statuses.at(-1), 201, `then replayed its answer: ${statuses}`);
     assert.ok(keys.every((k) => k && k === keys[0]), `one Idempotency-Key: ${keys}`);

@@ -2,6 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startProxy, launchBrowser, artifact, INTRO_PROFILE } from './support.mjs';
+import { Widget, SEL } from './widget-page.mjs';
 
 let proxy;
 let browser;
@@ -22,11 +23,11 @@ test('the public page shows the profile in an open shadow root', async () => {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${proxy.base}/book/intro`);
   assert.equal(await page.title(), 'Intro call');
-  // Playwright's CSS locators pierce the open shadow root.
-  await page.locator('h2', { hasText: 'Intro call' }).waitFor({ timeout: 15_000 });
-  assert.equal(await page.locator('.bw-header__description').textContent(), 'A call about ….');
-  await page.locator('[part=calendar]').waitFor();
-  const inShadow = await page.evaluate(() => !!document.getElementById('booking-widget').shadowRoot?.querySelector('[part=calendar]'));
+  const w = new Widget(page);
+  await w.titled('Intro call').waitFor({ timeout: 15_000 });
+  assert.equal(await w.description.textContent(), 'A call about ….');
+  await w.calendar.waitFor();
+  const inShadow = await page.evaluate((sel) => !!document.getElementById('booking-widget').shadowRoot?.querySelector(sel), SEL.calendar);
   assert.ok(inShadow);
   assert.deepEqual(errors, []);
   await page.close();
@@ -36,7 +37,7 @@ test('an unknown profile gets a clear, styled message, not a blank box', async (
   const page = await browser.newPage();
   const response = await page.goto(`${proxy.base}/book/no-such-profile`);
   assert.equal(response.status(), 404);
-  const error = page.locator('[part=error]');
+  const error = new Widget(page).error;
   await error.waitFor({ timeout: 15_000 });
   assert.match(await error.textContent(), /no booking profile "no-such-profile"/);
   assert.equal(await error.getAttribute('role'), 'alert');
@@ -52,14 +53,15 @@ test('while the profile loads, a skeleton holds the space', async () => {
   const held = new Promise((r) => { release = r; });
   await page.route('**/api/v1/profiles/intro', async (route) => { await held; await route.continue(); });
   await page.goto(`${proxy.base}/book/intro`);
-  const skeleton = page.locator('.bw-skeleton');
+  const w = new Widget(page);
+  const skeleton = w.skeleton;
   await skeleton.waitFor({ timeout: 15_000 });
   assert.equal(await skeleton.getAttribute('aria-busy'), 'true');
   const loadingHeight = (await skeleton.boundingBox()).height;
   assert.ok(loadingHeight > 200, `skeleton reserves space (${loadingHeight}px)`);
   release();
-  await page.locator('h2', { hasText: 'Intro call' }).waitFor({ timeout: 15_000 });
-  assert.equal(await page.locator('.bw-skeleton').count(), 0);
+  await w.titled('Intro call').waitFor({ timeout: 15_000 });
+  assert.equal(await w.skeleton.count(), 0);
   await page.close();
 });
 
@@ -67,22 +69,23 @@ test('an unreachable proxy gets a message and a retry that recovers', async () =
   const page = await browser.newPage();
   await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
   await page.goto(`${proxy.base}/book/intro`);
-  const error = page.locator('[part=error]');
-  await error.waitFor({ timeout: 15_000 });
-  assert.match(await error.textContent(), /could not reach the booking service/i);
+  const w = new Widget(page);
+  await w.error.waitFor({ timeout: 15_000 });
+  assert.match(await w.error.textContent(), /could not reach the booking service/i);
   await page.unroute('**/api/v1/**');
-  await error.locator('button').click();
-  await page.locator('h2', { hasText: 'Intro call' }).waitFor({ timeout: 15_000 });
+  await w.error.locator('button').click();
+  await w.titled('Intro call').waitFor({ timeout: 15_000 });
   await page.close();
 });
 
 test('the public page fits a 360-pixel phone', async () => {
   const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
   await page.goto(`${proxy.base}/book/intro`);
-  await page.locator('.bw-day--free').first().waitFor({ timeout: 15_000 });
+  const w = new Widget(page);
+  await w.ready();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no sideways scrolling (${overflow}px)`);
-  const day = await page.locator('.bw-day--free').first().boundingBox();
+  const day = await w.freeDay.first().boundingBox();
   assert.ok(day.width >= 32 && day.height >= 40, `days stay tappable: ${JSON.stringify(day)}`);
   await page.screenshot({ path: artifact('public-360.png'), fullPage: true });
   await page.close();

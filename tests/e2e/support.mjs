@@ -169,3 +169,62 @@ export async function startHost(page) {
     stop: () => new Promise((ok) => server.close(ok)),
   };
 }
+
+/// A single-page app's built files (`dir`, set later with `setDir`) on their own origin: a
+/// path that is not a file gets index.html (client-side routes), with the widget's script
+/// tag added from the proxy.
+export async function startApp() {
+  const { createServer } = await import('node:http');
+  const { readFile } = await import('node:fs/promises');
+  const { extname, normalize } = await import('node:path');
+  let dir = '';
+  let proxyBase = '';
+  const types = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html; charset=utf-8' };
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = await readFile(join(dir, path)).catch(() => null);
+    if (file && extname(path)) {
+      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
+      return res.end(file);
+    }
+    const index = (await readFile(join(dir, 'index.html'), 'utf8'))
+      .replace('</head>', `<script src="${proxyBase}/widget.js" defer></script></head>`);
+    res.writeHead(200, { 'content-type': types['.html'] });
+    return res.end(index);
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    origin: `http://127.0.0.1:${server.address().port}`,
+    setDir: (d) => { dir = d; },
+    setProxy: (base) => { proxyBase = base; },
+    stop: () => new Promise((ok) => server.close(ok)),
+  };
+}
+
+/// After a forced garbage collection: the renderer's live DOM nodes and event listeners
+/// (Chromium DevTools Protocol), and how many <booking-widget> objects are still alive,
+/// attached or not.
+export async function liveObjects(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.enable');
+    // Twice: what one collection frees (a finalizer's closure) may free more in the next.
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { nodes, jsEventListeners } = await cdp.send('Memory.getDOMCounters');
+    const proto = await cdp.send('Runtime.evaluate', {
+      expression: "customElements.get('booking-widget').prototype",
+    });
+    const { objects } = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId });
+    const count = await cdp.send('Runtime.callFunctionOn', {
+      objectId: objects.objectId,
+      functionDeclaration: 'function () { return this.length; }',
+      returnByValue: true,
+    });
+    await cdp.send('Runtime.releaseObject', { objectId: objects.objectId });
+    await cdp.send('Runtime.releaseObject', { objectId: proto.result.objectId });
+    return { nodes, listeners: jsEventListeners, widgets: count.result.value };
+  } finally {
+    await cdp.detach();
+  }
+}

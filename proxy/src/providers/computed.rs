@@ -120,17 +120,29 @@ mod tests {
             runs.fetch_add(1, Ordering::SeqCst);
             Ok(slots)
         };
-        cache.get_or(window, notice, compute(far.clone())).await.unwrap();
-        cache.get_or(window, notice, compute(far.clone())).await.unwrap();
+        cache
+            .get_or(window, notice, compute(far.clone()))
+            .await
+            .unwrap();
+        cache
+            .get_or(window, notice, compute(far.clone()))
+            .await
+            .unwrap();
         assert_eq!(runs.load(Ordering::SeqCst), 1, "kept");
         cache.invalidate();
-        cache.get_or(window, notice, compute(far.clone())).await.unwrap();
+        cache
+            .get_or(window, notice, compute(far.clone()))
+            .await
+            .unwrap();
         assert_eq!(runs.load(Ordering::SeqCst), 2, "a change drops it");
 
         // A first slot already inside the notice: never served again.
         let close = vec![slot_at(now + TimeDelta::minutes(59))];
         let other = (now, now + TimeDelta::days(2), 30);
-        cache.get_or(other, notice, compute(close.clone())).await.unwrap();
+        cache
+            .get_or(other, notice, compute(close.clone()))
+            .await
+            .unwrap();
         cache.get_or(other, notice, compute(close)).await.unwrap();
         assert_eq!(runs.load(Ordering::SeqCst), 4);
     }

@@ -1,0 +1,390 @@
+//! The booking flow as one state whose methods are its transitions (as todomvc's
+//! `Todos`): pick a day, pick a time, submit, a time just taken, book another. Components
+//! read its signals and change it only through these methods.
+
+mod answers;
+mod month;
+mod slots;
+
+pub use answers::{build_request, prefill_answers, Answers};
+pub use month::MonthState;
+pub use slots::{group_by_day, use_slots, UseSlots, UseSlotsOptions};
+
+use chrono::{Months, NaiveDate};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::api::{ApiClient, ApiFailure};
+use crate::calendar::first_of_month;
+use crate::config::{use_config, Config};
+use crate::events::WidgetEvent;
+use crate::i18n::{self, fill};
+use crate::time;
+use booking_wire::{validate, Booking, BookingStatus, ErrorCode, FieldValue, Map, Profile, Slot};
+
+/// Where the visitor is.
+#[derive(Clone, PartialEq)]
+pub enum Step {
+    Pick,
+    Form(Slot),
+    Done(Booking),
+}
+
+/// How many months ahead to look for the first free day. (A u32, the type of the other
+/// counters: a signal of another type brings its own code, docs/size.md S5.)
+const SEARCH_MONTHS: u32 = 12;
+
+/// The flow for one loaded profile. Every part is a signal or a stored value: `Copy`.
+#[derive(Clone, Copy)]
+pub struct Flow {
+    pub step: RwSignal<Step>,
+    pub month: MonthState,
+    pub slots: UseSlots,
+    /// Minutes.
+    pub duration: RwSignal<u32>,
+    pub answers: Answers,
+    /// True while the booking is being sent.
+    pub busy: RwSignal<bool>,
+    /// What the polite live region says.
+    pub announce: RwSignal<String>,
+    /// Above the times (a time just taken).
+    pub notice: RwSignal<Option<String>>,
+    /// Under the form (network failure, fields to correct).
+    pub form_notice: RwSignal<Option<String>>,
+    pub config: Config,
+    pub profile: StoredValue<Profile>,
+    /// Months left to look through for a free day; 0 once one is found or the visitor moves.
+    searching: RwSignal<u32>,
+    client: StoredValue<ApiClient>,
+    /// The element the widget is drawn in, where focus moves look for their target (a plain
+    /// element rather than a `NodeRef`: S6).
+    root: StoredValue<web_sys::Element, LocalStorage>,
+    /// The last request's body and its Idempotency-Key.
+    idempotency: StoredValue<Option<(String, String)>>,
+}
+
+impl Flow {
+    /// A new flow for `profile`, its answers filled from `prefill` (and from each change of
+    /// it: the form, if shown, is drawn again with them).
+    pub fn new(
+        profile: Profile,
+        client: ApiClient,
+        root: web_sys::Element,
+        prefill: RwSignal<Map<String, FieldValue>>,
+    ) -> Self {
+        let config = use_config();
+        let today = today(&config.zone.get_untracked());
+        let duration = RwSignal::new(profile.durations.first().copied().unwrap_or(30));
+        let shown = RwSignal::new(first_of_month(today));
+        let slots = use_slots(UseSlotsOptions {
+            client: client.clone(),
+            profile: profile.id.clone(),
+            month: shown,
+            duration,
+            zone: config.zone,
+            events: config.events,
+        });
+        let month = MonthState {
+            month: shown,
+            focus: RwSignal::new(today),
+            selected: RwSignal::new(None),
+            days: slots.days,
+        };
+        let answers = Answers::new();
+        let flow = Self {
+            step: RwSignal::new(Step::Pick),
+            month,
+            slots,
+            duration,
+            answers,
+            busy: RwSignal::new(false),
+            announce: RwSignal::new(String::new()),
+            notice: RwSignal::new(None),
+            form_notice: RwSignal::new(None),
+            config,
+            profile: StoredValue::new(profile),
+            searching: RwSignal::new(SEARCH_MONTHS),
+            client: StoredValue::new(client),
+            root: StoredValue::new_local(root),
+            idempotency: StoredValue::new(None),
+        };
+        flow.follow_answers_and_zone();
+        flow.follow_prefill(prefill);
+        flow
+    }
+
+    fn strings(&self) -> &'static i18n::Strings {
+        self.config.strings()
+    }
+
+    /// Which month shows follows the answers and the zone (one effect: each costs its own
+    /// code, S17). It opens on the first month with a free day: while `searching`, an empty
+    /// month moves on to the next, and a month with free days puts the tab stop on the
+    /// first. Another zone has another today: the slots shown are regrouped at once, a
+    /// month already over there is left for its current one, and the search starts again
+    /// (on a month's last day, zones east of the visitor's are already in the next).
+    fn follow_answers_and_zone(&self) {
+        let (zone, slots, month, searching) =
+            (self.config.zone, self.slots, self.month, self.searching);
+        Effect::new(move |before: Option<String>| {
+            let z = zone.get();
+            slots.slots.track();
+            if before.is_some_and(|b| b != z) {
+                slots.regroup(&z);
+                searching.set(SEARCH_MONTHS);
+                // Another month's answer is still to come; this month's regrouped
+                // answer (or the new zone's, from the cache) is searched now.
+                if month.not_before(today(&z)) {
+                    return z;
+                }
+            }
+            let left = searching.get_untracked();
+            let Some(empty) = slots.slots.with_untracked(|s| match s {
+                Some(Ok(list)) => Some(list.is_empty()),
+                _ => None,
+            }) else {
+                return z;
+            };
+            if left == 0 {
+                return z;
+            }
+            if empty {
+                searching.set(left - 1);
+                if left > 1 {
+                    month
+                        .month
+                        .set(month.month.get_untracked() + Months::new(1));
+                }
+            } else {
+                searching.set(0);
+                if let Some(first) = month.days.with_untracked(|d| d.keys().next().copied()) {
+                    month.focus.set(first);
+                }
+            }
+            z
+        });
+    }
+
+    /// The answers take the host page's prefill, now and whenever it changes (the form, if
+    /// shown, is drawn again with them).
+    fn follow_prefill(&self, prefill: RwSignal<Map<String, FieldValue>>) {
+        let flow = *self;
+        Effect::new(move |_| {
+            let typed = flow
+                .profile
+                .with_value(|p| prefill.with(|v| prefill_answers(&p.fields, v)));
+            flow.answers.values.update(|v| {
+                for (name, value) in typed {
+                    v.insert(name, value);
+                }
+            });
+            if matches!(flow.step.get_untracked(), Step::Form(_)) {
+                flow.step.update(|_| ());
+            }
+        });
+    }
+
+    /// Whether the search found nothing free in the months it looked at.
+    pub fn nothing_free(&self) -> bool {
+        self.searching.get() == 0 && self.month.days.with(Map::is_empty) && self.slots.is_empty()
+    }
+
+    /// The visitor picked a day with free times.
+    pub fn pick_day(&self, day: NaiveDate) {
+        self.month.selected.set(Some(day));
+        self.notice.set(None);
+        let n = self
+            .month
+            .days
+            .with_untracked(|m| m.get(&day).map_or(0, Vec::len));
+        self.announce.set(fill(self.strings().n_times, n));
+    }
+
+    /// The visitor picked a time: the form.
+    pub fn pick_slot(&self, slot: Slot) {
+        self.config
+            .events
+            .send(WidgetEvent::SlotSelected(slot.clone()));
+        self.step.set(Step::Form(slot));
+        self.form_notice.set(None);
+        self.focus_later("#bw-form-title");
+    }
+
+    /// Back from the form to the times, the answers kept.
+    pub fn back(&self) {
+        self.step.set(Step::Pick);
+        self.focus_later("#bw-times-title");
+    }
+
+    /// The visitor chose another zone in the picker.
+    pub fn choose_zone(&self, zone: String) {
+        self.config.zone.set(zone);
+    }
+
+    /// The visitor switched between the 12- and 24-hour clock.
+    pub fn choose_clock(&self, hour12: bool) {
+        self.config.hour12.set(hour12);
+    }
+
+    /// The visitor chose another duration.
+    pub fn choose_duration(&self, minutes: u32) {
+        self.duration.set(minutes);
+    }
+
+    /// The visitor answered a field: the "correct the marked fields" notice goes once
+    /// nothing is marked.
+    pub fn answered(&self) {
+        if self.answers.errors.with_untracked(Map::is_empty)
+            && self.form_notice.get_untracked().as_deref() == Some(self.strings().fix_fields)
+        {
+            self.form_notice.set(None);
+        }
+    }
+
+    /// Checks the answers and books the chosen time; one Idempotency-Key per attempt, the
+    /// same for a retry of the same request.
+    pub fn submit(&self) {
+        let Step::Form(slot) = self.step.get_untracked() else {
+            return;
+        };
+        if self.busy.get_untracked() {
+            return;
+        }
+        let strings = self.strings();
+        let zone = self.config.zone.get_untracked();
+        let mut request = self.profile.with_value(|p| {
+            self.answers
+                .request(&p.fields, &slot, self.duration.get_untracked(), &zone)
+        });
+        // The language the visitor's emails are written in.
+        request.locale = Some(self.config.locale.get_untracked());
+        let errors = self
+            .profile
+            .with_value(|p| validate::validate_booking(&p.fields, &request));
+        if !errors.is_empty() {
+            // Inserted one by one: `collect` would sort them again (S7).
+            let mut messages = Map::new();
+            for (name, error) in errors.iter() {
+                messages.insert(name.clone(), i18n::field_error(strings, error));
+            }
+            self.answers.errors.set(messages);
+            self.form_notice.set(Some(strings.fix_fields.into()));
+            self.announce.set(strings.fix_fields.into());
+            self.focus_later("[aria-invalid=true]");
+            return;
+        }
+        let body = crate::api::to_json(&request);
+        let key = match self.idempotency.get_value() {
+            Some((b, k)) if b == body => k,
+            _ => {
+                let k = new_key();
+                self.idempotency.set_value(Some((body, k.clone())));
+                k
+            }
+        };
+        self.form_notice.set(None);
+        self.config.events.send(WidgetEvent::Submitted {
+            slot: slot.clone(),
+            duration: request.duration,
+            time_zone: request.time_zone.clone(),
+        });
+        self.busy.set(true);
+        let flow = *self;
+        let (client, id) = (
+            self.client.get_value(),
+            self.profile.with_value(|p| p.id.clone()),
+        );
+        leptos::task::spawn_local(async move {
+            let result = client.book(&id, &request, &key).await;
+            if flow.busy.is_disposed() {
+                return;
+            }
+            flow.busy.set(false);
+            flow.finish(result);
+        });
+    }
+
+    /// The booking's answer: the widget's state first, the host page's event last.
+    fn finish(&self, result: Result<Booking, ApiFailure>) {
+        let strings = self.strings();
+        let event = match &result {
+            Ok(booking) => WidgetEvent::Created(booking.clone()),
+            Err(failure) => WidgetEvent::Failed(failure.as_error(strings.unreachable)),
+        };
+        match result {
+            Ok(booking) => self.booked(booking),
+            Err(failure) if failure.code() == Some(ErrorCode::SlotUnavailable) => self.taken(),
+            Err(ApiFailure::Api { error, .. }) if error.code == ErrorCode::InvalidBooking => {
+                self.answers.errors.set(error.fields.unwrap_or_default());
+                self.form_notice.set(Some(strings.fix_fields.into()));
+                self.focus_later("[aria-invalid=true]");
+            }
+            Err(ApiFailure::Network) => self
+                .form_notice
+                .set(Some(format!("{} {}", strings.unreachable, strings.retry))),
+            Err(other) => self
+                .form_notice
+                .set(Some(other.message(strings.unreachable))),
+        }
+        self.config.events.send(event);
+    }
+
+    /// Booked: the confirmation.
+    fn booked(&self, booking: Booking) {
+        let strings = self.strings();
+        self.idempotency.set_value(None);
+        self.slots.forget();
+        self.announce.set(match booking.status {
+            BookingStatus::Pending => strings.pending.into(),
+            _ => strings.confirmed.into(),
+        });
+        self.step.set(Step::Done(booking));
+        self.focus_later("#bw-done-title");
+    }
+
+    /// The time was just taken: the slots refresh, the answers stay, focus goes to the times.
+    fn taken(&self) {
+        let taken = self.strings().slot_taken;
+        self.slots.refresh();
+        self.step.set(Step::Pick);
+        self.notice.set(Some(taken.into()));
+        self.announce.set(taken.into());
+        self.focus_later("#bw-times-title");
+    }
+
+    /// From the confirmation back to the month, for another booking.
+    pub fn book_another(&self) {
+        self.month.selected.set(None);
+        self.notice.set(None);
+        self.slots.reload();
+        self.step.set(Step::Pick);
+        self.focus_later("#bw-month-title");
+    }
+
+    /// Focuses `selector` inside the widget once the next frame is drawn.
+    fn focus_later(&self, selector: &'static str) {
+        let root = self.root;
+        request_animation_frame(move || {
+            let target = root
+                .try_with_value(|r| r.query_selector(selector).ok().flatten())
+                .flatten();
+            if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = el.focus();
+            }
+        });
+    }
+}
+
+/// Today's date in `zone`.
+fn today(zone: &str) -> NaiveDate {
+    let now = time::now();
+    time::local_date(now, zone).unwrap_or_else(|| now.date_naive())
+}
+
+/// A random Idempotency-Key (a UUID from the browser's crypto).
+fn new_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| js_sys::Date::now().to_bits().to_string())
+}

@@ -1,0 +1,200 @@
+//! `use_slots`: a month's free slots for the chosen duration and zone, fetched whenever one
+//! of them changes, cached, and grouped by the visitor's day. Only the newest question may
+//! answer: an older, slower answer is dropped.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use leptos::prelude::*;
+
+use crate::api::{ApiClient, ApiFailure};
+use crate::calendar::last_of_month;
+use crate::events::{Events, WidgetEvent};
+use crate::time;
+use booking_wire::{Map, Slot};
+
+/// What `use_slots` asks about; each signal it reads is followed.
+pub struct UseSlotsOptions {
+    pub client: ApiClient,
+    pub profile: String,
+    /// The first day of the month to fetch.
+    pub month: RwSignal<NaiveDate>,
+    /// Minutes.
+    pub duration: RwSignal<u32>,
+    /// The zone the days are counted in.
+    pub zone: RwSignal<String>,
+    /// Where `booking:slots-loaded` goes.
+    pub events: Events,
+}
+
+/// The answer and what is derived from it. Signals and a task rather than a resource: the
+/// same behaviour for less wasm (docs/size.md, S3).
+#[derive(Clone, Copy)]
+pub struct UseSlots {
+    /// The newest answer; `None` until the first one.
+    pub slots: RwSignal<Option<Result<Vec<Slot>, ApiFailure>>>,
+    /// The free slots by day, grouped in the zone they were asked for when they arrive (a
+    /// signal set there rather than a memo: S4).
+    pub days: RwSignal<Map<NaiveDate, Vec<Slot>>>,
+    reload: RwSignal<u32>,
+    cache: StoredValue<Map<String, Vec<Slot>>>,
+}
+
+impl UseSlots {
+    /// Asks again (after a failure), from the cache where it has the answer.
+    pub fn reload(&self) {
+        self.reload.update(|n| *n += 1);
+    }
+
+    /// Forgets every answer and asks again: a booking changed what is free.
+    pub fn refresh(&self) {
+        self.cache.update_value(Map::clear);
+        self.reload();
+    }
+
+    /// Forgets every answer, to ask again on the next change.
+    pub fn forget(&self) {
+        self.cache.update_value(Map::clear);
+    }
+
+    /// Groups the slots shown by their days in `zone` at once (the zone's own answer follows).
+    pub fn regroup(&self, zone: &str) {
+        if let Some(Ok(list)) = self.slots.get_untracked() {
+            self.days.set(by_day(&list, zone));
+        }
+    }
+
+    /// Whether the newest answer is an empty list.
+    pub fn is_empty(&self) -> bool {
+        self.slots
+            .with(|s| matches!(s, Some(Ok(list)) if list.is_empty()))
+    }
+}
+
+pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
+    let UseSlotsOptions {
+        client,
+        profile,
+        month,
+        duration,
+        zone,
+        events,
+    } = options;
+    let slots = RwSignal::new(None::<Result<Vec<Slot>, ApiFailure>>);
+    let days = RwSignal::new(Map::<NaiveDate, Vec<Slot>>::new());
+    let reload = RwSignal::new(0u32);
+    let cache = StoredValue::new(Map::<String, Vec<Slot>>::new());
+    let asked = StoredValue::new(0u32);
+    let show = move |result: Result<Vec<Slot>, ApiFailure>, zone: &str| {
+        days.set(match &result {
+            Ok(list) => by_day(list, zone),
+            Err(_) => Map::new(),
+        });
+        slots.set(Some(result));
+    };
+    Effect::new(move |_| {
+        let (m, d, z) = (month.get(), duration.get(), zone.get());
+        reload.track();
+        let ticket = asked.get_value().wrapping_add(1);
+        asked.set_value(ticket);
+        let key = format!("{m}|{d}|{z}");
+        if let Some(hit) = cache.with_value(|c| c.get(&key).cloned()) {
+            show(Ok(hit), &z);
+            return;
+        }
+        let (client, id) = (client.clone(), profile.clone());
+        leptos::task::spawn_local(async move {
+            let result = client
+                .slots(&id, m, last_of_month(m), &z, d)
+                .await
+                .map(|r| r.slots);
+            // The widget may have been removed meanwhile, its stored values with it
+            // (reading one would trap).
+            if asked.is_disposed() {
+                return;
+            }
+            let loaded = result.as_ref().ok().map(|found| {
+                cache.update_value(|c| {
+                    c.insert(key, found.clone());
+                });
+                WidgetEvent::SlotsLoaded {
+                    from: m,
+                    to: last_of_month(m),
+                    time_zone: z.clone(),
+                    count: found.len(),
+                }
+            });
+            if asked.get_value() == ticket {
+                show(result, &z);
+            }
+            if let Some(event) = loaded {
+                events.send(event);
+            }
+        });
+    });
+    UseSlots {
+        slots,
+        days,
+        reload,
+        cache,
+    }
+}
+
+/// Slots by their calendar day in `zone`.
+fn by_day(slots: &[Slot], zone: &str) -> Map<NaiveDate, Vec<Slot>> {
+    group_by_day(slots, |t| time::local_date(t, zone))
+}
+
+/// Slots by the day `day_of` gives their start; one it gives none for is left out.
+pub fn group_by_day(
+    slots: &[Slot],
+    day_of: impl Fn(DateTime<Utc>) -> Option<NaiveDate>,
+) -> Map<NaiveDate, Vec<Slot>> {
+    let mut days: Map<NaiveDate, Vec<Slot>> = Map::new();
+    for slot in slots {
+        if let Some(d) = day_of(slot.start) {
+            days.entry(d).or_default().push(slot.clone());
+        }
+    }
+    days
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{FixedOffset, TimeDelta};
+
+    fn slot(s: &str) -> Slot {
+        let start: DateTime<Utc> = s.parse().unwrap();
+        Slot {
+            start,
+            end: start + TimeDelta::minutes(30),
+        }
+    }
+
+    #[test]
+    fn slots_are_grouped_by_the_day_they_start_on_in_the_zone() {
+        let slots = [
+            slot("2026-11-23T09:00:00Z"),
+            slot("2026-11-23T23:30:00Z"),
+            slot("2026-11-24T10:00:00Z"),
+        ];
+        let at = |hours: i32| {
+            let offset = FixedOffset::east_opt(hours * 3600).unwrap();
+            move |t: DateTime<Utc>| Some(t.with_timezone(&offset).date_naive())
+        };
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let utc = group_by_day(&slots, at(0));
+        assert_eq!(
+            utc.keys().copied().collect::<Vec<_>>(),
+            [day("2026-11-23"), day("2026-11-24")]
+        );
+        assert_eq!(utc[&day("2026-11-23")].len(), 2);
+        // Two hours east the late slot is on the next day, in start order.
+        let east = group_by_day(&slots, at(2));
+        assert_eq!(east[&day("2026-11-23")], [slots[0].clone()]);
+        assert_eq!(
+            east[&day("2026-11-24")],
+            [slots[1].clone(), slots[2].clone()]
+        );
+        assert!(group_by_day(&slots, |_| None).is_empty());
+    }
+}
