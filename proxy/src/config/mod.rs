@@ -12,6 +12,7 @@ use std::time::Duration;
 use booking_wire::{template, validate, Field, FieldKind};
 use chrono_tz::Tz;
 
+use crate::providers::common::{is_name, takes_options, RESERVED};
 pub use hours::{Interval, WeekHours};
 use raw::{ProviderKind, RawConfig, RawField, RawId, RawProfile};
 
@@ -447,11 +448,7 @@ fn profile(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<ProfileConfig, Problem> {
     let at = |key: &str| format!("profiles.{id}.{key}");
-    if id.is_empty()
-        || !id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    if !is_name(id) {
         return Err(Problem::at(
             format!("profiles.{id}"),
             "a profile id may use only letters, digits, '-' and '_'",
@@ -660,19 +657,11 @@ fn default_base_url(kind: ProviderKind) -> &'static str {
     }
 }
 
-/// Names the booker's own answers use; a profile field may not take them.
-const RESERVED: &[&str] = &["name", "email", "notes", "guests"];
-
 fn fields(id: &str, raw: &[RawField]) -> Result<Vec<Field>, Problem> {
     let mut out: Vec<Field> = Vec::with_capacity(raw.len());
     for (i, f) in raw.iter().enumerate() {
         let at = |key: &str| format!("profiles.{id}.fields[{i}].{key}");
-        if f.name.is_empty()
-            || !f
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
+        if !is_name(&f.name) {
             return Err(Problem::at(
                 at("name"),
                 format!("{:?}: use letters, digits, '-' and '_'", f.name),
@@ -697,12 +686,7 @@ fn fields(id: &str, raw: &[RawField]) -> Result<Vec<Field>, Problem> {
                 "a select or multiselect field needs options",
             ));
         }
-        if !f.options.is_empty()
-            && !matches!(
-                f.kind,
-                FieldKind::Select | FieldKind::Multiselect | FieldKind::Checkbox
-            )
-        {
+        if !f.options.is_empty() && !takes_options(f.kind) {
             return Err(Problem::at(
                 at("options"),
                 "only select, multiselect and checkbox fields take options",

@@ -7,7 +7,8 @@ use booking_wire::{Booking, BookingRequest, BookingStatus, Profile, Slot};
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::distributions::{Alphanumeric, DistString};
 
-use super::{fill_placeholders, Provider};
+use super::common::{after, fill_placeholders};
+use super::Provider;
 use crate::config::{LocalRules, ProfileConfig};
 use crate::error::AppError;
 use crate::idempotency::{self, Reply, Ticket};
@@ -70,10 +71,7 @@ impl LocalProvider {
             let message = "This start time is not one of the profile's slot times.".to_owned();
             AppError::InvalidBooking(BTreeMap::from([("start".to_owned(), message)]))
         };
-        let end = request
-            .start
-            .checked_add_signed(rules.duration)
-            .ok_or_else(off_grid)?;
+        let end = after(request.start, request.duration).ok_or_else(off_grid)?;
         if !slots::on_grid(&rules, request.start) {
             return Err(off_grid());
         }
