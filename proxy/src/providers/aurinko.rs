@@ -5,7 +5,6 @@
 //! create that timed out is a 504.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 use async_trait::async_trait;
 use axum::http::{Method, StatusCode};
@@ -18,7 +17,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::common::{
-    after, answer_text, booking_end, cancelled, is_name, lock, slots_within, utc, Sent, RESERVED,
+    after, answer_text, booking_end, cancelled, is_name, slots_within, utc, Learnt, Sent, RESERVED,
 };
 use super::upstream::{Upstream, UpstreamError};
 use super::{Provider, Setup};
@@ -60,11 +59,11 @@ pub struct Aurinko {
     upstream: Upstream,
     profile_id: i64,
     time_zone: Option<Tz>,
-    /// From the last profile read: what a booking needs to fill and show.
-    template: Mutex<Option<Template>>,
+    /// What a booking needs to fill and show.
+    template: Learnt<Template>,
 }
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct Template {
     /// The subject (or the profile's name); `{{variables}}` are filled per booking.
     title: String,
@@ -79,16 +78,12 @@ impl Aurinko {
             upstream: setup.upstream("aurinko", "authorization", "Bearer ")?,
             profile_id,
             time_zone: setup.remote.time_zone,
-            template: Mutex::new(None),
+            template: Learnt::default(),
         })
     }
 
     fn meeting_path(&self) -> String {
         format!("/v1/book/account/profiles/{}/meeting", self.profile_id)
-    }
-
-    fn template(&self) -> Option<Template> {
-        lock(&self.template).clone()
     }
 }
 
@@ -290,7 +285,7 @@ impl Provider for Aurinko {
             .map(|f| f.name.trim().to_owned())
             .filter(|n| !SYSTEM.contains(&n.as_str()))
             .collect();
-        *lock(&self.template) = Some(Template {
+        self.template.learn(Template {
             title: title.clone(),
             location: profile.location.clone(),
             variables,
@@ -354,13 +349,7 @@ impl Provider for Aurinko {
     }
 
     async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
-        let template = match self.template() {
-            Some(template) => template,
-            None => {
-                self.profile().await?;
-                self.template().unwrap_or_default()
-            }
-        };
+        let template = self.template.get(|| self.profile()).await?;
         let end = booking_end(request)?;
         let data = substitutions(request, &template);
         let mut body = json!({

@@ -2,7 +2,6 @@
 //! a taken slot is a 400 with a known message, which becomes our 409.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 use async_trait::async_trait;
 use axum::http::{Method, StatusCode};
@@ -13,8 +12,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::common::{
-    answer_json, booking_end, cancelled, is_name, lock, options_for, path_id, request_id,
-    slots_within, utc, Sent,
+    answer_json, booking_end, cancelled, is_name, options_for, path_id, request_id, slots_within,
+    utc, Learnt, Sent,
 };
 use super::upstream::{Upstream, UpstreamError};
 use super::{Provider, Setup};
@@ -38,8 +37,8 @@ pub struct Calcom {
     event_type_id: i64,
     time_zone: Option<Tz>,
     /// Whether the event type offers several lengths: Cal.com refuses `lengthInMinutes`
-    /// (and ignores `duration`) for one with a single length. Learnt from `profile()`.
-    several_lengths: Mutex<Option<bool>>,
+    /// (and ignores `duration`) for one with a single length.
+    several_lengths: Learnt<bool>,
 }
 
 impl Calcom {
@@ -48,7 +47,7 @@ impl Calcom {
             upstream: setup.upstream("calcom", "authorization", "Bearer ")?,
             event_type_id,
             time_zone: setup.remote.time_zone,
-            several_lengths: Mutex::new(None),
+            several_lengths: Learnt::default(),
         })
     }
 }
@@ -179,14 +178,6 @@ fn unavailable(error: &UpstreamError) -> bool {
 }
 
 impl Calcom {
-    async fn several_lengths(&self) -> Result<bool, AppError> {
-        let known = *lock(&self.several_lengths);
-        match known {
-            Some(several) => Ok(several),
-            None => Ok(self.profile().await?.durations.len() > 1),
-        }
-    }
-
     /// After a create timed out: the booking, if Cal.com made it (matched on our id).
     async fn look_up(&self, request: &BookingRequest, id: &str) -> Option<BookingOut> {
         let end = booking_end(request).ok()?;
@@ -237,7 +228,7 @@ impl Provider for Calcom {
             Some(options) if !options.is_empty() => options,
             _ => vec![event.length_in_minutes],
         };
-        *lock(&self.several_lengths) = Some(durations.len() > 1);
+        self.several_lengths.learn(durations.len() > 1);
         let fields: Vec<Field> = event.booking_fields.iter().filter_map(field).collect();
         for f in &event.booking_fields {
             let asked = fields.iter().any(|k| k.name == f.slug);
@@ -276,7 +267,7 @@ impl Provider for Calcom {
             ("end", utc(to)),
             ("timeZone", "UTC".to_owned()),
         ];
-        if self.several_lengths().await? {
+        if self.several_lengths.get(|| self.profile()).await? {
             query.push(("duration", duration.to_string()));
         }
         let Data { data: days }: Data<BTreeMap<String, Vec<SlotStart>>> = self
@@ -313,7 +304,7 @@ impl Provider for Calcom {
             "bookingFieldsResponses": responses,
             "metadata": { "proxyRequestId": id },
         });
-        if self.several_lengths().await? {
+        if self.several_lengths.get(|| self.profile()).await? {
             body["lengthInMinutes"] = json!(request.duration);
         }
         let result: Result<Data<BookingOut>, _> = self

@@ -64,6 +64,42 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// What an adapter learns from its profile read and needs again later, such as whether
+/// Cal.com's event type has several lengths. The latest read's value is kept; before the
+/// first read, [`Learnt::get`] reads the profile.
+pub struct Learnt<T>(Mutex<Option<T>>);
+
+impl<T> Default for Learnt<T> {
+    fn default() -> Self {
+        Self(Mutex::new(None))
+    }
+}
+
+impl<T: Clone> Learnt<T> {
+    /// Keeps what the profile read just now says, in place of any earlier read's.
+    pub fn learn(&self, value: T) {
+        *lock(&self.0) = Some(value);
+    }
+
+    /// The value last learnt; with none yet, `read` (a profile read, which learns it) runs
+    /// first, and its failure is the answer.
+    pub async fn get<R, Fut>(&self, read: impl FnOnce() -> Fut) -> Result<T, AppError>
+    where
+        Fut: std::future::Future<Output = Result<R, AppError>>,
+    {
+        if let Some(value) = self.last() {
+            return Ok(value);
+        }
+        read().await?;
+        self.last()
+            .ok_or_else(|| AppError::internal("the profile read learnt nothing"))
+    }
+
+    fn last(&self) -> Option<T> {
+        lock(&self.0).clone()
+    }
+}
+
 /// `minutes` after `start`; `None` past the last instant chrono can hold.
 pub fn after(start: DateTime<Utc>, minutes: u32) -> Option<DateTime<Utc>> {
     start.checked_add_signed(TimeDelta::minutes(i64::from(minutes)))
@@ -262,6 +298,27 @@ mod tests {
             panic!("an end past chrono's range is the booker's 422");
         };
         assert!(fields.contains_key("start"));
+    }
+
+    #[tokio::test]
+    async fn learnt_reads_the_profile_only_while_nothing_is_known() {
+        let learnt = Learnt::default();
+        let reads = std::sync::atomic::AtomicUsize::new(0);
+        let read = || async {
+            reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            learnt.learn(7);
+            Ok::<_, AppError>(())
+        };
+        assert_eq!(learnt.get(read).await.unwrap(), 7);
+        assert_eq!(learnt.get(read).await.unwrap(), 7);
+        assert_eq!(reads.load(std::sync::atomic::Ordering::SeqCst), 1);
+        learnt.learn(8);
+        assert_eq!(learnt.get(read).await.unwrap(), 8);
+        let failing = || async { Err::<(), _>(AppError::Upstream) };
+        assert!(matches!(
+            Learnt::<u8>::default().get(failing).await,
+            Err(AppError::Upstream)
+        ));
     }
 
     #[test]

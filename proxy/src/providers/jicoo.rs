@@ -3,7 +3,6 @@
 //! `answers[{questionUid, content}]`, keyed by the question uid, which is our field name.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
 
 use async_trait::async_trait;
 use axum::http::{Method, StatusCode};
@@ -16,8 +15,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::common::{
-    after, answer_text, booking_end, cancelled, is_name, lock, options_for, path_id, slots_within,
-    Sent, RESERVED,
+    after, answer_text, booking_end, cancelled, is_name, options_for, path_id, slots_within,
+    Learnt, Sent, RESERVED,
 };
 use super::upstream::{Upstream, UpstreamError};
 use super::{Provider, Setup};
@@ -40,8 +39,8 @@ pub struct Jicoo {
     upstream: Upstream,
     event_type_id: String,
     time_zone: Option<Tz>,
-    /// From the latest event type fetch; `book` needs to know which fields are questions.
-    known: Mutex<Option<Known>>,
+    /// `book` needs to know which fields are questions.
+    known: Learnt<Known>,
 }
 
 #[derive(Clone)]
@@ -65,7 +64,7 @@ impl Jicoo {
             upstream,
             event_type_id: event_type_id.to_owned(),
             time_zone: setup.remote.time_zone,
-            known: Mutex::new(None),
+            known: Learnt::default(),
         })
     }
 }
@@ -342,21 +341,8 @@ impl Jicoo {
             title: event.name.clone(),
             location: event.location_id.as_deref().and_then(location_name),
         };
-        *lock(&self.known) = Some(known);
+        self.known.learn(known);
         Ok(event)
-    }
-
-    async fn known(&self) -> Result<Known, AppError> {
-        let known = lock(&self.known).clone();
-        match known {
-            Some(known) => Ok(known),
-            None => {
-                self.event_type().await?;
-                lock(&self.known)
-                    .clone()
-                    .ok_or_else(|| AppError::internal("Jicoo event type not remembered"))
-            }
-        }
     }
 
     /// After a create timed out: the booking, if Jicoo made it. Jicoo keeps no id of ours,
@@ -496,7 +482,7 @@ impl Provider for Jicoo {
     }
 
     async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
-        let known = self.known().await?;
+        let known = self.known.get(|| self.event_type()).await?;
         let body = create_body(&self.event_type_id, request, &known)?;
         let sent_at = Utc::now();
         let result: Result<Value, _> = self
