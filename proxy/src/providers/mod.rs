@@ -1,7 +1,8 @@
 //! Scheduling providers: one trait, one file per provider. Routes only see the trait; the
 //! shared checks (form validation, idempotency, rate limits) happen before it is called.
 //! Remote providers share `upstream` (how to call them) and `common` (what each would
-//! otherwise write again), and sit behind `cache`.
+//! otherwise write again), and sit behind two decorators of the same trait: `overlay`
+//! (the config's own texts and fields) and `cache`.
 
 mod aurinko;
 mod cache;
@@ -9,6 +10,7 @@ mod calcom;
 pub mod common;
 mod jicoo;
 mod local;
+mod overlay;
 pub mod upstream;
 mod vyte;
 
@@ -97,72 +99,9 @@ pub fn remote(
         RemoteKind::Jicoo { event_type_id } => Arc::new(jicoo::Jicoo::new(setup, event_type_id)?),
         RemoteKind::Vyte { .. } => Arc::new(vyte::Vyte::new(setup)?),
     };
-    let overlaid = Arc::new(Overlay {
-        inner: adapter,
-        config: profile.clone(),
-    });
+    let overlaid = Arc::new(overlay::Overlay::new(adapter, profile.clone()));
     Ok(Arc::new(cache::Cached::new(
         overlaid,
         profile.cache_seconds,
     )))
-}
-
-/// The config's `title`, `description` and `fields` over what the provider reports.
-struct Overlay {
-    inner: Arc<dyn Provider>,
-    config: ProfileConfig,
-}
-
-#[async_trait]
-impl Provider for Overlay {
-    async fn profile(&self) -> Result<Profile, AppError> {
-        let mut profile = printable(self.inner.profile().await?);
-        profile.id = self.config.id.clone();
-        if let Some(title) = &self.config.title {
-            profile.title = title.clone();
-        }
-        if let Some(description) = &self.config.description {
-            profile.description = description.clone();
-        }
-        for field in &self.config.fields {
-            match profile.fields.iter_mut().find(|f| f.name == field.name) {
-                Some(existing) => *existing = field.clone(),
-                None => profile.fields.push(field.clone()),
-            }
-        }
-        Ok(profile)
-    }
-
-    async fn slots(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-        duration: u32,
-    ) -> Result<Vec<Slot>, AppError> {
-        self.inner.slots(from, to, duration).await
-    }
-
-    async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
-        self.inner.book(request).await
-    }
-
-    async fn cancel(&self, id: &str) -> Result<(), AppError> {
-        self.inner.cancel(id).await
-    }
-}
-
-/// What a provider says, without the control characters the config file may not hold
-/// either (they could forge rows or colours where the text is printed).
-fn printable(mut profile: Profile) -> Profile {
-    let line = |text: &mut String| text.retain(|c| !c.is_control());
-    line(&mut profile.title);
-    profile.description.retain(|c| !c.is_control() || c == '\n');
-    if let Some(location) = &mut profile.location {
-        line(location);
-    }
-    for field in &mut profile.fields {
-        line(&mut field.label);
-        field.options.iter_mut().for_each(line);
-    }
-    profile
 }
