@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use super::profile::zone_named;
 use super::raw::{ProviderKind, RawId, RawProfile};
 use super::Problem;
+use crate::providers::common::{is_name, is_plain_id};
 
 /// A remote provider: its key (read from the environment at start-up) and its ids.
 #[derive(Clone)]
@@ -73,9 +74,16 @@ pub(super) fn remote(
             None => return Err(missing("event_type_id")),
         },
         ProviderKind::Jicoo => match &p.event_type_id {
-            Some(RawId::Str(s)) if !s.is_empty() => RemoteKind::Jicoo {
+            // It becomes a path segment as it is.
+            Some(RawId::Str(s)) if is_name(s) => RemoteKind::Jicoo {
                 event_type_id: s.clone(),
             },
+            Some(RawId::Str(_)) => {
+                return Err(Problem::at(
+                    at("event_type_id"),
+                    "must be a Jicoo uid (letters, digits, - and _)",
+                ))
+            }
             Some(_) => {
                 return Err(Problem::at(
                     at("event_type_id"),
@@ -94,6 +102,13 @@ pub(super) fn remote(
                 return Err(Problem::at(
                     at("users"),
                     "give either users (ids) or emails for provider \"vyte\"",
+                ));
+            }
+            // An id goes into paths as it is.
+            if let Some(bad) = users.iter().find(|u| !is_plain_id(u)) {
+                return Err(Problem::at(
+                    at("users"),
+                    format!("{bad:?} is not a Vyte user id"),
                 ));
             }
             let duration = p

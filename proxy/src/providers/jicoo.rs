@@ -52,16 +52,8 @@ struct Known {
 
 impl Jicoo {
     pub fn new(setup: Setup<'_>, event_type_id: &str) -> Result<Self, String> {
-        // It becomes a path segment.
-        if !is_name(event_type_id) {
-            return Err(format!(
-                "profiles.{}.event_type_id must be a Jicoo uid (letters, digits, - and _)",
-                setup.profile.id
-            ));
-        }
-        let upstream = setup.upstream("jicoo", "x-jicoo-api-key", "")?;
         Ok(Self {
-            upstream,
+            upstream: setup.upstream("jicoo", "x-jicoo-api-key", "")?,
             event_type_id: event_type_id.to_owned(),
             time_zone: setup.remote.time_zone,
             known: Learnt::default(),
