@@ -17,7 +17,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::common::{
-    after, answer_text, booking_end, cancelled, is_name, slots_within, utc, Learnt, Sent, RESERVED,
+    after, answer_text, booking_end, cancelled, is_name, slots_within, utc, zone_shown, Learnt,
+    Sent, RESERVED,
 };
 use super::upstream::{Upstream, UpstreamError};
 use super::{Provider, Setup};
@@ -272,8 +273,7 @@ impl Provider for Aurinko {
             .work_hours
             .and_then(|w| w.timezone)
             .and_then(|z| z.parse::<Tz>().ok())
-            .or(self.time_zone)
-            .unwrap_or(Tz::UTC);
+            .or(self.time_zone);
         let name = profile.name.unwrap_or_default();
         let title = profile
             .subject
@@ -294,7 +294,7 @@ impl Provider for Aurinko {
             id: String::new(),
             title,
             description: for_visitors(&profile.description.unwrap_or_default()),
-            time_zone: zone.name().to_owned(),
+            time_zone: zone_shown(zone),
             durations: vec![duration],
             location: profile.location.filter(|l| !l.trim().is_empty()),
             requires_confirmation: false,

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::common::{
     answer_json, booking_end, cancelled, is_name, options_for, path_id, request_id, slots_within,
-    utc, Learnt, Sent,
+    utc, zone_shown, Learnt, Sent,
 };
 use super::upstream::{Upstream, UpstreamError};
 use super::{Provider, Setup};
@@ -245,7 +245,7 @@ impl Provider for Calcom {
             id: String::new(),
             title: event.title,
             description: event.description.unwrap_or_default(),
-            time_zone: self.time_zone.unwrap_or(Tz::UTC).name().to_owned(),
+            time_zone: zone_shown(self.time_zone),
             durations,
             location: location(&event.locations),
             requires_confirmation: event

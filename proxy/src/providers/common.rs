@@ -8,6 +8,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use booking_wire::{template, BookingRequest, FieldKind, FieldValue, Slot};
 use chrono::{DateTime, TimeDelta, Utc};
+use chrono_tz::Tz;
 use serde_json::{json, Value};
 
 use super::upstream::UpstreamError;
@@ -98,6 +99,12 @@ impl<T: Clone> Learnt<T> {
     fn last(&self) -> Option<T> {
         lock(&self.0).clone()
     }
+}
+
+/// The host's zone as the profile shows it: the provider's, else the configured one
+/// (`time_zone` of a remote profile), else UTC.
+pub fn zone_shown(zone: Option<Tz>) -> String {
+    zone.unwrap_or(Tz::UTC).name().to_owned()
 }
 
 /// `minutes` after `start`; `None` past the last instant chrono can hold.

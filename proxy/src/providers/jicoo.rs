@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 use super::common::{
     after, answer_text, booking_end, cancelled, is_name, options_for, path_id, slots_within,
-    Learnt, Sent, RESERVED,
+    zone_shown, Learnt, Sent, RESERVED,
 };
 use super::upstream::{Upstream, UpstreamError};
 use super::{Provider, Setup};
@@ -429,7 +429,7 @@ impl Provider for Jicoo {
             id: String::new(),
             title: event.name,
             description: event.description.unwrap_or_default(),
-            time_zone: self.time_zone.unwrap_or(Tz::UTC).name().to_owned(),
+            time_zone: zone_shown(self.time_zone),
             durations: vec![event.duration],
             location: event.location_id.as_deref().and_then(location_name),
             // ❓ No event type flag is documented; a booking that needs approval still

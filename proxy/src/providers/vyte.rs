@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 use super::common::{
     after, answer_text, booking_end, cancelled, is_plain_id, path_id, request_id, slots_within,
-    Sent,
+    zone_shown, Sent,
 };
 use super::upstream::{Upstream, UpstreamError};
 use super::{Provider, Setup};
@@ -429,12 +429,11 @@ impl Provider for Vyte {
             }
             other => other?,
         };
-        let zone = vyte_zone.or(self.time_zone).unwrap_or(Tz::UTC);
         Ok(Profile {
             id: String::new(),
             title: self.title.clone(),
             description: String::new(),
-            time_zone: zone.name().to_owned(),
+            time_zone: zone_shown(vyte_zone.or(self.time_zone)),
             durations: vec![self.duration],
             location: self.location.clone(),
             requires_confirmation: self.requires_confirmation,
