@@ -30,10 +30,8 @@ where
     S: Clone + Send + Sync + 'static,
 {
     let trusted: Arc<[IpNet]> = trusted.into();
-    outer(routes.layer(CompressionLayer::new()), limit).layer(axum::middleware::from_fn_with_state(
-        trusted,
-        client::resolve,
-    ))
+    let client_addr = axum::middleware::from_fn_with_state(trusted, client::resolve);
+    outer(routes.layer(CompressionLayer::new()), limit).layer(client_addr)
 }
 
 /// What every response goes through, outermost first: the headers every answer carries

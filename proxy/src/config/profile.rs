@@ -117,7 +117,7 @@ fn keys_set(at: &str, p: &RawProfile) -> Result<Vec<String>, Problem> {
             .filter(|(_, value)| !value.is_null())
             .map(|(key, _)| key)
             .collect()),
-        _ => Err(Problem::at(at, "cannot be read back")),
+        _ => Err(Problem::at(at, "its keys cannot be listed")),
     }
 }
 

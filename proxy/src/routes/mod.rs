@@ -57,6 +57,7 @@ pub fn table(config: &Config, limit: &RateLimit) -> Router<AppState> {
             "/api/v1/openapi.json",
             get(move || async move { Json(openapi.as_ref().clone()) }),
         )
+        // Anything else under `/api/v1` is the envelope's 404, never a file.
         .route("/api/v1/{*rest}", any(|| async { AppError::NotFound }))
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed });
     let files = ServiceBuilder::new()
