@@ -148,6 +148,12 @@ impl From<PathRejection> for AppError {
 #[from_request(via(axum::extract::Path), rejection(AppError))]
 pub struct PathParam<T>(pub T);
 
+/// `axum::extract::Query` whose rejections (a value of the wrong type, a parameter given
+/// twice) are our envelope.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct QueryParam<T>(pub T);
+
 /// `axum::Json` whose rejections are our envelope.
 #[derive(axum::extract::FromRequest)]
 #[from_request(via(axum::Json), rejection(AppError))]

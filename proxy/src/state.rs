@@ -30,6 +30,7 @@ struct Inner {
 pub enum StartError {
     #[error("server.database: {0}")]
     Database(#[from] StoreError),
+    /// A profile's provider cannot be built; the message says what, within the profile.
     #[error("profiles.{0}: {1}")]
     Provider(String, String),
     #[error("{0}")]

@@ -81,6 +81,23 @@ async fn a_wrong_method_or_an_undecodable_path_is_enveloped_too() {
 }
 
 #[tokio::test]
+async fn a_query_string_axum_cannot_read_is_enveloped_too() {
+    let server = spawn(&intro_config("")).await;
+    // A parameter given twice fails before any of ours is looked at.
+    let response = server
+        .get("/api/v1/profiles/intro/slots?from=2030-01-07&to=2030-01-07&to=2030-01-08")
+        .await;
+    assert_eq!(response.status(), 400);
+    let body: ErrorEnvelope = response.json().await.unwrap();
+    assert_eq!(body.error.code, ErrorCode::BadRequest);
+    assert!(
+        body.error.message.contains("`to`"),
+        "{}",
+        body.error.message
+    );
+}
+
+#[tokio::test]
 async fn unknown_api_path_is_an_enveloped_404() {
     let server = spawn(&intro_config("")).await;
     let response = server.get("/api/v1/nothing/here").await;

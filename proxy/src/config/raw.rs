@@ -1,10 +1,11 @@
 //! The TOML file as written: every key optional here, checked in `config::load`.
 //! `deny_unknown_fields` everywhere so a typo is an error, not a silently ignored key.
+//! A profile serializes back to the keys it sets (`profile::keys_set`).
 
 use std::collections::BTreeMap;
 
 use booking_wire::{FieldKind, FieldValue};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,7 +49,7 @@ pub struct RawUpstream {
     pub budget_ms: Option<u64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ProviderKind {
     Local,
@@ -59,14 +60,14 @@ pub enum ProviderKind {
 }
 
 /// Cal.com's event type ids are integers, Jicoo's are strings.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum RawId {
     Int(i64),
     Str(String),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawProfile {
     pub provider: ProviderKind,
@@ -102,7 +103,7 @@ pub struct RawProfile {
     pub duration: Option<u32>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawHours {
     pub mon: Option<Vec<String>>,
@@ -114,7 +115,7 @@ pub struct RawHours {
     pub sun: Option<Vec<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawField {
     pub name: String,

@@ -5,7 +5,6 @@
 //! create that timed out is a 504.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 use async_trait::async_trait;
 use axum::http::{Method, StatusCode};
@@ -17,15 +16,17 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::common::{
+    after, answer_text, booking_end, cancelled, is_name, slots_within, utc, zone_shown, Learnt,
+    Sent, RESERVED,
+};
 use super::upstream::{Upstream, UpstreamError};
-use super::{answer_text, utc, Provider, Setup};
-use crate::config::{humanize, RemoteKind};
+use super::{Provider, Setup};
+use crate::config::humanize;
 use crate::error::AppError;
 
 /// Variables Aurinko fills itself; never asked of the visitor.
 const SYSTEM: &[&str] = &["openMeetingUrl", "rescheduleToken"];
-/// Variables the booker's own answers fill (the widget always asks name and email).
-const BOOKER: &[&str] = &["name", "email", "notes", "guests"];
 /// Fragments (lower case) of a 400 message that mean "that time cannot be booked";
 /// phrases, not single words, so an unrelated 400 ("token taken", "conflicting
 /// parameters") stays a 502.
@@ -59,11 +60,11 @@ pub struct Aurinko {
     upstream: Upstream,
     profile_id: i64,
     time_zone: Option<Tz>,
-    /// From the last profile read: what a booking needs to fill and show.
-    template: Mutex<Option<Template>>,
+    /// What a booking needs to fill and show.
+    template: Learnt<Template>,
 }
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct Template {
     /// The subject (or the profile's name); `{{variables}}` are filled per booking.
     title: String,
@@ -73,28 +74,17 @@ struct Template {
 }
 
 impl Aurinko {
-    pub fn new(setup: Setup<'_>) -> Result<Self, String> {
-        let RemoteKind::Aurinko { profile_id } = setup.remote.kind else {
-            return Err("not an Aurinko profile".into());
-        };
-        let upstream = setup.upstream("aurinko", "authorization", "Bearer ")?;
+    pub fn new(setup: Setup<'_>, profile_id: i64) -> Result<Self, String> {
         Ok(Self {
-            upstream,
+            upstream: setup.upstream("aurinko", "authorization", "Bearer ")?,
             profile_id,
             time_zone: setup.remote.time_zone,
-            template: Mutex::new(None),
+            template: Learnt::default(),
         })
     }
 
     fn meeting_path(&self) -> String {
         format!("/v1/book/account/profiles/{}/meeting", self.profile_id)
-    }
-
-    fn template(&self) -> Option<Template> {
-        self.template
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
     }
 }
 
@@ -151,14 +141,11 @@ struct Created {
 }
 
 /// A substitution variable as a form field: no default ⇒ required (Aurinko's docs). The
-/// `type` values are undocumented (❓); unknown ones are asked as text.
+/// `type` values are undocumented (❓); unknown ones are asked as text. The booker's own
+/// answers fill the variables named after them (the widget always asks those).
 fn field(f: &AdditionalField) -> Option<Field> {
     let name = f.name.trim();
-    let usable = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if !usable || SYSTEM.contains(&name) || BOOKER.contains(&name) {
+    if !is_name(name) || SYSTEM.contains(&name) || RESERVED.contains(&name) {
         return None;
     }
     let kind = match f
@@ -286,8 +273,7 @@ impl Provider for Aurinko {
             .work_hours
             .and_then(|w| w.timezone)
             .and_then(|z| z.parse::<Tz>().ok())
-            .or(self.time_zone)
-            .unwrap_or(Tz::UTC);
+            .or(self.time_zone);
         let name = profile.name.unwrap_or_default();
         let title = profile
             .subject
@@ -299,7 +285,7 @@ impl Provider for Aurinko {
             .map(|f| f.name.trim().to_owned())
             .filter(|n| !SYSTEM.contains(&n.as_str()))
             .collect();
-        *self.template.lock().unwrap_or_else(|p| p.into_inner()) = Some(Template {
+        self.template.learn(Template {
             title: title.clone(),
             location: profile.location.clone(),
             variables,
@@ -308,7 +294,7 @@ impl Provider for Aurinko {
             id: String::new(),
             title,
             description: for_visitors(&profile.description.unwrap_or_default()),
-            time_zone: zone.name().to_owned(),
+            time_zone: zone_shown(zone),
             durations: vec![duration],
             location: profile.location.filter(|l| !l.trim().is_empty()),
             requires_confirmation: false,
@@ -329,14 +315,11 @@ impl Provider for Aurinko {
         let end = (to - TimeDelta::seconds(1) + TimeDelta::hours(14)).date_naive();
         let path = self.meeting_path();
         let mut token: Option<String> = None;
-        let length = TimeDelta::minutes(i64::from(duration));
-        let mut slots = Vec::new();
+        let mut starts = Vec::new();
         for _ in 0..MAX_PAGES {
             let left = (end - day).num_days() + 1;
             if left <= 0 {
-                slots.sort();
-                slots.dedup();
-                return Ok(slots);
+                return slots_within(from, to, duration, starts);
             }
             let mut query = vec![
                 ("fromDate", day.to_string()),
@@ -346,15 +329,8 @@ impl Provider for Aurinko {
                 query.push(("pageToken", token.clone()));
             }
             let page: Times = self.upstream.get("slots", &path, &query, &[]).await?;
-            slots.extend(
-                page.items
-                    .iter()
-                    .filter(|i| i.start >= from && i.start < to && i.end - i.start == length)
-                    .map(|i| Slot {
-                        start: i.start,
-                        end: i.end,
-                    }),
-            );
+            let of_length = |i: &&Item| after(i.start, duration) == Some(i.end);
+            starts.extend(page.items.iter().filter(of_length).map(|i| i.start));
             token = page.next_page_token.filter(|t| !t.is_empty());
             if token.is_some() {
                 continue;
@@ -373,14 +349,8 @@ impl Provider for Aurinko {
     }
 
     async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
-        let template = match self.template() {
-            Some(template) => template,
-            None => {
-                self.profile().await?;
-                self.template().unwrap_or_default()
-            }
-        };
-        let end = request.start + TimeDelta::minutes(i64::from(request.duration));
+        let template = self.template.get(|| self.profile()).await?;
+        let end = booking_end(request)?;
         let data = substitutions(request, &template);
         let mut body = json!({
             "time": { "start": utc(request.start), "end": utc(end) },
@@ -401,10 +371,9 @@ impl Provider for Aurinko {
             .upstream
             .send("book", Method::POST, &self.meeting_path(), &[], &body)
             .await;
-        let created = match result {
-            Ok(created) => created,
-            Err(error) if unavailable(&error) => return Err(AppError::SlotUnavailable),
-            Err(error) => return Err(error.into()),
+        let created = match Sent::read(result, unavailable)? {
+            Sent::Made(created) => created,
+            Sent::Lost(error) => return Err(error),
         };
         let id = match (created.created, created.id) {
             (Some(true) | None, Some(id)) if !id.is_empty() => id,
@@ -432,11 +401,7 @@ impl Provider for Aurinko {
         }
         let path = format!("/v1/calendars/primary/events/{}", segment(id));
         let query = [("notifyAttendees", "true".to_owned())];
-        match self.upstream.delete("cancel", &path, &query).await {
-            Ok(()) => Ok(()),
-            Err(UpstreamError::Status(StatusCode::NOT_FOUND, _)) => Err(AppError::NotFound),
-            Err(error) => Err(error.into()),
-        }
+        cancelled(self.upstream.delete("cancel", &path, &query).await)
     }
 }
 

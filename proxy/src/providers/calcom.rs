@@ -2,19 +2,22 @@
 //! a taken slot is a 400 with a known message, which becomes our 409.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 use async_trait::async_trait;
 use axum::http::{Method, StatusCode};
 use booking_wire::{Booking, BookingRequest, BookingStatus, Field, FieldKind, Profile, Slot};
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::common::{
+    answer_json, booking_end, cancelled, is_name, options_for, path_id, request_id, slots_within,
+    utc, zone_shown, Learnt, Sent,
+};
 use super::upstream::{Upstream, UpstreamError};
-use super::{answer_json, look_up_a_while, request_id, utc, Provider, Setup};
-use crate::config::{humanize, RemoteKind};
+use super::{Provider, Setup};
+use crate::config::humanize;
 use crate::error::AppError;
 
 const EVENT_TYPES: (&str, &str) = ("cal-api-version", "2024-06-14");
@@ -34,21 +37,17 @@ pub struct Calcom {
     event_type_id: i64,
     time_zone: Option<Tz>,
     /// Whether the event type offers several lengths: Cal.com refuses `lengthInMinutes`
-    /// (and ignores `duration`) for one with a single length. Learnt from `profile()`.
-    several_lengths: Mutex<Option<bool>>,
+    /// (and ignores `duration`) for one with a single length.
+    several_lengths: Learnt<bool>,
 }
 
 impl Calcom {
-    pub fn new(setup: Setup<'_>) -> Result<Self, String> {
-        let RemoteKind::Calcom { event_type_id } = setup.remote.kind else {
-            return Err("not a Cal.com profile".into());
-        };
-        let upstream = setup.upstream("calcom", "authorization", "Bearer ")?;
+    pub fn new(setup: Setup<'_>, event_type_id: i64) -> Result<Self, String> {
         Ok(Self {
-            upstream,
+            upstream: setup.upstream("calcom", "authorization", "Bearer ")?,
             event_type_id,
             time_zone: setup.remote.time_zone,
-            several_lengths: Mutex::new(None),
+            several_lengths: Learnt::default(),
         })
     }
 }
@@ -147,17 +146,13 @@ fn field(f: &BookingField) -> Option<Field> {
         (_, "attendeePhoneNumber") => "Phone number".into(),
         (_, slug) => humanize(slug),
     };
-    let options = match kind {
-        FieldKind::Select | FieldKind::Multiselect | FieldKind::Checkbox => options,
-        _ => vec![],
-    };
     Some(Field {
         name: f.slug.clone(),
         label,
         kind,
         required: f.required,
         default: None,
-        options,
+        options: options_for(kind, options),
     })
 }
 
@@ -183,20 +178,9 @@ fn unavailable(error: &UpstreamError) -> bool {
 }
 
 impl Calcom {
-    async fn several_lengths(&self) -> Result<bool, AppError> {
-        let known = *self
-            .several_lengths
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        match known {
-            Some(several) => Ok(several),
-            None => Ok(self.profile().await?.durations.len() > 1),
-        }
-    }
-
     /// After a create timed out: the booking, if Cal.com made it (matched on our id).
     async fn look_up(&self, request: &BookingRequest, id: &str) -> Option<BookingOut> {
-        let end = request.start + TimeDelta::minutes(i64::from(request.duration));
+        let end = booking_end(request).ok()?;
         let query = [
             ("eventTypeId", self.event_type_id.to_string()),
             ("attendeeEmail", request.email.trim().to_owned()),
@@ -215,7 +199,7 @@ impl Calcom {
         })
     }
 
-    fn booking(&self, out: BookingOut, request: &BookingRequest, title: String) -> Booking {
+    fn booking(&self, out: BookingOut, request: &BookingRequest) -> Booking {
         Booking {
             id: out.uid,
             status: if out.status == "pending" {
@@ -226,7 +210,7 @@ impl Calcom {
             start: out.start,
             end: out.end,
             time_zone: request.time_zone.clone(),
-            title: out.title.unwrap_or(title),
+            title: out.title.unwrap_or_default(),
             location: out.location,
         }
     }
@@ -244,10 +228,7 @@ impl Provider for Calcom {
             Some(options) if !options.is_empty() => options,
             _ => vec![event.length_in_minutes],
         };
-        *self
-            .several_lengths
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some(durations.len() > 1);
+        self.several_lengths.learn(durations.len() > 1);
         let fields: Vec<Field> = event.booking_fields.iter().filter_map(field).collect();
         for f in &event.booking_fields {
             let asked = fields.iter().any(|k| k.name == f.slug);
@@ -264,7 +245,7 @@ impl Provider for Calcom {
             id: String::new(),
             title: event.title,
             description: event.description.unwrap_or_default(),
-            time_zone: self.time_zone.unwrap_or(Tz::UTC).name().to_owned(),
+            time_zone: zone_shown(self.time_zone),
             durations,
             location: location(&event.locations),
             requires_confirmation: event
@@ -286,29 +267,20 @@ impl Provider for Calcom {
             ("end", utc(to)),
             ("timeZone", "UTC".to_owned()),
         ];
-        if self.several_lengths().await? {
+        if self.several_lengths.get(|| self.profile()).await? {
             query.push(("duration", duration.to_string()));
         }
         let Data { data: days }: Data<BTreeMap<String, Vec<SlotStart>>> = self
             .upstream
             .get("slots", "/v2/slots", &query, &[SLOTS])
             .await?;
-        let length = TimeDelta::minutes(i64::from(duration));
-        let mut slots = Vec::new();
-        for slot in days.into_values().flatten() {
-            let start = DateTime::parse_from_rfc3339(&slot.start)
-                .map_err(|_| AppError::Upstream)?
-                .with_timezone(&Utc);
-            if start >= from && start < to {
-                slots.push(Slot {
-                    start,
-                    end: start + length,
-                });
-            }
-        }
-        slots.sort();
-        slots.dedup();
-        Ok(slots)
+        let starts = days
+            .into_values()
+            .flatten()
+            .map(|slot| DateTime::parse_from_rfc3339(&slot.start).map(|t| t.with_timezone(&Utc)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| AppError::Upstream)?;
+        slots_within(from, to, duration, starts)
     }
 
     async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
@@ -332,44 +304,25 @@ impl Provider for Calcom {
             "bookingFieldsResponses": responses,
             "metadata": { "proxyRequestId": id },
         });
-        if self.several_lengths().await? {
+        if self.several_lengths.get(|| self.profile()).await? {
             body["lengthInMinutes"] = json!(request.duration);
         }
         let result: Result<Data<BookingOut>, _> = self
             .upstream
             .send("book", Method::POST, "/v2/bookings", &[BOOKINGS], &body)
             .await;
-        let title = String::new();
-        match result {
-            Ok(Data { data }) => Ok(self.booking(data, request, title)),
-            Err(error) if unavailable(&error) => Err(AppError::SlotUnavailable),
-            Err(UpstreamError::Timeout) => {
-                match look_up_a_while(|| self.look_up(request, &id)).await {
-                    Some(found) => Ok(self.booking(found, request, title)),
-                    None => Err(AppError::UpstreamTimeout),
-                }
-            }
-            Err(error) => Err(error.into()),
-        }
+        let made = Sent::read(result.map(|Data { data }| data), unavailable)?
+            .or_look_up(|| self.look_up(request, &id))
+            .await?;
+        Ok(self.booking(made, request))
     }
 
     async fn cancel(&self, id: &str) -> Result<(), AppError> {
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(AppError::NotFound);
-        }
-        let path = format!("/v2/bookings/{id}/cancel");
-        let result: Result<Value, _> = self
+        let path = format!("/v2/bookings/{}/cancel", path_id(id, is_name)?);
+        let answer: Result<Value, _> = self
             .upstream
             .send("cancel", Method::POST, &path, &[BOOKINGS], &json!({}))
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(UpstreamError::Status(StatusCode::NOT_FOUND, _)) => Err(AppError::NotFound),
-            Err(error) => Err(error.into()),
-        }
+        cancelled(answer)
     }
 }

@@ -3,7 +3,6 @@
 //! `answers[{questionUid, content}]`, keyed by the question uid, which is our field name.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
 
 use async_trait::async_trait;
 use axum::http::{Method, StatusCode};
@@ -15,9 +14,13 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::common::{
+    after, answer_text, booking_end, cancelled, is_name, options_for, path_id, slots_within,
+    zone_shown, Learnt, Sent, RESERVED,
+};
 use super::upstream::{Upstream, UpstreamError};
-use super::{answer_text, look_up_a_while, Provider, Setup};
-use crate::config::{humanize, RemoteKind};
+use super::{Provider, Setup};
+use crate::config::humanize;
 use crate::error::AppError;
 
 /// The longest window `available_schedules` serves (production client code: "7日制限").
@@ -31,15 +34,13 @@ const MAX_NAME: usize = 64;
 const MAX_MESSAGE: usize = 2000;
 const MAX_COMPANY: usize = 32;
 const MAX_PHONE: usize = 32;
-/// Names the booker's own answers use; a question under one of them cannot be a field.
-const RESERVED: &[&str] = &["name", "email", "notes", "guests"];
 
 pub struct Jicoo {
     upstream: Upstream,
     event_type_id: String,
     time_zone: Option<Tz>,
-    /// From the latest event type fetch; `book` needs to know which fields are questions.
-    known: Mutex<Option<Known>>,
+    /// `book` needs to know which fields are questions.
+    known: Learnt<Known>,
 }
 
 #[derive(Clone)]
@@ -50,23 +51,12 @@ struct Known {
 }
 
 impl Jicoo {
-    pub fn new(setup: Setup<'_>) -> Result<Self, String> {
-        let RemoteKind::Jicoo { event_type_id } = &setup.remote.kind else {
-            return Err("not a Jicoo profile".into());
-        };
-        // It becomes a path segment.
-        if !is_name(event_type_id) {
-            return Err(format!(
-                "profiles.{}.event_type_id must be a Jicoo uid (letters, digits, - and _)",
-                setup.profile.id
-            ));
-        }
-        let upstream = setup.upstream("jicoo", "x-jicoo-api-key", "")?;
+    pub fn new(setup: Setup<'_>, event_type_id: &str) -> Result<Self, String> {
         Ok(Self {
-            upstream,
-            event_type_id: event_type_id.clone(),
+            upstream: setup.upstream("jicoo", "x-jicoo-api-key", "")?,
+            event_type_id: event_type_id.to_owned(),
             time_zone: setup.remote.time_zone,
-            known: Mutex::new(None),
+            known: Learnt::default(),
         })
     }
 }
@@ -154,12 +144,6 @@ fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-fn is_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
 fn text(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
@@ -177,9 +161,9 @@ fn location_name(id: &str) -> Option<String> {
     Some(name.into())
 }
 
-/// A question as a form field; `None` when its uid cannot be a field name. Unknown types
-/// become free text (or a choice, with options): a required question dropped here would
-/// make every booking fail upstream.
+/// A question as a form field; `None` when its uid cannot be a field name or names one of
+/// the booker's own answers. Unknown types become free text (or a choice, with options):
+/// a required question dropped here would make every booking fail upstream.
 fn field(q: &Question) -> Option<Field> {
     let name = q.uid.as_deref().unwrap_or_default().trim();
     if !is_name(name) || RESERVED.contains(&name) {
@@ -217,17 +201,13 @@ fn field(q: &Question) -> Option<Field> {
         .into_iter()
         .find_map(|l| text(l.clone()))
         .unwrap_or_else(|| humanize(name));
-    let options = match kind {
-        FieldKind::Select | FieldKind::Multiselect | FieldKind::Checkbox => options,
-        _ => vec![],
-    };
     Some(Field {
         name: name.to_owned(),
         label,
         kind,
         required: q.required.unwrap_or(false),
         default: None,
-        options,
+        options: options_for(kind, options),
     })
 }
 
@@ -353,23 +333,8 @@ impl Jicoo {
             title: event.name.clone(),
             location: event.location_id.as_deref().and_then(location_name),
         };
-        *self.known.lock().unwrap_or_else(|p| p.into_inner()) = Some(known);
+        self.known.learn(known);
         Ok(event)
-    }
-
-    async fn known(&self) -> Result<Known, AppError> {
-        let known = self.known.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        match known {
-            Some(known) => Ok(known),
-            None => {
-                self.event_type().await?;
-                self.known
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .clone()
-                    .ok_or_else(|| AppError::internal("Jicoo event type not remembered"))
-            }
-        }
     }
 
     /// After a create timed out: the booking, if Jicoo made it. Jicoo keeps no id of ours,
@@ -382,7 +347,7 @@ impl Jicoo {
         request: &BookingRequest,
         sent_at: DateTime<Utc>,
     ) -> Option<BookingOut> {
-        let end = request.start + TimeDelta::minutes(i64::from(request.duration));
+        let end = booking_end(request).ok()?;
         let query = [
             ("startedAt", iso(request.start)),
             ("endedAt", iso(end)),
@@ -414,14 +379,21 @@ impl Jicoo {
         ours.next().is_none().then_some(first)
     }
 
-    fn booking(out: BookingOut, request: &BookingRequest, known: Known) -> Booking {
-        let length = TimeDelta::minutes(i64::from(request.duration));
+    fn booking(
+        out: BookingOut,
+        request: &BookingRequest,
+        known: Known,
+    ) -> Result<Booking, AppError> {
+        let end = out
+            .ended_at
+            .or_else(|| after(out.started_at, request.duration))
+            .ok_or(AppError::Upstream)?;
         let location = text(out.url)
             .or_else(|| text(out.address))
             .or_else(|| text(out.custom_location))
             .or_else(|| out.location_id.as_deref().and_then(location_name))
             .or(known.location);
-        Booking {
+        Ok(Booking {
             id: out.uid,
             // `request` = waiting for the host's approval.
             status: if out.status.as_deref() == Some("request") {
@@ -430,11 +402,11 @@ impl Jicoo {
                 BookingStatus::Confirmed
             },
             start: out.started_at,
-            end: out.ended_at.unwrap_or(out.started_at + length),
+            end,
             time_zone: request.time_zone.clone(),
             title: text(out.name).unwrap_or(known.title),
             location,
-        }
+        })
     }
 }
 
@@ -457,7 +429,7 @@ impl Provider for Jicoo {
             id: String::new(),
             title: event.name,
             description: event.description.unwrap_or_default(),
-            time_zone: self.time_zone.unwrap_or(Tz::UTC).name().to_owned(),
+            time_zone: zone_shown(self.time_zone),
             durations: vec![event.duration],
             location: event.location_id.as_deref().and_then(location_name),
             // ❓ No event type flag is documented; a booking that needs approval still
@@ -476,7 +448,6 @@ impl Provider for Jicoo {
         duration: u32,
     ) -> Result<Vec<Slot>, AppError> {
         let path = format!("/v1/event_types/{}/available_schedules", self.event_type_id);
-        let length = TimeDelta::minutes(i64::from(duration));
         // Jicoo answers at most 7 days per call: ask for a few windows at a time (its rate
         // limits are unknown).
         let mut windows = Vec::new();
@@ -494,56 +465,35 @@ impl Provider for Jicoo {
             });
             pages.extend(futures_util::future::try_join_all(calls).await?);
         }
-        let mut slots = Vec::new();
-        for Data { data } in pages {
-            for free in data {
-                let open = free.remaining_capacity.is_none_or(|n| n > 0);
-                if open && free.started_at >= from && free.started_at < to {
-                    slots.push(Slot {
-                        start: free.started_at,
-                        end: free.started_at + length,
-                    });
-                }
-            }
-        }
-        slots.sort();
-        slots.dedup();
-        Ok(slots)
+        let starts = pages
+            .into_iter()
+            .flat_map(|Data { data }| data)
+            .filter(|free| free.remaining_capacity.is_none_or(|n| n > 0))
+            .map(|free| free.started_at);
+        slots_within(from, to, duration, starts)
     }
 
     async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
-        let known = self.known().await?;
+        let known = self.known.get(|| self.event_type()).await?;
         let body = create_body(&self.event_type_id, request, &known)?;
         let sent_at = Utc::now();
         let result: Result<Value, _> = self
             .upstream
             .send("book", Method::POST, "/v1/bookings", &[], &body)
             .await;
-        let lost = match result {
-            Ok(created) => match created_booking(created) {
-                Some(out) => return Ok(Self::booking(out, request, known)),
-                // A 2xx whose body is not a booking: the booking may well exist.
-                None => AppError::Upstream,
-            },
-            Err(error) if taken(&error) => return Err(AppError::SlotUnavailable),
-            // The 2xx's body could not be read at all.
-            Err(UpstreamError::BadBody) => AppError::Upstream,
-            Err(UpstreamError::Timeout) => AppError::UpstreamTimeout,
-            Err(error) => return Err(error.into()),
+        let answer = result.and_then(|body| created_booking(body).ok_or(UpstreamError::BadBody));
+        let sent = match answer {
+            // A 2xx whose body is not a booking, or could not be read at all: the booking
+            // may well exist.
+            Err(UpstreamError::BadBody) => Sent::Lost(AppError::Upstream),
+            other => Sent::read(other, taken)?,
         };
-        // Answering an error for a booking that was made would send the visitor's retry
-        // into a 409 for their own time: look first.
-        match look_up_a_while(|| self.look_up(request, sent_at)).await {
-            Some(found) => Ok(Self::booking(found, request, known)),
-            None => Err(lost),
-        }
+        let made = sent.or_look_up(|| self.look_up(request, sent_at)).await?;
+        Self::booking(made, request, known)
     }
 
     async fn cancel(&self, id: &str) -> Result<(), AppError> {
-        if !is_name(id) {
-            return Err(AppError::NotFound);
-        }
-        let path = format!("/v1/bookings/{id}/cancel");
+        let path = format!("/v1/bookings/{}/cancel", path_id(id, is_name)?);
         // `reason` per the only client seen using it (providers.md §3.8).
         let body = json!({ "reason": "Cancelled through booking-proxy" });
         let result: Result<Value, _> = self
@@ -551,7 +501,6 @@ impl Provider for Jicoo {
             .send("cancel", Method::POST, &path, &[], &body)
             .await;
         match result {
-            Ok(_) => Ok(()),
             // An empty 204 (providers.md allows it) or an unreadable body: ask Jicoo.
             Err(UpstreamError::BadBody) => {
                 let path = format!("/v1/bookings/{id}");
@@ -563,8 +512,7 @@ impl Provider for Jicoo {
                     Err(AppError::Upstream)
                 }
             }
-            Err(UpstreamError::Status(StatusCode::NOT_FOUND, _)) => Err(AppError::NotFound),
-            Err(error) => Err(error.into()),
+            other => cancelled(other),
         }
     }
 }

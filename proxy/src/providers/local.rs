@@ -8,8 +8,9 @@ use booking_wire::{Booking, BookingRequest, BookingStatus, Profile, Slot};
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::distributions::{Alphanumeric, DistString};
 
+use super::common::{after, fill_placeholders};
 use super::computed::Computed;
-use super::{fill_placeholders, Provider};
+use super::Provider;
 use crate::config::{LocalRules, ProfileConfig};
 use crate::error::AppError;
 use crate::idempotency::{self, Reply, Ticket};
@@ -75,9 +76,7 @@ impl LocalProvider {
             let message = "This start time is not one of the profile's slot times.".to_owned();
             AppError::InvalidBooking(BTreeMap::from([("start".to_owned(), message)]))
         };
-        let end = start
-            .checked_add_signed(rules.duration)
-            .ok_or_else(off_grid)?;
+        let end = after(start, duration).ok_or_else(off_grid)?;
         if !slots::on_grid(&rules, start) {
             return Err(off_grid());
         }

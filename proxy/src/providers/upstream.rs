@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::time::Instant;
 
+use super::common::lock;
 use crate::config::UpstreamSettings;
 use crate::error::AppError;
 
@@ -263,12 +264,12 @@ impl Upstream {
     fn pause(&self, headers: &reqwest::header::HeaderMap) -> UpstreamError {
         let secs = wait_secs(headers).clamp(MIN_BACKOFF, MAX_BACKOFF);
         let until = Instant::now() + Duration::from_secs(secs);
-        *self.paused_until.lock().unwrap_or_else(|p| p.into_inner()) = Some(until);
+        *lock(&self.paused_until) = Some(until);
         UpstreamError::RateLimited(secs)
     }
 
     fn check_pause(&self) -> Result<(), UpstreamError> {
-        let until = *self.paused_until.lock().unwrap_or_else(|p| p.into_inner());
+        let until = *lock(&self.paused_until);
         match until {
             Some(until) if until > Instant::now() => {
                 let left = until.duration_since(Instant::now()).as_secs_f64().ceil();

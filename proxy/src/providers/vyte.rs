@@ -13,8 +13,12 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::common::{
+    after, answer_text, booking_end, cancelled, is_plain_id, path_id, request_id, slots_within,
+    zone_shown, Sent,
+};
 use super::upstream::{Upstream, UpstreamError};
-use super::{answer_text, look_up_a_while, request_id, Provider, Setup};
+use super::{Provider, Setup};
 use crate::config::{humanize, RemoteKind};
 use crate::error::AppError;
 
@@ -46,11 +50,6 @@ pub struct Vyte {
     labels: Vec<(String, String)>,
 }
 
-/// An id used in a path: Vyte's are 24 hex digits; anything else could escape the path.
-fn plain_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric())
-}
-
 impl Vyte {
     pub fn new(setup: Setup<'_>) -> Result<Self, String> {
         let RemoteKind::Vyte {
@@ -66,9 +65,6 @@ impl Vyte {
         };
         if users.is_empty() && emails.is_empty() {
             return Err("give users (ids) or emails".into());
-        }
-        if let Some(bad) = users.iter().find(|u| !plain_id(u)) {
-            return Err(format!("users: {bad:?} is not a Vyte user id"));
         }
         let hosts = if users.is_empty() {
             Hosts::Emails(emails.clone())
@@ -263,7 +259,7 @@ impl Vyte {
         Ok(zone.and_then(|z| z.parse().ok()))
     }
 
-    /// Free slot starts from `/v2/slots`, asked in UTC days covering `[from, to)`.
+    /// Free slot starts from `/v2/slots`, asked for the UTC days covering `[from, to)`.
     async fn free(
         &self,
         op: &'static str,
@@ -280,14 +276,10 @@ impl Vyte {
             ("timezone", "UTC".to_owned()),
         ];
         let out: SlotsOut = self.upstream.get(op, "/v2/slots", &query, &[]).await?;
-        let mut starts = Vec::with_capacity(out.slots.len());
-        for slot in out.slots {
-            let start = instant(&slot.start.date_time).ok_or(AppError::Upstream)?;
-            if start >= from && start < to {
-                starts.push(start);
-            }
-        }
-        Ok(starts)
+        out.slots
+            .iter()
+            .map(|slot| instant(&slot.start.date_time).ok_or(AppError::Upstream))
+            .collect()
     }
 
     /// Every answer as `Label: value`, in form order, then the notes.
@@ -319,9 +311,8 @@ impl Vyte {
         lines.join("\n")
     }
 
-    fn event_body(&self, request: &BookingRequest, id: &str) -> Value {
+    fn event_body(&self, request: &BookingRequest, end: DateTime<Utc>, id: &str) -> Value {
         let zone: Tz = request.time_zone.parse().unwrap_or(Tz::UTC);
-        let end = request.start + TimeDelta::minutes(i64::from(request.duration));
         let created_by = match &self.hosts {
             Hosts::Users(ids) => json!({ "user": ids[0] }),
             Hosts::Emails(emails) => json!({ "email": emails[0] }),
@@ -379,12 +370,12 @@ impl Vyte {
     /// Confirms an event Vyte left unconfirmed although we asked; on failure the event
     /// stays as it is (pending), since it exists and must not be made twice.
     async fn confirm(&self, event: Event) -> Event {
-        if self.requires_confirmation || event.is_confirmed() || !plain_id(&event.id) {
+        if self.requires_confirmation || event.is_confirmed() || !is_plain_id(&event.id) {
             return event;
         }
         let mut path = format!("/v2/events/{}/confirm", event.id);
         if let Some(date) = event.dates.first().and_then(|d| d.id.as_deref()) {
-            if plain_id(date) {
+            if is_plain_id(date) {
                 path.push_str(&format!("?d={date}"));
             }
         }
@@ -398,14 +389,15 @@ impl Vyte {
         }
     }
 
-    fn booking(&self, event: Event, request: &BookingRequest) -> Booking {
+    fn booking(&self, event: Event, request: &BookingRequest) -> Result<Booking, AppError> {
         let first = event.dates.first();
         let at = |t: Option<&String>| t.and_then(|t| instant(t));
         let start = at(first.and_then(|d| d.date.as_ref())).unwrap_or(request.start);
         let end = at(first.and_then(|d| d.end_date.as_ref()))
-            .unwrap_or(start + TimeDelta::minutes(i64::from(request.duration)));
+            .or_else(|| after(start, request.duration))
+            .ok_or(AppError::Upstream)?;
         let confirmed = !self.requires_confirmation && event.is_confirmed();
-        Booking {
+        Ok(Booking {
             id: event.id,
             status: if confirmed {
                 BookingStatus::Confirmed
@@ -417,7 +409,7 @@ impl Vyte {
             time_zone: request.time_zone.clone(),
             title: event.title.unwrap_or_else(|| self.title.clone()),
             location: self.location.clone(),
-        }
+        })
     }
 }
 
@@ -437,12 +429,11 @@ impl Provider for Vyte {
             }
             other => other?,
         };
-        let zone = vyte_zone.or(self.time_zone).unwrap_or(Tz::UTC);
         Ok(Profile {
             id: String::new(),
             title: self.title.clone(),
             description: String::new(),
-            time_zone: zone.name().to_owned(),
+            time_zone: zone_shown(vyte_zone.or(self.time_zone)),
             durations: vec![self.duration],
             location: self.location.clone(),
             requires_confirmation: self.requires_confirmation,
@@ -456,24 +447,13 @@ impl Provider for Vyte {
         to: DateTime<Utc>,
         duration: u32,
     ) -> Result<Vec<Slot>, AppError> {
-        let length = TimeDelta::minutes(i64::from(duration));
-        let mut slots: Vec<Slot> = self
-            .free("slots", from, to, duration)
-            .await?
-            .into_iter()
-            .map(|start| Slot {
-                start,
-                end: start + length,
-            })
-            .collect();
-        slots.sort();
-        slots.dedup();
-        Ok(slots)
+        let starts = self.free("slots", from, to, duration).await?;
+        slots_within(from, to, duration, starts)
     }
 
     async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
         // Vyte books any time it is given: ask for the slot once more, just before.
-        let end = request.start + TimeDelta::minutes(i64::from(request.duration));
+        let end = booking_end(request)?;
         let free = self
             .free("re-check slot", request.start, end, request.duration)
             .await?;
@@ -481,40 +461,29 @@ impl Provider for Vyte {
             return Err(AppError::SlotUnavailable);
         }
         let id = request_id();
-        let body = self.event_body(request, &id);
+        let body = self.event_body(request, end, &id);
         let result: Result<Event, _> = self
             .upstream
             .send("book", Method::POST, "/v2/events", &[], &body)
             .await;
-        let event = match result {
-            Ok(event) => event,
-            Err(error) if unavailable(&error) => return Err(AppError::SlotUnavailable),
-            Err(UpstreamError::Timeout) => match look_up_a_while(|| self.look_up(&id)).await {
-                Some(found) => found,
-                None => return Err(AppError::UpstreamTimeout),
-            },
-            Err(error) => return Err(error.into()),
-        };
+        let event = Sent::read(result, unavailable)?
+            .or_look_up(|| self.look_up(&id))
+            .await?;
         let event = self.confirm(event).await;
-        Ok(self.booking(event, request))
+        self.booking(event, request)
     }
 
     async fn cancel(&self, id: &str) -> Result<(), AppError> {
-        if !plain_id(id) {
-            return Err(AppError::NotFound);
-        }
-        let path = format!("/v2/events/{id}/cancel");
-        let result: Result<Value, _> = self
+        let path = format!("/v2/events/{}/cancel", path_id(id, is_plain_id)?);
+        let answer: Result<Value, _> = self
             .upstream
             .send("cancel", Method::POST, &path, &[], &json!({}))
             .await;
-        match result {
-            Ok(_) => Ok(()),
+        match answer {
             // Vyte answers the text `OK`, which is not JSON: a 2xx that is not JSON is
             // the only way `send` can report it.
             Err(UpstreamError::BadBody) => Ok(()),
-            Err(UpstreamError::Status(StatusCode::NOT_FOUND, _)) => Err(AppError::NotFound),
-            Err(error) => Err(error.into()),
+            other => cancelled(other),
         }
     }
 }

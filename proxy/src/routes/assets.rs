@@ -5,6 +5,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use tower_http::services::ServeDir;
 
 use crate::state::AppState;
 
@@ -59,6 +60,12 @@ fn asset(html: &str, suffix: &str) -> Option<String> {
         rest = &tail[end..];
     }
     None
+}
+
+/// The built widget's files. `make widget` writes each payload file's .br and .gz beside
+/// it: served as they are, compressed once at the highest settings.
+pub fn files(dir: &std::path::Path) -> ServeDir {
+    ServeDir::new(dir).precompressed_br().precompressed_gzip()
 }
 
 /// Static files: any origin may load them; content-hashed names are immutable; the body

@@ -2,7 +2,7 @@
 //! token, the visitor's only credential. Unknown and malformed tokens get the same 404.
 
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use booking_wire::{
@@ -10,7 +10,7 @@ use booking_wire::{
 };
 
 use super::slots::{self, SlotsQuery};
-use crate::error::{AppError, JsonBody, PathParam};
+use crate::error::{AppError, JsonBody, PathParam, QueryParam};
 use crate::idempotency::{self, Reply};
 use crate::lifecycle;
 use crate::state::AppState;
@@ -116,9 +116,8 @@ pub async fn reschedule_booking(
 pub async fn reschedule_slots(
     State(state): State<AppState>,
     PathParam(token): PathParam<String>,
-    query: Result<Query<SlotsQuery>, axum::extract::rejection::QueryRejection>,
+    QueryParam(query): QueryParam<SlotsQuery>,
 ) -> Result<Json<SlotsResponse>, AppError> {
-    let Query(query) = query?;
     let row = lifecycle::row(&state, &token).await?;
     Ok(Json(
         slots::answer(&state, &row.profile, &query, Some(&row)).await?,

@@ -1,5 +1,5 @@
-//! HTTP routes: `/api/v1` (JSON, described by the OpenAPI document built from the same
-//! route list) and the pages the proxy serves.
+//! Every route the proxy serves, in one table: `/api/v1` (JSON, described by the OpenAPI
+//! document built from the same route list), the pages, the loader and the widget's files.
 
 pub mod assets;
 pub mod bookings;
@@ -8,16 +8,23 @@ pub mod pages;
 pub mod profiles;
 pub mod slots;
 
-use axum::Router;
+use std::sync::Arc;
+
+use axum::routing::{any, get};
+use axum::{Json, Router};
 use booking_wire::{
     ApiError, Booking, BookingRequest, BookingStatus, CancelRequest, Created, ErrorCode,
     ErrorEnvelope, Field, FieldKind, FieldValue, ManagedBooking, Profile, RescheduleRequest, Slot,
     SlotsResponse,
 };
+use tower::ServiceBuilder;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::config::Config;
+use crate::error::AppError;
+use crate::layers;
 use crate::rate_limit::RateLimit;
 use crate::state::AppState;
 
@@ -36,12 +43,10 @@ use crate::state::AppState;
 )]
 struct ApiDoc;
 
-/// The `/api/v1` routes and their OpenAPI document (paths without the `/api/v1` prefix
-/// are nested under it). Booking POSTs are rate limited per client.
-pub fn api(
-    limit: &RateLimit,
-    manage_limit: &RateLimit,
-) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+/// The route table. Booking POSTs and every manage-link request are rate limited per
+/// client; anything no route takes is looked for among the built widget's files.
+pub fn table(config: &Config, limit: &RateLimit, manage_limit: &RateLimit) -> Router<AppState> {
+    // The documented routes, nested under `/api/v1` in the document too.
     let bookings = OpenApiRouter::new()
         .routes(routes!(bookings::create_booking))
         .layer(limit.layer());
@@ -57,7 +62,26 @@ pub fn api(
         .routes(routes!(slots::get_slots))
         .merge(bookings)
         .merge(manage);
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (documented, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
-        .split_for_parts()
+        .split_for_parts();
+    let openapi = Arc::new(openapi);
+    let api = documented
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { Json(openapi.as_ref().clone()) }),
+        )
+        // Anything else under `/api/v1` is the envelope's 404, never a file.
+        .route("/api/v1/{*rest}", any(|| async { AppError::NotFound }))
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed });
+    let files = ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(assets::headers))
+        .service(assets::files(&config.server.assets_dir));
+    Router::new()
+        .route("/healthz", get(pages::healthz))
+        .route("/book/{profile}", get(pages::book_page))
+        .route("/book/{profile}/manage/{token}", get(pages::manage_page))
+        .route("/widget.js", get(assets::widget_js))
+        .merge(layers::api(api, config))
+        .fallback_service(files)
 }

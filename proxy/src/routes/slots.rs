@@ -1,4 +1,4 @@
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use booking_wire::{ErrorEnvelope, SlotsResponse};
 use chrono::{Datelike, NaiveDate};
@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::error::{AppError, PathParam};
+use crate::error::{AppError, PathParam, QueryParam};
 use crate::slots::day_window;
 use crate::state::AppState;
 use crate::store::StoredBooking;
@@ -63,9 +63,8 @@ fn date(name: &str, value: Option<&str>) -> Result<NaiveDate, AppError> {
 pub async fn get_slots(
     State(state): State<AppState>,
     PathParam(profile): PathParam<String>,
-    query: Result<Query<SlotsQuery>, axum::extract::rejection::QueryRejection>,
+    QueryParam(query): QueryParam<SlotsQuery>,
 ) -> Result<Json<SlotsResponse>, AppError> {
-    let Query(query) = query?;
     Ok(Json(answer(&state, &profile, &query, None).await?))
 }
 
