@@ -1,4 +1,4 @@
-//! `booking-proxy serve --config FILE`: the TOML format of DESIGN.md, checked whole at
+//! `booking-proxy serve --config FILE`: the TOML format of docs/configuration.md, checked whole at
 //! start-up. Any problem is one line naming the profile and key, never a panic. The file
 //! as written is `raw`; each concern checks its own part: `server` (`[server]`,
 //! `[limits]`, `[upstream]`), `profile` (a profile's common keys, the table of which keys

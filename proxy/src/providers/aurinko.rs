@@ -1,4 +1,4 @@
-//! Aurinko Booking API (providers.md §1). The profile comes from the booking profile, its
+//! Aurinko Booking API (docs/providers.md, Aurinko). The profile comes from the booking profile, its
 //! form from the availability call's `additionalFields`; slots are paged with
 //! `fromDate`/`intervalLength`/`nextFromDate`; a booking is `POST …/meeting`, a cancel
 //! deletes the calendar event it made. Aurinko has no way to look a meeting up, so a
@@ -141,7 +141,7 @@ struct Created {
 }
 
 /// A substitution variable as a form field: no default ⇒ required (Aurinko's docs). The
-/// `type` values are undocumented (❓); unknown ones are asked as text. The booker's own
+/// `type` values are unknown (docs/providers.md, Aurinko: Form fields); unknown ones are asked as text. The booker's own
 /// answers fill the variables named after them (the widget always asks those).
 fn field(f: &AdditionalField) -> Option<Field> {
     let name = f.name.trim();
@@ -184,8 +184,8 @@ fn field(f: &AdditionalField) -> Option<Field> {
     })
 }
 
-/// The rule for "slot taken": Aurinko documents no status for it (providers.md §1.5,
-/// "Slot conflict" ❓). A 409 always means it. A 400 is Aurinko's generic `badRequest`,
+/// The rule for "slot taken": Aurinko documents no status for it (unknown:
+/// docs/providers.md, Aurinko: Taken slot). A 409 always means it. A 400 is Aurinko's generic `badRequest`,
 /// which also answers e.g. a missing `substitutionData` key (our bug, so a 502), so a 400
 /// counts only when its message, or the calendar provider's in `originalError` (or a bare
 /// `{"error":{…}}`), says the time is not available. `code` is not used: its casing varies.
@@ -302,8 +302,8 @@ impl Provider for Aurinko {
         })
     }
 
-    /// Availability takes no instants or zone, only days (🟡 counted in the profile's
-    /// zone): ask every day some zone's clock (UTC−12…+14) shows during `[from, to)`,
+    /// Availability takes no instants or zone, only days (counted in the profile's
+    /// zone: inferred): ask every day some zone's clock (UTC−12…+14) shows during `[from, to)`,
     /// follow `nextPageToken`/`nextFromDate`, and keep the items starting inside it.
     async fn slots(
         &self,
@@ -358,7 +358,7 @@ impl Provider for Aurinko {
             "substitutionData": data,
         });
         if !request.guests.is_empty() {
-            // 🟡 Not in the spec; the vendor's newer Java client sends it.
+            // Not in the OpenAPI file; the vendor's newer Java client sends it (inferred).
             let invitees: Vec<Value> = request
                 .guests
                 .iter()
@@ -394,7 +394,7 @@ impl Provider for Aurinko {
     }
 
     /// The booking API cannot cancel a meeting: delete its event in the account's primary
-    /// calendar (🟡 the profile's calendar is not exposed), telling the attendees.
+    /// calendar (inferred: the profile's calendar is not exposed), telling the attendees.
     async fn cancel(&self, id: &str) -> Result<(), AppError> {
         if id.is_empty() || id.len() > 1024 {
             return Err(AppError::NotFound);

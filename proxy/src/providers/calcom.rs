@@ -1,4 +1,4 @@
-//! Cal.com API v2 (providers.md §2). Each endpoint family has its own `cal-api-version`;
+//! Cal.com API v2 (docs/providers.md, Cal.com). Each endpoint family has its own `cal-api-version`;
 //! a taken slot is a 400 with a known message, which becomes our 409.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! Jicoo API v1 (providers.md §3). The key goes in `X-Jicoo-Api-Key`; slots come from
+//! Jicoo API v1 (docs/providers.md, Jicoo). The key goes in `X-Jicoo-Api-Key`; slots come from
 //! `available_schedules` in windows of at most 7 days; a booking's form answers go to
 //! `answers[{questionUid, content}]`, keyed by the question uid, which is our field name.
 
@@ -79,7 +79,7 @@ struct EventType {
     questions: Option<Vec<Question>>,
 }
 
-/// ❓ Jicoo's question schema was not retrievable (providers.md §3.5). Assumed:
+/// Jicoo's question schema is unknown (docs/providers.md, Jicoo: Event type). Assumed:
 /// `{uid, title | label | question, type, required, options?}`, options as strings or
 /// `{label | value | title}`; every part optional so an unexpected shape degrades to a
 /// text field rather than a broken profile.
@@ -211,8 +211,8 @@ fn field(q: &Question) -> Option<Field> {
     })
 }
 
-/// An answer as Jicoo's `content`: a string, or strings for a multiple choice (🟡 from
-/// its webhook payloads, `string | string[]`).
+/// An answer as Jicoo's `content`: a string, or strings for a multiple choice (inferred
+/// from its webhook payloads, `string | string[]`).
 fn content(value: &FieldValue) -> Value {
     match value {
         FieldValue::List(items) => json!(items),
@@ -340,7 +340,7 @@ impl Jicoo {
     /// After a create timed out: the booking, if Jicoo made it. Jicoo keeps no id of ours,
     /// so it is the one booking of this event type at that start, not cancelled, made
     /// after we sent ours (allowing for clock skew) and carrying the booker's email
-    /// (🟡 `contact`, as in Jicoo's webhooks). Anything less certain is no match (504):
+    /// (`contact`, as in Jicoo's webhooks: inferred). Anything less certain is no match (504):
     /// claiming another visitor's booking would be worse than a retry.
     async fn look_up(
         &self,
@@ -432,7 +432,7 @@ impl Provider for Jicoo {
             time_zone: zone_shown(self.time_zone),
             durations: vec![event.duration],
             location: event.location_id.as_deref().and_then(location_name),
-            // ❓ No event type flag is documented; a booking that needs approval still
+            // Unknown: no event type flag is documented; a booking that needs approval still
             // comes back `pending` (status `request`).
             requires_confirmation: false,
             fields,
@@ -494,14 +494,14 @@ impl Provider for Jicoo {
 
     async fn cancel(&self, id: &str) -> Result<(), AppError> {
         let path = format!("/v1/bookings/{}/cancel", path_id(id, is_name)?);
-        // `reason` per the only client seen using it (providers.md §3.8).
+        // `reason`, as the only client seen sends it (docs/providers.md, Jicoo: Cancel).
         let body = json!({ "reason": "Cancelled through booking-proxy" });
         let result: Result<Value, _> = self
             .upstream
             .send("cancel", Method::POST, &path, &[], &body)
             .await;
         match result {
-            // An empty 204 (providers.md allows it) or an unreadable body: ask Jicoo.
+            // An empty 204 (docs/providers.md, Jicoo: Cancel) or an unreadable body: ask Jicoo.
             Err(UpstreamError::BadBody) => {
                 let path = format!("/v1/bookings/{id}");
                 let Data { data }: Data<Value> =

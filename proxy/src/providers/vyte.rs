@@ -1,7 +1,7 @@
-//! Vyte API v2 (providers.md §4). Slots by users or emails; a booking is an event with
+//! Vyte API v2 (docs/providers.md, Vyte). Slots by users or emails; a booking is an event with
 //! `vyteme: true`. Vyte does not check a new event against the calendar, so the slot is
 //! asked for again right before the create; a create may still come back as taken
-//! (❓), which is also our 409.
+//! (unknown), which is also our 409.
 
 use async_trait::async_trait;
 use axum::http::{Method, StatusCode};
@@ -23,7 +23,7 @@ use crate::config::{humanize, RemoteKind};
 use crate::error::AppError;
 
 /// Fragments of an error message that mean "that time cannot be booked". Vyte documents
-/// no such answer (❓): a 409 always counts, a 400/422 only with one of these.
+/// no such answer (unknown): a 409 always counts, a 400/422 only with one of these.
 const UNAVAILABLE: &[&str] = &[
     "not available",
     "no longer available",
@@ -71,7 +71,7 @@ impl Vyte {
         } else {
             Hosts::Users(users.clone())
         };
-        // The raw key, no `Bearer` (providers.md §4.2).
+        // The raw key, no `Bearer` (docs/providers.md, Vyte: Auth).
         let upstream = setup.upstream("vyte", "authorization", "")?;
         let mut labels: Vec<(String, String)> = synthetic_fields()
             .into_iter()
@@ -96,8 +96,8 @@ impl Vyte {
     }
 }
 
-/// Vyte has no questions of its own, only phone and company flags (providers.md §4.4,
-/// §5.3): both are offered, optional. The phone goes to the invitee, every answer to the
+/// Vyte has no questions of its own, only phone and company flags (docs/providers.md,
+/// Vyte: Profile): both are offered, optional. The phone goes to the invitee, every answer to the
 /// first message.
 fn synthetic_fields() -> Vec<Field> {
     let field = |name: &str, label: &str, kind| Field {
