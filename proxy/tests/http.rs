@@ -422,3 +422,37 @@ async fn payload_files_go_out_precompressed_and_the_rest_compressed_on_the_fly()
         assert_eq!(text, expected, "{path} decodes to the same body");
     }
 }
+
+#[tokio::test]
+async fn a_page_of_an_origin_not_allowed_is_logged_once_naming_the_key() {
+    common::logs::capture();
+    let server = spawn(&intro_config("")).await;
+    let origin = "http://forgotten-origin.test";
+    for _ in 0..3 {
+        let response = server
+            .client
+            .get(server.url("/api/v1/profiles/intro"))
+            .header("origin", origin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert!(response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none());
+    }
+    let allowed = server
+        .client
+        .get(server.url("/api/v1/profiles/intro"))
+        .header("origin", "http://allowed.test")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(allowed.status(), 200);
+    let logs = common::logs::text();
+    let lines: Vec<&str> = logs.lines().filter(|l| l.contains(origin)).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("server.allowed_origins"), "{}", lines[0]);
+    assert!(!logs.contains("origin=http://allowed.test"));
+}
