@@ -479,13 +479,18 @@ async fn the_booking_page_carries_the_profile_and_this_months_slots() {
     let first = today.with_day(1).unwrap();
     let last = first.checked_add_months(chrono::Months::new(1)).unwrap() - chrono::Days::new(1);
     let api: booking_wire::SlotsResponse = server
-        .get(&format!("/api/v1/profiles/open/slots?from={first}&to={last}&time_zone=UTC"))
+        .get(&format!(
+            "/api/v1/profiles/open/slots?from={first}&to={last}&time_zone=UTC"
+        ))
         .await
         .json()
         .await
         .unwrap();
     let month_start = first.and_hms_opt(0, 0, 0).unwrap().and_utc();
-    let month_end = (last + chrono::Days::new(1)).and_hms_opt(0, 0, 0).unwrap().and_utc();
+    let month_end = (last + chrono::Days::new(1))
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
     assert!(span.from <= month_start && month_end <= span.to);
     let within: Vec<_> = span
         .slots
