@@ -8,7 +8,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 WASM := --target wasm32-unknown-unknown
 SIZE_BUDGET ?= 110000
 
-.PHONY: setup build widget demo test lint test-wire test-unit test-proxy test-wasm test-e2e size bench
+.PHONY: setup build widget demo test lint test-wire test-unit test-proxy test-wasm test-e2e test-contract size bench
 
 setup:
 	@bash scripts/setup.sh
@@ -43,7 +43,7 @@ demo: build
 	@bash scripts/demo.sh
 
 ## test: formatting, lints (native and wasm32), proxy tests, browser tests, size report
-test: setup lint test-wire test-unit test-proxy test-wasm widget test-e2e size
+test: setup lint test-wire test-unit test-proxy test-contract test-wasm widget test-e2e size
 
 lint:
 	cargo fmt --all -- --check
@@ -56,6 +56,10 @@ test-wire:
 # The widget's pure logic (calendar maths, slots by day, prefill typing, strings), natively
 test-unit:
 	cargo test -p booking-widget --lib
+
+## test-contract: schemathesis, every check, against a real proxy and its OpenAPI document
+test-contract:
+	bash scripts/contract.sh
 
 test-proxy:
 	cargo test -p booking-proxy -p provider-fakes
