@@ -79,10 +79,12 @@ size:
 	@SIZE_BUDGET=$(SIZE_BUDGET) bash scripts/size-report.sh dist
 
 ## bench: payload size, the slot engine (criterion), the upstream slots cache (1,000
-## requests in 45 s against the Cal.com fake), and a loopback load run (wrk)
+## requests in 45 s against the Cal.com fake), a loopback load run (wrk), and the time
+## to a clickable free day on three networks (Playwright, release proxy)
 bench: setup widget
 	@bash scripts/size-report.sh dist
 	cargo bench -p booking-proxy --bench slots
 	cargo bench -p booking-proxy --bench upstream_cache
 	cargo build --release -p booking-proxy
 	@bash scripts/bench/load.sh
+	BOOKING_PROXY_BIN=target/release/booking-proxy node scripts/bench/ttc.mjs
