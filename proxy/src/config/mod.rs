@@ -5,6 +5,7 @@
 //! each provider takes, the form's fields), `local` and `remote` (each kind of profile's
 //! own keys), `hours` (work hours).
 
+pub mod check;
 mod hours;
 mod local;
 mod profile;
