@@ -338,11 +338,12 @@ async fn cancel_deletes_the_calendar_event() {
         guests: vec![],
         notes: String::new(),
         locale: None,
+        hold: None,
     };
     let booking = provider.book(&request).await.unwrap();
     assert!(booking.id.ends_with('='), "an id that needs encoding");
 
-    provider.cancel(&booking.id).await.unwrap();
+    provider.cancel(&booking.id, None).await.unwrap();
     let deletes: Vec<Recorded> = r
         .fake
         .control
@@ -369,14 +370,14 @@ async fn cancel_deletes_the_calendar_event() {
         .unwrap();
     assert!(slots.contains(&slot));
     assert!(matches!(
-        provider.cancel(&booking.id).await,
+        provider.cancel(&booking.id, None).await,
         Err(AppError::NotFound)
     ));
     assert!(matches!(
-        provider.cancel("nope").await,
+        provider.cancel("nope", None).await,
         Err(AppError::NotFound)
     ));
-    assert!(matches!(provider.cancel("").await, Err(AppError::NotFound)));
+    assert!(matches!(provider.cancel("", None).await, Err(AppError::NotFound)));
 }
 
 #[test]

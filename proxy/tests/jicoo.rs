@@ -524,7 +524,7 @@ async fn cancel_posts_a_reason_and_frees_the_time() {
         .await
         .unwrap();
     let provider = r.provider().await;
-    provider.cancel(&booking.id).await.expect("cancelled");
+    provider.cancel(&booking.id, None).await.expect("cancelled");
     let path = format!("/v1/bookings/{}/cancel", booking.id);
     let posts = r.requests(Method::POST, &path);
     assert_eq!(posts.len(), 1);
@@ -540,11 +540,11 @@ async fn cancel_posts_a_reason_and_frees_the_time() {
         .unwrap();
     assert_eq!(common::rfc3339(free[0].start), start_at);
     assert!(matches!(
-        provider.cancel("bk_unknown").await,
+        provider.cancel("bk_unknown", None).await,
         Err(AppError::NotFound)
     ));
     assert!(matches!(
-        provider.cancel("../v1/users/me").await,
+        provider.cancel("../v1/users/me", None).await,
         Err(AppError::NotFound)
     ));
 }

@@ -445,20 +445,20 @@ async fn cancel_posts_to_cancel_and_takes_the_text_ok() {
         .await
         .unwrap();
     let provider = r.provider().await;
-    provider.cancel(&booking.id).await.expect("cancelled");
+    provider.cancel(&booking.id, None).await.expect("cancelled");
     let path = format!("/v2/events/{}/cancel", booking.id);
     let sent = r.requests(Method::POST, &path);
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].header("authorization"), Some(KEY));
     assert_eq!(fake.bookings()[0]["cancelled"]["flag"], json!(true));
 
-    let unknown = provider.cancel("5f0d7eb02003d0971e2a961a").await;
+    let unknown = provider.cancel("5f0d7eb02003d0971e2a961a", None).await;
     assert!(matches!(
         unknown,
         Err(booking_proxy::error::AppError::NotFound)
     ));
     let before = r.fake.control.requests().len();
-    let odd = provider.cancel("../users").await;
+    let odd = provider.cancel("../users", None).await;
     assert!(matches!(odd, Err(booking_proxy::error::AppError::NotFound)));
     assert_eq!(r.fake.control.requests().len(), before, "never sent");
     // The freed time is offered again.
