@@ -436,7 +436,11 @@ async fn reschedule(
     else {
         return bad_request("start must be a valid ISO 8601 date string in UTC", &path);
     };
-    let Some(old) = fake.bookings().into_iter().find(|b| b["uid"] == uid.as_str()) else {
+    let Some(old) = fake
+        .bookings()
+        .into_iter()
+        .find(|b| b["uid"] == uid.as_str())
+    else {
         let message = format!("Booking with uid={uid} not found");
         return error(StatusCode::NOT_FOUND, "NotFoundException", &message, &path);
     };

@@ -591,9 +591,8 @@ async fn reschedule(
     if let Some(denied) = fake.auth(&headers) {
         return denied;
     }
-    let parameter_error = |message: &str| {
-        error(StatusCode::UNPROCESSABLE_ENTITY, "parameter_error", message)
-    };
+    let parameter_error =
+        |message: &str| error(StatusCode::UNPROCESSABLE_ENTITY, "parameter_error", message);
     let zone_ok = body["timeZone"]
         .as_str()
         .is_some_and(|z| z.parse::<chrono_tz::Tz>().is_ok());
