@@ -434,6 +434,13 @@ async fn a_booking_is_moved_and_cancelled_at_cal_com_through_its_manage_link() {
     assert_eq!(problems, Vec::<String>::new());
 
     let later = offered.last().unwrap().clone();
+    // Cal.com moves a booking at its own length: another one is refused here.
+    let longer = json!({ "start": later, "duration": 60, "time_zone": "Europe/Paris" });
+    let path = format!("/api/v1/bookings/{}/reschedule", made.token);
+    let response = r.proxy.post(&path, &longer, None).await;
+    assert_eq!(response.status(), 422);
+    let body: ErrorEnvelope = response.json().await.unwrap();
+    assert!(body.error.fields.unwrap().contains_key("duration"));
     let before = r.fake.control.requests().len();
     let response = r.reschedule(&made.token, &later, Some("move-1")).await;
     assert_eq!(response.status(), 200);
