@@ -392,8 +392,10 @@ impl ToJs for BookingRequest {
             ("guests", array(&self.guests, |s| string(s))),
             ("notes", string(&self.notes)),
         ]);
-        if let Some(locale) = &self.locale {
-            let _ = Reflect::set(&o, &string("locale"), &string(locale));
+        for (key, value) in [("locale", &self.locale), ("hold", &self.hold)] {
+            if let Some(value) = value {
+                let _ = Reflect::set(&o, &string(key), &string(value));
+            }
         }
         // An empty map is left out, as serde writes it.
         if !self.fields.is_empty() {

@@ -264,7 +264,12 @@ impl Provider for LocalProvider {
     }
 
     /// The store's cancel is the whole of it (`lifecycle::cancel` makes it).
-    async fn cancel(&self, _id: &str) -> Result<(), AppError> {
+    async fn cancel(&self, _id: &str, _reason: Option<&str>) -> Result<(), AppError> {
         Ok(())
+    }
+
+    /// Moved in one store transaction by `lifecycle::reschedule`, not through the trait.
+    fn reschedules(&self) -> bool {
+        true
     }
 }

@@ -168,7 +168,12 @@ pub async fn answer(
                 .slots_except(start, end, duration, &booking.id)
                 .await?
         }
-        _ => provider.slots(start, end, duration).await?,
+        (Some(booking), None) => {
+            provider
+                .slots_for_move(&booking.provider_ref, start, end, duration)
+                .await?
+        }
+        (None, _) => provider.slots(start, end, duration).await?,
     };
     Ok(SlotsResponse {
         time_zone: zone.name().to_owned(),
