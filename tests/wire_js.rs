@@ -173,7 +173,6 @@ fn what_the_widget_writes_is_the_json_serde_writes() {
         guests: vec![],
         notes: String::new(),
         locale: None,
-        hold: None,
     };
     // Empty maps are left out, as serde leaves them out.
     writes_as_serde(&request);

@@ -177,7 +177,6 @@ pub async fn reschedule(
         guests: vec![],
         notes: String::new(),
         locale: row.locale.clone(),
-        hold: None,
     };
     check_time(&provider.profile().await?, &as_booking)?;
     let now = Utc::now();

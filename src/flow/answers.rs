@@ -102,7 +102,6 @@ pub fn build_request(
         guests: vec![],
         notes: String::new(),
         locale: None,
-        hold: None,
     }
 }
 

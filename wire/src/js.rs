@@ -392,10 +392,8 @@ impl ToJs for BookingRequest {
             ("guests", array(&self.guests, |s| string(s))),
             ("notes", string(&self.notes)),
         ]);
-        for (key, value) in [("locale", &self.locale), ("hold", &self.hold)] {
-            if let Some(value) = value {
-                let _ = Reflect::set(&o, &string(key), &string(value));
-            }
+        if let Some(locale) = &self.locale {
+            let _ = Reflect::set(&o, &string("locale"), &string(locale));
         }
         // An empty map is left out, as serde writes it.
         if !self.fields.is_empty() {

@@ -210,10 +210,6 @@ pub struct BookingRequest {
     /// The visitor's language (BCP 47), for the messages they are sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// The visitor's hold on this slot (`POST …/holds`): the slot is theirs to book even
-    /// though it is hidden from everyone else.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hold: Option<String>,
 }
 
 wire_names! {
@@ -297,25 +293,6 @@ pub struct RescheduleRequest {
     pub duration: Option<u32>,
     /// The visitor's zone.
     pub time_zone: String,
-}
-
-/// The body of `POST /api/v1/profiles/{profile}/holds`: the slot to keep for the visitor
-/// while they fill in the form.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct HoldRequest {
-    pub start: DateTime<Utc>,
-    /// Minutes; one of the profile's durations.
-    pub duration: u32,
-}
-
-/// A slot held for one visitor: hidden from everyone else until `expires_at`, booked by
-/// sending `hold` with the booking.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(ToSchema))]
-pub struct Hold {
-    pub hold: String,
-    pub expires_at: DateTime<Utc>,
 }
 
 /// Every error response: `{"error": {...}}`.

@@ -317,7 +317,6 @@ mod tests {
             guests: vec![],
             notes: notes.into(),
             locale: None,
-            hold: None,
         };
         let errors = validate_booking(&[], &request("Ada\nforged\trow", "two\nlines"));
         assert_eq!(errors.get("name"), Some(&single));
@@ -508,7 +507,6 @@ mod tests {
             guests: vec!["bob@example.com".into()],
             notes: String::new(),
             locale: None,
-            hold: None,
         };
         assert!(validate_booking(&fields, &request).is_empty());
         let bad = BookingRequest {
