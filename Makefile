@@ -23,13 +23,16 @@ build: setup widget
 # nothing (-Zfmt-debug=none, 3.8 KB: no Debug output is shown to visitors). Generic code
 # is instantiated in each crate that uses it (-Zshare-generics=n; at opt-level "z" rustc
 # would otherwise reuse the wire crate's copies, which then cannot be inlined: 1.7 KB).
+# The linker leaves out wasm-streams' JavaScript classes, which leptos links through server_fn
+# and no page uses: their exports would keep their code alive (scripts/wasm-link.sh, 4.1 KB).
 # Stable rustc takes these unstable flags with RUSTC_BOOTSTRAP, for this one command only.
 # RUSTFLAGS replaces .cargo/config.toml's flags, so erase_components is repeated here.
 WIDGET_ENV := RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
 	CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
-	RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zshare-generics=n"
+	RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zshare-generics=n \
+	-Clinker=$(CURDIR)/scripts/wasm-link.sh"
 
-# After Trunk: unused exports dropped, wasm names shortened, glue and loader minified
+# After Trunk: wasm names shortened, glue and loader minified
 # (scripts/minify.mjs).
 # Then each payload file gets its .gz and .br copy, which booking-proxy serves.
 widget:
