@@ -65,4 +65,15 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_m
   cp package-lock.json node_modules/.setup-lock
 fi
 
+# Python packages for the notification tests (a real SMTP server, an iCalendar parser, the
+# Standard Webhooks verifier), pinned in proxy/tests/support/requirements.txt, in .venv/.
+REQUIREMENTS=proxy/tests/support/requirements.txt
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then apt_install python3-venv; fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+if ! cmp -s "$REQUIREMENTS" .venv/.setup-requirements; then
+  say "pip install -r $REQUIREMENTS"
+  .venv/bin/pip install -q --disable-pip-version-check -r "$REQUIREMENTS"
+  cp "$REQUIREMENTS" .venv/.setup-requirements
+fi
+
 say "ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $(node_modules/.bin/wasm-opt --version | awk '{print $3}'), $(/usr/bin/chromium --version 2>/dev/null | head -1)"
