@@ -20,6 +20,7 @@ use tower_http::trace::TraceLayer;
 use crate::client;
 use crate::config::Config;
 use crate::error::AppError;
+use crate::origins::{self, Origins};
 
 /// Every route's layers, outermost first: the client's address, read once (the rate
 /// limit keys on it); then [`outer`]; then, innermost, compression of what the routes
@@ -66,15 +67,22 @@ pub fn outer<S: Clone + Send + Sync + 'static>(routes: Router<S>, limit: Duratio
 
 /// The `/api/v1` routes' own layers, outermost first: the body limit (an announced length
 /// over it is refused before the body is waited for; a longer body without one is cut off
-/// as it arrives), then CORS for the allowed origins only.
+/// as it arrives), CORS for the allowed origins only, then, innermost, a log line for
+/// pages of origins not allowed (preflights stop at CORS; their requests come through).
 pub fn api<S: Clone + Send + Sync + 'static>(routes: Router<S>, config: &Config) -> Router<S> {
     let body_bytes = config.limits.body_bytes;
-    routes.layer(
-        ServiceBuilder::new()
-            .layer(DefaultBodyLimit::max(body_bytes))
-            .layer(RequestBodyLimitLayer::new(body_bytes))
-            .layer(cors(&config.server.allowed_origins)),
-    )
+    let origins = Arc::new(Origins::new(&config.server.allowed_origins));
+    routes
+        .layer(axum::middleware::from_fn_with_state(
+            origins,
+            origins::watch,
+        ))
+        .layer(
+            ServiceBuilder::new()
+                .layer(DefaultBodyLimit::max(body_bytes))
+                .layer(RequestBodyLimitLayer::new(body_bytes))
+                .layer(cors(&config.server.allowed_origins)),
+        )
 }
 
 fn json_with_charset<B>(response: &axum::http::Response<B>) -> Option<HeaderValue> {
@@ -107,7 +115,6 @@ async fn layer_errors_in_envelope(response: Response) -> Response {
     }
 }
 
-/// Only listed origins get `Access-Control-Allow-Origin`; never credentials.
 /// The span every request's log lines carry: its method and path, with manage tokens
 /// left out (the path segment after `bookings/` or `manage/`).
 fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
@@ -125,6 +132,7 @@ fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
     tracing::debug_span!("request", method = %request.method(), path = %path.join("/"))
 }
 
+/// Only listed origins get `Access-Control-Allow-Origin`; never credentials.
 fn cors(origins: &[String]) -> CorsLayer {
     let origins: Vec<HeaderValue> = origins
         .iter()

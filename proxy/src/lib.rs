@@ -9,6 +9,7 @@ pub mod idempotency;
 pub mod layers;
 pub mod lifecycle;
 pub mod notify;
+pub mod origins;
 pub mod policy;
 pub mod providers;
 pub mod rate_limit;

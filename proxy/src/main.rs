@@ -72,6 +72,7 @@ fn serve(path: &Path, listen: Option<SocketAddr>) -> Result<(), String> {
     if let Some(addr) = listen {
         config.server.listen = addr;
     }
+    config::check::before_serving(&config)?;
     let allowance = server::open_files_allowance();
     let limits = ConnectionLimits {
         header_timeout: config.server.header_timeout,

@@ -433,3 +433,58 @@ fn a_bad_provider_id_stops_start_up_naming_the_profile_once() {
         );
     }
 }
+
+#[test]
+fn serve_stops_on_a_missing_assets_folder_or_database_folder_naming_each() {
+    let (code, stderr) = serve_until_exit("[server]\nassets_dir = \"no-such-build\"\n");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    assert!(
+        stderr.contains("server.assets_dir") && stderr.contains("no-such-build"),
+        "{stderr}"
+    );
+
+    let (code, stderr) =
+        serve_until_exit("[server]\ndatabase = \"sqlite://no/such/folder/bookings.db\"\n");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("server.database"), "{stderr}");
+    assert!(
+        stderr.contains("no/such/folder"),
+        "names the folder: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"));
+}
+
+#[test]
+fn a_config_that_offers_nothing_starts_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("proxy.toml");
+    for (text, warning) in [
+        ("[server]\ndatabase = \"sqlite://b.db\"\n", "no [profiles.ID]"),
+        (
+            "[server]\ndatabase = \"sqlite://b.db\"\n[profiles.none]\nprovider = \"local\"\ntitle = \"T\"\ntime_zone = \"UTC\"\ndurations = [30]\nhours = { mon = [] }\n",
+            "profiles.none.hours gives no working time",
+        ),
+    ] {
+        std::fs::write(&path, text).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_booking-proxy"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+            .arg(&path)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // It starts (the listening line), having said why it will offer nothing.
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        assert!(line.contains("listening"), "{line}");
+        child.kill().unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(warning), "{warning} not in: {stderr}");
+    }
+}

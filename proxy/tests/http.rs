@@ -3,6 +3,7 @@
 mod common;
 
 use booking_wire::{ErrorCode, ErrorEnvelope, FieldKind, Profile};
+use chrono::Datelike;
 use common::{intro_config, spawn, write};
 
 #[tokio::test]
@@ -421,4 +422,80 @@ async fn payload_files_go_out_precompressed_and_the_rest_compressed_on_the_fly()
             .unwrap();
         assert_eq!(text, expected, "{path} decodes to the same body");
     }
+}
+
+#[tokio::test]
+async fn a_page_of_an_origin_not_allowed_is_logged_once_naming_the_key() {
+    common::logs::capture();
+    let server = spawn(&intro_config("")).await;
+    let origin = "http://forgotten-origin.test";
+    for _ in 0..3 {
+        let response = server
+            .client
+            .get(server.url("/api/v1/profiles/intro"))
+            .header("origin", origin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert!(response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none());
+    }
+    let allowed = server
+        .client
+        .get(server.url("/api/v1/profiles/intro"))
+        .header("origin", "http://allowed.test")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(allowed.status(), 200);
+    let logs = common::logs::text();
+    let lines: Vec<&str> = logs.lines().filter(|l| l.contains(origin)).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("server.allowed_origins"), "{}", lines[0]);
+    assert!(!logs.contains("origin=http://allowed.test"));
+}
+
+#[tokio::test]
+async fn the_booking_page_carries_the_profile_and_this_months_slots() {
+    let server = spawn(&common::open_config("", "")).await;
+    let html = "<!doctype html><html><head><title>Book a time</title></head><body><main id=booking-widget></main></body></html>";
+    write(&server.dir.path().join("dist"), "index.html", html);
+    let page = server.get("/book/open").await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    let text = page.text().await.unwrap();
+    let open = r#"<script type="application/json" id="bw-page-data">"#;
+    let start = text.find(open).expect("the data element") + open.len();
+    let end = start + text[start..].find("</script>").unwrap();
+    let data: booking_wire::PageData = serde_json::from_str(&text[start..end]).unwrap();
+    assert_eq!(data.profile.id, "open");
+    let span = data.slots.expect("this month's slots");
+    assert_eq!(span.duration, 30);
+    // The same slots the API gives for this month counted in UTC, which the span holds.
+    let today = chrono::Utc::now().date_naive();
+    let first = today.with_day(1).unwrap();
+    let last = first.checked_add_months(chrono::Months::new(1)).unwrap() - chrono::Days::new(1);
+    let api: booking_wire::SlotsResponse = server
+        .get(&format!(
+            "/api/v1/profiles/open/slots?from={first}&to={last}&time_zone=UTC"
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let month_start = first.and_hms_opt(0, 0, 0).unwrap().and_utc();
+    let month_end = (last + chrono::Days::new(1))
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
+    assert!(span.from <= month_start && month_end <= span.to);
+    let within: Vec<_> = span
+        .slots
+        .into_iter()
+        .filter(|s| s.start >= month_start && s.start < month_end)
+        .collect();
+    assert_eq!(within, api.slots);
 }

@@ -13,7 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::{
     ApiError, Booking, BookingRequest, BookingStatus, ErrorCode, Field, FieldKind, FieldValue, Map,
-    Profile, Slot, SlotsResponse,
+    PageData, Profile, Slot, SlotSpan, SlotsResponse,
 };
 
 /// A wire type read from a JavaScript value; `None` when the value does not fit.
@@ -186,6 +186,30 @@ impl FromJs for SlotsResponse {
     fn from_js(v: &JsValue) -> Option<Self> {
         Some(Self {
             time_zone: text(v, "time_zone")?,
+            slots: items(&get(v, "slots"), Slot::from_js)?,
+        })
+    }
+}
+
+impl FromJs for PageData {
+    fn from_js(v: &JsValue) -> Option<Self> {
+        let slots = get(v, "slots");
+        Some(Self {
+            profile: Profile::from_js(&get(v, "profile"))?,
+            slots: match slots.is_null_or_undefined() {
+                true => None,
+                false => Some(SlotSpan::from_js(&slots)?),
+            },
+        })
+    }
+}
+
+impl FromJs for SlotSpan {
+    fn from_js(v: &JsValue) -> Option<Self> {
+        Some(Self {
+            from: time(v, "from")?,
+            to: time(v, "to")?,
+            duration: whole(&get(v, "duration"))?,
             slots: items(&get(v, "slots"), Slot::from_js)?,
         })
     }

@@ -137,6 +137,28 @@ pub struct SlotsResponse {
     pub slots: Vec<Slot>,
 }
 
+/// What the booking page `/book/{profile}` carries for the widget, so it draws the
+/// calendar without asking the proxy first: the profile, and the free slots of the
+/// profile's first duration starting in `[from, to)` — a span that holds the current
+/// month in every time zone.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PageData {
+    pub profile: Profile,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slots: Option<SlotSpan>,
+}
+
+/// Every free slot of `duration` minutes starting in `[from, to)`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SlotSpan {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub duration: u32,
+    pub slots: Vec<Slot>,
+}
+
 /// The body of `POST /api/v1/profiles/{profile}/bookings`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -23,6 +23,11 @@ impl WeekHours {
         &self.days[day.num_days_from_monday() as usize]
     }
 
+    /// No working time on any day.
+    pub fn is_empty(&self) -> bool {
+        self.days.iter().all(|d| d.is_empty())
+    }
+
     /// Builds from intervals per weekday (for tests and benchmarks); checks like `parse`.
     pub fn from_days(days: [Vec<Interval>; 7]) -> Self {
         Self { days }

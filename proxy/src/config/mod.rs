@@ -6,6 +6,7 @@
 //! own keys), `hours` (work hours), `notify` (webhooks, email, and who a profile's
 //! changes are told to).
 
+pub mod check;
 mod hours;
 mod local;
 mod notify;

@@ -17,6 +17,9 @@ pub struct Server {
     /// An sqlx SQLite URL; relative paths are resolved against the config file's folder.
     pub database: String,
     pub assets_dir: PathBuf,
+    /// Whether the file names `assets_dir` (then a missing folder stops `serve`; the
+    /// default one missing is only a warning: the API works without the widget's files).
+    pub assets_dir_set: bool,
     /// Peers whose `X-Forwarded-For` is believed (reverse proxies, load balancers).
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// A connection must send a whole request head within this, new or idle.
@@ -80,6 +83,7 @@ pub(super) fn server(raw: RawServer, base: &Path) -> Result<Server, Problem> {
             format!("{database:?} is not a sqlite:// URL"),
         )
     })?;
+    let assets_dir_set = raw.assets_dir.is_some();
     let assets_dir = base.join(raw.assets_dir.unwrap_or_else(|| "dist".into()));
     let trusted_proxies = raw
         .trusted_proxies
@@ -112,6 +116,7 @@ pub(super) fn server(raw: RawServer, base: &Path) -> Result<Server, Problem> {
         allowed_origins: raw.allowed_origins,
         database,
         assets_dir,
+        assets_dir_set,
         trusted_proxies,
         header_timeout: seconds("header_timeout_seconds", raw.header_timeout_seconds, 10)?,
         max_connections: raw.max_connections,

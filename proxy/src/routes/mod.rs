@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod bookings;
 pub mod manage;
+pub mod page_data;
 pub mod pages;
 pub mod profiles;
 pub mod slots;

@@ -7,6 +7,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+use super::page_data;
 use crate::state::AppState;
 
 pub async fn healthz() -> &'static str {
@@ -22,18 +23,25 @@ pub async fn book_page(State(state): State<AppState>, Path(profile): Path<String
         let body = "The booking page is not built yet. Run `make build`.";
         return (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
     };
-    let (status, title) = match state.provider(&profile) {
-        Ok(provider) => match provider.profile().await {
-            Ok(p) => (StatusCode::OK, p.title),
-            Err(_) => (StatusCode::OK, "Book a time".to_owned()),
-        },
+    let csp = page_policy(&html);
+    let (status, page) = match state.provider(&profile) {
         Err(_) => (
             StatusCode::NOT_FOUND,
-            "Booking profile not found".to_owned(),
+            with_title(&html, "Booking profile not found"),
         ),
+        Ok(_) => match page_data::for_profile(&state, &profile).await {
+            Some(data) => (
+                StatusCode::OK,
+                page_data::insert(&with_title(&html, &data.profile.title), &data),
+            ),
+            None => (StatusCode::OK, with_title(&html, "Book a time")),
+        },
     };
-    let csp = page_policy(&html);
-    let mut response = (status, Html(with_title(&html, &title))).into_response();
+    let mut response = (status, Html(page)).into_response();
+    // The page carries free slots: always asked again, never shown from a cache unasked.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     if let Ok(value) = HeaderValue::from_str(&csp) {
         response
             .headers_mut()
