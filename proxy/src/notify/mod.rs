@@ -198,3 +198,89 @@ pub fn payload(row: &StoredBooking, event: Event, at: DateTime<Utc>) -> String {
     })
     .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notifier() -> Notifier {
+        let hours = r#"{ mon = ["09:00-17:00"] }"#;
+        let text = format!(
+            r#"
+[server]
+public_url = "https://book.example.com"
+[email]
+smtp_url = "file:///tmp/mail"
+from = "bookings@example.com"
+[[webhooks]]
+url = "https://a.example.com/all"
+secret_env = "A"
+[[webhooks]]
+url = "https://b.example.com/cancels-of-intro"
+secret_env = "B"
+events = ["booking.cancelled"]
+profiles = ["intro"]
+[profiles.intro]
+provider = "local"
+title = "Intro"
+hours = {hours}
+notify = ["host@example.com"]
+reminders = [1440, 60]
+[profiles.other]
+provider = "local"
+title = "Other"
+hours = {hours}
+emails = false
+"#
+        );
+        let env = |_: &str| Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_owned());
+        let config = crate::config::parse(&text, std::path::Path::new("."), &env).unwrap();
+        Notifier::new(&config)
+    }
+
+    fn webhooks(messages: &[NewMessage]) -> Vec<&str> {
+        messages
+            .iter()
+            .filter_map(|m| match &m.to {
+                Recipient::Webhook(url) => Some(url.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn webhooks_follow_their_profile_and_event_filters() {
+        let n = notifier();
+        let a = "https://a.example.com/all";
+        let b = "https://b.example.com/cancels-of-intro";
+        assert_eq!(webhooks(&n.messages("intro", Event::Created, None)), [a]);
+        assert_eq!(
+            webhooks(&n.messages("intro", Event::Cancelled, None)),
+            [a, b]
+        );
+        assert_eq!(webhooks(&n.messages("other", Event::Cancelled, None)), [a]);
+        assert!(n.messages("nobody", Event::Created, None).is_empty());
+    }
+
+    #[test]
+    fn only_changes_made_with_the_token_carry_the_manage_link() {
+        let n = notifier();
+        let made = n.messages("intro", Event::Created, Some("tok"));
+        let link = Some("https://book.example.com/book/intro/manage/tok".to_owned());
+        let visitor: Vec<_> = made.iter().filter(|m| m.to == Recipient::Visitor).collect();
+        assert_eq!(visitor.len(), 3, "the email and two reminders");
+        assert!(visitor.iter().all(|m| m.link == link));
+        let host: Vec<_> = made
+            .iter()
+            .filter(|m| matches!(m.to, Recipient::Host(_)))
+            .collect();
+        assert_eq!(host.len(), 1);
+        assert_eq!(host[0].link, None);
+        let by_operator = n.messages("intro", Event::Cancelled, None);
+        assert!(by_operator.iter().all(|m| m.link.is_none()));
+        assert!(by_operator.iter().all(|m| m.event != Event::Reminder));
+        // emails = false: webhooks only.
+        let other = n.messages("other", Event::Created, Some("tok"));
+        assert!(other.iter().all(|m| matches!(m.to, Recipient::Webhook(_))));
+    }
+}
