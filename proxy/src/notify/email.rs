@@ -481,8 +481,9 @@ from = "Example Bookings <bookings@example.com>"
             .collect()
     }
 
-    #[test]
-    fn a_name_with_line_breaks_cannot_add_headers() {
+    // The SMTP pool starts a task: a runtime is needed.
+    #[tokio::test]
+    async fn a_name_with_line_breaks_cannot_add_headers() {
         let m = mailer();
         let evil = "Ada\r\nBcc: evil@example.com\r\nX-Injected: yes";
         let message = m
@@ -508,8 +509,9 @@ from = "Example Bookings <bookings@example.com>"
         );
     }
 
-    #[test]
-    fn html_escapes_the_bookings_text() {
+    // The SMTP pool starts a task: a runtime is needed.
+    #[tokio::test]
+    async fn html_escapes_the_bookings_text() {
         let c = mailer()
             .content(&row("<script>x</script>", Event::Created), &[], Utc::now())
             .unwrap();
@@ -528,8 +530,9 @@ from = "Example Bookings <bookings@example.com>"
         assert!(c.text.contains("Hello <script>x</script>,"), "{}", c.text);
     }
 
-    #[test]
-    fn host_copies_carry_no_manage_link() {
+    // The SMTP pool starts a task: a runtime is needed.
+    #[tokio::test]
+    async fn host_copies_carry_no_manage_link() {
         let mut host = row("Ada", Event::Created);
         host.host_copy = true;
         host.destination = "host@example.com".into();

@@ -223,12 +223,16 @@ profiles = ["intro"]
 [profiles.intro]
 provider = "local"
 title = "Intro"
+time_zone = "UTC"
+durations = [30]
 hours = {hours}
 notify = ["host@example.com"]
 reminders = [1440, 60]
 [profiles.other]
 provider = "local"
 title = "Other"
+time_zone = "UTC"
+durations = [30]
 hours = {hours}
 emails = false
 "#
