@@ -27,15 +27,26 @@ struct Setup {
 }
 
 impl Setup {
+    /// With a title that asks nothing: bookings without answers.
+    fn plain(profile_keys: &str) -> Self {
+        Self::with_title("Open call", profile_keys)
+    }
+
     fn new(profile_keys: &str) -> Self {
+        Self::with_title("Open call about {{topic}}", profile_keys)
+    }
+
+    fn with_title(title: &str, profile_keys: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let smtp = Peer::smtp(dir.path());
         let config = dir.path().join("proxy.toml");
-        let text = open_config("bookings_per_minute = 1000", profile_keys).replacen(
-            "[server]\n",
-            "[server]\npublic_url = \"https://book.example.com/\"\n",
-            1,
-        );
+        let text = open_config("bookings_per_minute = 1000", profile_keys)
+            .replacen(
+                "[server]\n",
+                "[server]\npublic_url = \"https://book.example.com/\"\n",
+                1,
+            )
+            .replace("Open call about {{topic}}", title);
         let text = format!(
             "{text}\n[email]\nsmtp_url = \"smtp://127.0.0.1:{}?tls=none\"\nfrom = \"Example Bookings <bookings@example.com>\"\n",
             smtp.port
@@ -92,6 +103,20 @@ async fn book(proxy: &Proxy, start: &str, locale: &str) -> (String, String) {
         "fields": { "topic": TOPIC }, "guests": [], "notes": "line one\nline <two>",
         "locale": locale,
     });
+    post(proxy, body).await
+}
+
+/// A booking with no answers (of a `Setup::plain` profile).
+async fn book_plain(proxy: &Proxy, start: &str, locale: &str) -> (String, String) {
+    let body = json!({
+        "start": start, "duration": 30, "time_zone": "Europe/Paris",
+        "name": "Ada", "email": "ada@example.com", "fields": {}, "guests": [], "notes": "",
+        "locale": locale,
+    });
+    post(proxy, body).await
+}
+
+async fn post(proxy: &Proxy, body: Value) -> (String, String) {
     let response = reqwest::Client::new()
         .post(proxy.url(BOOK))
         .json(&body)
@@ -99,8 +124,9 @@ async fn book(proxy: &Proxy, start: &str, locale: &str) -> (String, String) {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 201);
+    let status = response.status();
     let made: Value = response.json().await.unwrap();
+    assert_eq!(status, 201, "{made}");
     (
         made["id"].as_str().unwrap().to_owned(),
         made["manage_token"].as_str().unwrap().to_owned(),
@@ -252,12 +278,12 @@ async fn create_reschedule_and_cancel_send_invitations_an_independent_parser_rea
 
 #[tokio::test]
 async fn reminders_go_at_their_time_move_with_a_reschedule_and_go_with_a_cancel() {
-    let setup = Setup::new("reminders = [60]");
+    let setup = Setup::plain("reminders = [60]");
     let proxy = setup.proxy();
     let start = |minutes| tomorrow_plus(minutes).parse::<DateTime<Utc>>().unwrap();
-    let (_, kept) = book(&proxy, &tomorrow_plus(600), "en").await;
-    let (_, moved) = book(&proxy, &tomorrow_plus(900), "fr").await;
-    let (_, dropped) = book(&proxy, &tomorrow_plus(1200), "en").await;
+    book_plain(&proxy, &tomorrow_plus(600), "en").await;
+    let (_, moved) = book_plain(&proxy, &tomorrow_plus(900), "fr").await;
+    let (_, dropped) = book_plain(&proxy, &tomorrow_plus(1200), "en").await;
     manage(
         &proxy,
         &moved,
@@ -266,7 +292,6 @@ async fn reminders_go_at_their_time_move_with_a_reschedule_and_go_with_a_cancel(
     )
     .await;
     manage(&proxy, &dropped, "cancel", json!({})).await;
-    let _ = kept;
     // Creations, a move and a cancel: five emails.
     setup.visitor_mail(5);
 

@@ -179,14 +179,13 @@ pub fn payload(row: &StoredBooking, event: Event, at: DateTime<Utc>) -> String {
         object.insert("profile".into(), json!(row.profile));
         object.insert("name".into(), json!(row.name));
         object.insert("email".into(), json!(row.email));
-        for key in ["fields", "notes", "guests"] {
-            let value = answers.get(key).cloned().unwrap_or(match key {
-                "fields" => json!({}),
-                "guests" => json!([]),
-                _ => json!(""),
-            });
-            object.insert(key.into(), value);
-        }
+        // No answers may be stored as `[]`: the body always has an object.
+        let fields = answers.get("fields").filter(|v| v.is_object());
+        object.insert("fields".into(), fields.cloned().unwrap_or(json!({})));
+        let guests = answers.get("guests").filter(|v| v.is_array());
+        object.insert("guests".into(), guests.cloned().unwrap_or(json!([])));
+        let notes = answers.get("notes").filter(|v| v.is_string());
+        object.insert("notes".into(), notes.cloned().unwrap_or(json!("")));
         if let Some(reason) = &row.cancel_reason {
             object.insert("reason".into(), json!(reason));
         }
