@@ -8,7 +8,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 WASM := --target wasm32-unknown-unknown
 SIZE_BUDGET ?= 110000
 
-.PHONY: setup build widget demo test lint test-wire test-unit test-proxy test-wasm test-e2e size bench
+.PHONY: setup build widget demo test lint test-wire test-unit test-proxy test-wasm test-e2e test-contract size bench
 
 setup:
 	@bash scripts/setup.sh
@@ -23,13 +23,16 @@ build: setup widget
 # nothing (-Zfmt-debug=none, 3.8 KB: no Debug output is shown to visitors). Generic code
 # is instantiated in each crate that uses it (-Zshare-generics=n; at opt-level "z" rustc
 # would otherwise reuse the wire crate's copies, which then cannot be inlined: 1.7 KB).
+# The linker leaves out wasm-streams' JavaScript classes, which leptos links through server_fn
+# and no page uses: their exports would keep their code alive (scripts/wasm-link.sh, 4.1 KB).
 # Stable rustc takes these unstable flags with RUSTC_BOOTSTRAP, for this one command only.
 # RUSTFLAGS replaces .cargo/config.toml's flags, so erase_components is repeated here.
 WIDGET_ENV := RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
 	CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
-	RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zshare-generics=n"
+	RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zshare-generics=n \
+	-Clinker=$(CURDIR)/scripts/wasm-link.sh"
 
-# After Trunk: unused exports dropped, wasm names shortened, glue and loader minified
+# After Trunk: wasm names shortened, glue and loader minified
 # (scripts/minify.mjs).
 # Then each payload file gets its .gz and .br copy, which booking-proxy serves.
 widget:
@@ -43,7 +46,7 @@ demo: build
 	@bash scripts/demo.sh
 
 ## test: formatting, lints (native and wasm32), proxy tests, browser tests, size report
-test: setup lint test-wire test-unit test-proxy test-wasm widget test-e2e size
+test: setup lint test-wire test-unit test-proxy test-contract test-wasm widget test-e2e size
 
 lint:
 	cargo fmt --all -- --check
@@ -56,6 +59,10 @@ test-wire:
 # The widget's pure logic (calendar maths, slots by day, prefill typing, strings), natively
 test-unit:
 	cargo test -p booking-widget --lib
+
+## test-contract: schemathesis, every check, against a real proxy and its OpenAPI document
+test-contract:
+	bash scripts/contract.sh
 
 test-proxy:
 	cargo test -p booking-proxy -p provider-fakes
@@ -75,10 +82,12 @@ size:
 	@SIZE_BUDGET=$(SIZE_BUDGET) bash scripts/size-report.sh dist
 
 ## bench: payload size, the slot engine (criterion), the upstream slots cache (1,000
-## requests in 45 s against the Cal.com fake), and a loopback load run (wrk)
+## requests in 45 s against the Cal.com fake), a loopback load run (wrk), and the time
+## to a clickable free day on three networks (Playwright, release proxy)
 bench: setup widget
 	@bash scripts/size-report.sh dist
 	cargo bench -p booking-proxy --bench slots
 	cargo bench -p booking-proxy --bench upstream_cache
 	cargo build --release -p booking-proxy
 	@bash scripts/bench/load.sh
+	BOOKING_PROXY_BIN=target/release/booking-proxy node scripts/bench/ttc.mjs

@@ -1,8 +1,7 @@
-// Shrinks what Trunk leaves: drops the glue's exported classes no page uses (and their wasm
-// code), shortens the names between the wasm and its glue, minifies the glue (in place,
-// with the integrity hashes in index.html brought up to date) and the embed loader (to
-// <dist>/widget.js, which booking-proxy serves in place of its built-in copy). Any name it
-// cannot match fails the build rather than leaving a broken glue.
+// Shrinks what Trunk leaves: shortens the names between the wasm and its glue, minifies the
+// glue (in place, with the integrity hashes in index.html brought up to date) and the embed
+// loader (to <dist>/widget.js, which booking-proxy serves in place of its built-in copy).
+// Any name it cannot match fails the build rather than leaving a broken glue.
 // Usage: node scripts/minify.mjs [dist]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -23,28 +22,12 @@ const wasm = readFileSync(wasmPath);
 const work = `${wasmPath}.work`;
 copyFileSync(wasmPath, work);
 
-// leptos always links server_fn's browser client, and with it wasm-streams, whose
-// `#[wasm_bindgen]` classes are exported (so kept) though no page of ours uses them:
-// every exported class but `Widget` goes, from the glue and from the wasm (1.8 KB gzip).
+// The only class a page uses is `Widget`: wasm-streams' (linked through leptos's server_fn)
+// are left out at link time (scripts/wasm-link.sh); one that comes back fails here.
+const classes = [...glue.matchAll(/^export class (\w+) \{$/gm)].map((m) => m[1]).filter((c) => c !== 'Widget');
+if (classes.length > 0) throw new Error(`unexpected exported classes in the glue: ${classes}`);
 const wasmOpt = (args) =>
   execFileSync('node_modules/.bin/wasm-opt', args, { encoding: 'utf8', maxBuffer: 16 << 20 });
-let pruned = glue;
-const unused = [...glue.matchAll(/^export class (\w+) \{$/gm)].map((m) => m[1]).filter((c) => c !== 'Widget');
-for (const name of unused) {
-  const escaped = `\\b${name}\\b`;
-  pruned = pruned
-    .replace(new RegExp(`^export class ${name} \\{\\n[\\s\\S]*?^\\}\\n`, 'm'), '')
-    .replace(new RegExp(`^if \\(Symbol\\.dispose\\) ${name}\\.prototype.*\\n`, 'm'), '')
-    .replace(new RegExp(`^const ${name}Finalization = [\\s\\S]*?\\);\\n`, 'm'), '');
-  if (new RegExp(escaped).test(pruned)) throw new Error(`class ${name} is still used in the glue`);
-  const lower = name.toLowerCase();
-  // wasm-bindgen exports a class's methods as `<class>_<method>` and its destructor as
-  // `__wbg_<class>_free`.
-  wasmOpt([work, '--remove-exports', `--pass-arg=remove-exports@${lower}_*`, '-o', work]);
-  wasmOpt([work, '--remove-exports', `--pass-arg=remove-exports@__wbg_${lower}_free`, '-o', work]);
-}
-// Their code goes with them (a second -Oz here gains nothing after gzip).
-if (unused.length > 0) wasmOpt([work, '--remove-unused-module-elements', '-o', work]);
 
 // wasm-bindgen names every import after its function plus a 16-digit hash, and some
 // exports after their whole Rust type: about 10 KB of names, twice (wasm and glue), that
@@ -66,8 +49,8 @@ const modules = new Set(WebAssembly.Module.imports(new WebAssembly.Module(smallW
 if (modules.size !== 1) throw new Error(`expected the imports in one module, found ${[...modules]}`);
 const [module] = modules;
 const moduleKey = /"\.\/booking-widget[^"]*_bg\.js": import0/;
-if (!moduleKey.test(pruned)) throw new Error('the glue does not name its imports module as expected');
-let renamed = pruned.replace(moduleKey, () => `${JSON.stringify(module)}: import0`);
+if (!moduleKey.test(glue)) throw new Error('the glue does not name its imports module as expected');
+let renamed = glue.replace(moduleKey, () => `${JSON.stringify(module)}: import0`);
 const plain = /^\w+$/;
 for (const [, from, to] of mapping.imports) {
   if (!plain.test(from)) throw new Error(`import ${from}: not a plain name`);
@@ -110,7 +93,7 @@ writeFileSync(join(dist, 'widget.js'), tiny);
 
 const kb = (a, b) => `${(a.length / 1024).toFixed(1)} -> ${(b.length / 1024).toFixed(1)} KiB`;
 console.log(
-  `minify: ${unused.length} unused classes dropped; ${mapping.imports.length} imports and ` +
+  `minify: ${mapping.imports.length} imports and ` +
     `${mapping.exports.length} exports renamed; ` +
     `${glues[0]} ${kb(glue, small)}; widget.js ${kb(loader, tiny)}`,
 );

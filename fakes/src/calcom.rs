@@ -66,16 +66,23 @@ impl Calcom {
             .route("/v2/slots", get(slots))
             .route("/v2/bookings", post(create).get(list))
             .route("/v2/bookings/{uid}/cancel", post(cancel))
+            .route("/v2/bookings/{uid}/reschedule", post(reschedule))
             .layer(axum::middleware::map_response(rate_headers))
             .with_state(self.clone())
     }
 
-    fn busy(&self) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    /// Times taken by bookings, but `except`'s (a booking being moved).
+    fn busy_except(&self, except: Option<&str>) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
         lock(&self.bookings)
             .iter()
             .filter(|b| b["status"] != "cancelled")
+            .filter(|b| except.is_none_or(|uid| b["uid"] != uid))
             .filter_map(|b| Some((instant(&b["start"])?, instant(&b["end"])?)))
             .collect()
+    }
+
+    fn busy(&self) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        self.busy_except(None)
     }
 
     /// None when the key is right, or no key is sent where auth is optional.
@@ -233,7 +240,12 @@ async fn slots(
         .and_then(|d| d.parse().ok())
         .unwrap_or(fixed);
     let mut data: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    for start in fake.schedule.free(start, end, duration, &fake.busy()) {
+    // A booking being moved does not stand in its own way.
+    let moving = q.get("bookingUidToReschedule").map(String::as_str);
+    for start in fake
+        .schedule
+        .free(start, end, duration, &fake.busy_except(moving))
+    {
         let local = start.with_timezone(&zone);
         data.entry(local.format("%Y-%m-%d").to_string())
             .or_default()
@@ -377,15 +389,20 @@ async fn cancel(
     State(fake): State<Arc<Calcom>>,
     Path(uid): Path<String>,
     headers: HeaderMap,
+    body: Option<Json<Value>>,
 ) -> Response {
     let path = format!("/v2/bookings/{uid}/cancel");
     if !matches!(version(&headers), "2024-08-13" | "2026-02-25") {
         return legacy_404("POST", &path);
     }
+    let reason = body.and_then(|Json(b)| b.get("cancellationReason").cloned());
     let mut bookings = lock(&fake.bookings);
     match bookings.iter_mut().find(|b| b["uid"] == uid.as_str()) {
         Some(booking) => {
             booking["status"] = json!("cancelled");
+            if let Some(reason) = reason {
+                booking["cancellationReason"] = reason;
+            }
             Json(json!({ "status": "success", "data": booking })).into_response()
         }
         None => error(
@@ -395,4 +412,74 @@ async fn cancel(
             &path,
         ),
     }
+}
+
+/// A new booking with a new uid at `start`, of the old one's length; the old one is
+/// cancelled and points at it (docs/providers.md, Cal.com: Reschedule).
+async fn reschedule(
+    State(fake): State<Arc<Calcom>>,
+    Path(uid): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
+    let path = format!("/v2/bookings/{uid}/reschedule");
+    if !matches!(version(&headers), "2024-08-13" | "2026-02-25") {
+        return legacy_404("POST", &path);
+    }
+    if let Some(denied) = fake.auth(&headers, false, &path) {
+        return denied;
+    }
+    let Some(start) = body["start"]
+        .as_str()
+        .filter(|s| s.ends_with('Z'))
+        .and_then(|s| instant(&json!(s)))
+    else {
+        return bad_request("start must be a valid ISO 8601 date string in UTC", &path);
+    };
+    let Some(old) = fake
+        .bookings()
+        .into_iter()
+        .find(|b| b["uid"] == uid.as_str())
+    else {
+        let message = format!("Booking with uid={uid} not found");
+        return error(StatusCode::NOT_FOUND, "NotFoundException", &message, &path);
+    };
+    if old["status"] == "cancelled" {
+        return bad_request("Can't reschedule a cancelled booking", &path);
+    }
+    if start < Utc::now() {
+        return bad_request("Attempting to book a meeting in the past.", &path);
+    }
+    let length = old["duration"].as_i64().unwrap_or(30);
+    let end = start + TimeDelta::minutes(length);
+    let busy = fake.busy_except(Some(&uid));
+    if busy.iter().any(|(b0, b1)| start < *b1 && *b0 < end) {
+        return bad_request(TAKEN, &path);
+    }
+    if !fake.schedule.is_free(start, length, &[]) {
+        return bad_request(OUT_OF_BOUNDS, &path);
+    }
+    let new_uid = format!("bk_{}", crate::random_id(16));
+    let at = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Millis, true);
+    let mut bookings = lock(&fake.bookings);
+    let mut moved = old.clone();
+    moved["id"] = json!(bookings.len() + 1);
+    moved["uid"] = json!(new_uid);
+    moved["start"] = json!(at(start));
+    moved["end"] = json!(at(end));
+    moved["location"] = json!(format!("https://app.cal.com/video/{new_uid}"));
+    moved["rescheduledFromUid"] = json!(uid);
+    moved["reschedulingReason"] = body["reschedulingReason"].clone();
+    moved["createdAt"] = json!(at(Utc::now()));
+    if let Some(before) = bookings.iter_mut().find(|b| b["uid"] == uid.as_str()) {
+        before["status"] = json!("cancelled");
+        before["rescheduled"] = json!(true);
+        before["rescheduledToUid"] = json!(new_uid);
+    }
+    bookings.push(moved.clone());
+    (
+        StatusCode::CREATED,
+        Json(json!({ "status": "success", "data": moved })),
+    )
+        .into_response()
 }

@@ -131,6 +131,7 @@ impl Jicoo {
             .route("/v1/bookings", post(create).get(list))
             .route("/v1/bookings/{uid}", get(booking_route))
             .route("/v1/bookings/{uid}/cancel", post(cancel))
+            .route("/v1/bookings/{uid}/reschedule", post(reschedule))
             .with_state(self.clone())
     }
 
@@ -138,12 +139,18 @@ impl Jicoo {
         lock(&self.event_type)["duration"].as_i64().unwrap_or(30)
     }
 
-    fn busy(&self) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    /// Times taken by bookings, but `except`'s (a booking being moved).
+    fn busy_except(&self, except: Option<&str>) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
         lock(&self.bookings)
             .iter()
             .filter(|b| b["status"] != "cancel")
+            .filter(|b| except.is_none_or(|uid| b["uid"] != uid))
             .filter_map(|b| Some((instant(&b["startedAt"])?, instant(&b["endedAt"])?)))
             .collect()
+    }
+
+    fn busy(&self) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        self.busy_except(None)
     }
 
     /// None when the key header is right; `Authorization` does not count.
@@ -570,5 +577,49 @@ async fn cancel(
     booking["cancelReason"] = reason;
     booking["cancelledAt"] = json!(millis(Utc::now()));
     booking["cancelledBy"] = json!("host");
+    Json(json!({ "data": booking.clone() })).into_response()
+}
+
+/// `{timeZone, startedAt}`, both required; the same uid at the new time. A time that is
+/// not free is 422, as the Reschedule page's "Parameter Error" (inferred).
+async fn reschedule(
+    State(fake): State<Arc<Jicoo>>,
+    Path(uid): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
+    if let Some(denied) = fake.auth(&headers) {
+        return denied;
+    }
+    let parameter_error =
+        |message: &str| error(StatusCode::UNPROCESSABLE_ENTITY, "parameter_error", message);
+    let zone_ok = body["timeZone"]
+        .as_str()
+        .is_some_and(|z| z.parse::<chrono_tz::Tz>().is_ok());
+    let start = body["startedAt"]
+        .as_str()
+        .filter(|s| s.ends_with('Z'))
+        .and_then(|s| instant(&json!(s)));
+    let (Some(start), true) = (start, zone_ok) else {
+        return parameter_error("timeZone and startedAt (UTC) are required.");
+    };
+    let free = fake
+        .schedule
+        .is_free(start, fake.duration(), &fake.busy_except(Some(&uid)));
+    let mut bookings = lock(&fake.bookings);
+    let Some(booking) = bookings.iter_mut().find(|b| b["uid"] == uid.as_str()) else {
+        return not_found("Booking not found.");
+    };
+    if booking["status"] == "cancel" {
+        return parameter_error("The booking is cancelled.");
+    }
+    if !free {
+        return parameter_error("The selected time is not available.");
+    }
+    let length = fake.duration();
+    booking["startedAt"] = json!(millis(start));
+    booking["endedAt"] = json!(millis(start + TimeDelta::minutes(length)));
+    booking["timeZone"] = body["timeZone"].clone();
+    booking["updatedAt"] = json!(millis(Utc::now()));
     Json(json!({ "data": booking.clone() })).into_response()
 }

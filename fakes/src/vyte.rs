@@ -102,9 +102,15 @@ impl Vyte {
 
     /// Intervals of every date of every event not cancelled.
     fn busy(&self) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        self.busy_except(None)
+    }
+
+    /// As `busy`, without event `except`'s dates (an event being moved).
+    fn busy_except(&self, except: Option<&str>) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
         lock(&self.events)
             .iter()
             .filter(|e| e["cancelled"]["flag"] != true)
+            .filter(|e| except.is_none_or(|id| e["_id"] != id))
             .flat_map(|e| e["dates"].as_array().cloned().unwrap_or_default())
             .filter_map(|d| Some((instant(&d["date"])?, instant(&d["end_date"])?)))
             .collect()
@@ -464,19 +470,7 @@ fn new_event(fake: &Vyte, body: &Value) -> Result<Value, Refused> {
             return Err(bad_request("Invalid timezone"));
         }
     }
-    if let Some(status) = knobs.conflict_status {
-        let busy = fake.busy();
-        let taken = dates.iter().any(|d| {
-            let (Some(s), Some(e)) = (instant(&d["date"]), instant(&d["end_date"])) else {
-                return false;
-            };
-            busy.iter().any(|(b0, b1)| s < *b1 && *b0 < e)
-        });
-        if taken {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CONFLICT);
-            return Err(error(status, "This time slot is not available"));
-        }
-    }
+    refuse_overlap(fake, &dates, None)?;
     let confirm = body["confirmed"]["flag"] == true && !knobs.ignore_confirmed_on_create;
     let confirmed = match dates.first() {
         Some(date) if confirm => self::confirmed(date, places.first()),
@@ -501,6 +495,25 @@ fn new_event(fake: &Vyte, body: &Value) -> Result<Value, Refused> {
 }
 
 /// The invitees plus the creator, as Vyte counts them.
+/// With `conflict_status` set, dates overlapping another event (not `except`) are refused.
+fn refuse_overlap(fake: &Vyte, dates: &[Value], except: Option<&str>) -> Result<(), Refused> {
+    let Some(status) = lock(&fake.knobs).conflict_status else {
+        return Ok(());
+    };
+    let busy = fake.busy_except(except);
+    let taken = dates.iter().any(|d| {
+        let (Some(s), Some(e)) = (instant(&d["date"]), instant(&d["end_date"])) else {
+            return false;
+        };
+        busy.iter().any(|(b0, b1)| s < *b1 && *b0 < e)
+    });
+    if taken {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CONFLICT);
+        return Err(error(status, "This time slot is not available"));
+    }
+    Ok(())
+}
+
 fn invitees_len(body: &Value) -> usize {
     body["invitees"].as_array().map_or(0, Vec::len) + 1
 }
@@ -570,6 +583,11 @@ async fn update(
         (Ok(d), Ok(p)) => (d, p),
         (Err(bad), _) | (_, Err(bad)) => return bad.into_response(),
     };
+    if body.get("dates").is_some() {
+        if let Err(taken) = refuse_overlap(&fake, &dates, Some(&id)) {
+            return taken.into_response();
+        }
+    }
     let mut events = lock(&fake.events);
     let Some(event) = events.iter_mut().find(|e| e["_id"] == id.as_str()) else {
         return not_found().into_response();

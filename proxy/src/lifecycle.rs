@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::error::AppError;
 use crate::idempotency::{self, Reply, Ticket};
-use crate::notify::Event;
+use crate::notify::{Event, NewMessage};
 use crate::policy::Facts;
 use crate::providers::Provider;
 use crate::state::AppState;
@@ -120,7 +120,7 @@ pub async fn cancel_row(
     }
     match state
         .provider(&row.profile)?
-        .cancel(&row.provider_ref)
+        .cancel(&row.provider_ref, reason)
         .await
     {
         // Gone at the provider already (the host cancelled it there): cancelled here too.
@@ -227,9 +227,11 @@ pub async fn reschedule(
                 .await?
         }
         None => {
-            return Err(AppError::NotAllowed(
-                "Bookings of this kind cannot be moved here.".into(),
-            ))
+            let moving = (provider.as_ref(), &row);
+            let messages = state
+                .notifier()
+                .messages(&row.profile, Event::Rescheduled, Some(token));
+            return remote_reschedule(state, moving, &as_booking, ticket, &messages, now).await;
         }
     };
     match moved {
@@ -323,6 +325,67 @@ async fn remote_book(
     ))
 }
 
+/// Moves a remote booking through its provider's own call, then records the move (the
+/// provider's id may be new; the proxy's id and the token stay) with the key's answer and
+/// `messages`.
+async fn remote_reschedule(
+    state: &AppState,
+    (provider, row): (&dyn Provider, &StoredBooking),
+    request: &BookingRequest,
+    ticket: Option<Ticket>,
+    messages: &[NewMessage],
+    now: DateTime<Utc>,
+) -> Result<Reply<ManagedBooking>, AppError> {
+    // Remote providers move a booking at its own length.
+    if i64::from(request.duration) != (row.end - row.start).num_minutes() {
+        let message = "A booking keeps its length when moved.".into();
+        return Err(invalid("duration", message));
+    }
+    let store = state.store();
+    if let Some(t) = &ticket {
+        let claim = store
+            .claim(&row.profile, &t.key, &t.fingerprint, now)
+            .await
+            .map_err(AppError::internal)?;
+        if claim != Claim::New {
+            return idempotency::used(claim);
+        }
+    }
+    let moved = match provider.reschedule(&row.provider_ref, request).await {
+        Ok(moved) => moved,
+        Err(error) => {
+            if let Some(t) = &ticket {
+                settle_failure(state, &row.profile, t, &error).await;
+            }
+            return Err(error);
+        }
+    };
+    let after = StoredBooking {
+        provider_ref: moved.id.clone(),
+        start: moved.start,
+        end: moved.end,
+        reschedules: row.reschedules + 1,
+        sequence: row.sequence + 1,
+        ..row.clone()
+    };
+    let done = json(&managed(state, &after, now)?)?;
+    let answers = ticket.as_ref().map(|t| KeyedAnswers {
+        key: &t.key,
+        fingerprint: &t.fingerprint,
+        done: (200, &done),
+        taken: (200, &done),
+    });
+    let span = (moved.start, moved.end);
+    let kept = store
+        .moved(row, &moved.id, span, answers, messages, now)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::BookingNotFound)?;
+    state.booking_changed(&row.profile);
+    tracing::info!(booking = %row.id, profile = %row.profile, "booking moved");
+    Ok(Reply::Made(StatusCode::OK, managed(state, &kept, now)?))
+}
+
 /// A failed remote request's key: released when a retry may cure it (5xx, an upstream's
 /// 429), else answered with the error for replays.
 async fn settle_failure(state: &AppState, profile: &str, t: &Ticket, error: &AppError) {
@@ -373,7 +436,7 @@ fn decide(
         start: row.start,
         cancelled: row.is_cancelled(),
         reschedules: row.reschedules,
-        provider_reschedules: state.local(&row.profile).is_some(),
+        provider_reschedules: state.provider(&row.profile)?.reschedules(),
     };
     Ok(state.policy(&row.profile)?.decide(&facts, now))
 }

@@ -29,6 +29,8 @@ fn case() -> Case {
         key: KEY,
         router: |key| Aurinko::new(key).router(),
         fields: || json!({ "topic": "Pricing" }),
+        cancels: Method::DELETE,
+        moves: None,
     }
 }
 
@@ -342,7 +344,7 @@ async fn cancel_deletes_the_calendar_event() {
     let booking = provider.book(&request).await.unwrap();
     assert!(booking.id.ends_with('='), "an id that needs encoding");
 
-    provider.cancel(&booking.id).await.unwrap();
+    provider.cancel(&booking.id, None).await.unwrap();
     let deletes: Vec<Recorded> = r
         .fake
         .control
@@ -369,14 +371,17 @@ async fn cancel_deletes_the_calendar_event() {
         .unwrap();
     assert!(slots.contains(&slot));
     assert!(matches!(
-        provider.cancel(&booking.id).await,
+        provider.cancel(&booking.id, None).await,
         Err(AppError::NotFound)
     ));
     assert!(matches!(
-        provider.cancel("nope").await,
+        provider.cancel("nope", None).await,
         Err(AppError::NotFound)
     ));
-    assert!(matches!(provider.cancel("").await, Err(AppError::NotFound)));
+    assert!(matches!(
+        provider.cancel("", None).await,
+        Err(AppError::NotFound)
+    ));
 }
 
 #[test]
@@ -392,4 +397,46 @@ fn the_spec_check_catches_what_aurinko_would_reject() {
         spec.validate("CreateMeetingDto", &good),
         Vec::<String>::new()
     );
+}
+
+#[tokio::test]
+async fn cancel_faults_are_mapped() {
+    common::remote::check_lifecycle_faults(&case()).await;
+}
+
+#[tokio::test]
+async fn a_booking_cannot_be_moved_at_aurinko_and_is_cancelled_by_deleting_its_event() {
+    let fake = Aurinko::new(KEY);
+    let r = start_with_fake(&case(), fake.router(), KEY, "cache_seconds = 0").await;
+    let start_at = r.first_slot().await;
+    let made = r.book_managed(&start_at, (case().fields)()).await;
+    let shown = r.manage(&made.token).await;
+    assert!(shown.can_cancel && !shown.can_reschedule);
+    assert_eq!(
+        shown.policy.as_deref(),
+        Some("Bookings of this kind cannot be moved here.")
+    );
+    let later = r.first_slot().await;
+    let before = r.fake.control.requests().len();
+    let response = r.reschedule(&made.token, &later, Some("move-1")).await;
+    assert_eq!(response.status(), 409);
+    let body: ErrorEnvelope = response.json().await.unwrap();
+    assert_eq!(body.error.code, ErrorCode::NotAllowed);
+    let writes: Vec<_> = r
+        .calls_since(before)
+        .into_iter()
+        .filter(|(method, _)| method != "GET")
+        .collect();
+    assert!(writes.is_empty(), "nothing sent to move it: {writes:?}");
+
+    let before = r.fake.control.requests().len();
+    let response = r.cancel(&made.token, Some("Plans changed")).await;
+    assert_eq!(response.status(), 200);
+    // The event id as one path segment (Outlook ids end in `=`).
+    let segment = made.booking.id.replace('=', "%3D");
+    let path = format!("/v1/calendars/primary/events/{segment}");
+    assert_eq!(r.calls_since(before), [("DELETE".into(), path)]);
+    let delete = &r.fake.control.requests()[before];
+    assert_eq!(delete.param("notifyAttendees"), Some("true"));
+    bearer(delete);
 }

@@ -332,6 +332,38 @@ async fn slots_are_sorted_future_and_counted_in_the_visitors_zone() {
     assert_eq!(last(&utc) - last(&body), chrono::TimeDelta::hours(14));
 }
 
+/// JSON does not tell `30` from `30.0`: a whole number of minutes is one either way.
+#[tokio::test]
+async fn a_whole_duration_written_as_a_decimal_is_accepted() {
+    let server = spawn(&open_config(LIMITS, "")).await;
+    let mut body = booking(&tomorrow_plus(0), 30);
+    body["duration"] = serde_json::json!(30.0);
+    let response = server.post(BOOK, &body, None).await;
+    assert_eq!(response.status(), 201);
+    body["start"] = serde_json::json!(tomorrow_plus(60));
+    body["duration"] = serde_json::json!(30.5);
+    let response = server.post(BOOK, &body, None).await;
+    assert_eq!(response.status(), 400);
+}
+
+/// A local profile's slots are written from JSON kept with the computation: the body is
+/// the wire type's own JSON, the same when served again from the cache.
+#[tokio::test]
+async fn kept_slots_are_the_wire_types_own_json() {
+    let server = spawn(&open_config(LIMITS, "")).await;
+    let day = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    let path = format!("/api/v1/profiles/open/slots?from={day}&to={day}&time_zone=Asia/Tokyo");
+    let first = server.get(&path).await.text().await.unwrap();
+    let parsed: SlotsResponse = serde_json::from_str(&first).unwrap();
+    assert_eq!(parsed.time_zone, "Asia/Tokyo");
+    assert!(!parsed.slots.is_empty());
+    assert_eq!(first, serde_json::to_string(&parsed).unwrap());
+    let again = server.get(&path).await;
+    let kind = again.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(kind.starts_with("application/json"), "{kind}");
+    assert_eq!(again.text().await.unwrap(), first);
+}
+
 /// 20 concurrent requests for one slot: exactly one 201, nineteen 409. 50 rounds.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_concurrent_requests_for_one_slot_book_it_once() {

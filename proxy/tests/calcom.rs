@@ -24,6 +24,8 @@ fn case() -> Case {
         key: KEY,
         router: |key| Calcom::new(key).router(),
         fields: || json!({ "company-size": "11-50", "role": "CTO" }),
+        cancels: Method::POST,
+        moves: Some(Method::POST),
     }
 }
 
@@ -385,4 +387,114 @@ kind = "number"
         (budget.name.as_str(), budget.kind),
         ("budget", FieldKind::Number)
     );
+}
+
+#[tokio::test]
+async fn cancel_and_reschedule_faults_are_mapped() {
+    common::remote::check_lifecycle_faults(&case()).await;
+}
+
+#[tokio::test]
+async fn a_booking_is_moved_and_cancelled_at_cal_com_through_its_manage_link() {
+    let fake = Calcom::new(KEY);
+    let r = start_with_fake(&case(), fake.router(), KEY, "").await;
+    let start_at = r.first_slot().await;
+    let made = r.book_managed(&start_at, (case().fields)()).await;
+    let uid = made.booking.id.clone();
+    let shown = r.manage(&made.token).await;
+    assert!(
+        shown.can_cancel && shown.can_reschedule,
+        "{:?}",
+        shown.policy
+    );
+
+    // Slots for the move are Cal.com's for moving this booking: its own time is offered.
+    let before = r.fake.control.requests().len();
+    let offered = r.move_slots(&made.token).await;
+    assert!(
+        offered.contains(&start_at),
+        "the booking's own time is free for it"
+    );
+    let ordinary: SlotsResponse = r.slots(None).await.json().await.unwrap();
+    assert!(ordinary
+        .slots
+        .iter()
+        .all(|s| common::rfc3339(s.start) != start_at));
+    let asked = &r.fake.control.requests()[before];
+    assert_eq!(asked.path, "/v2/slots");
+    assert_eq!(asked.param("bookingUidToReschedule"), Some(uid.as_str()));
+    // The vendored OpenAPI file predates this parameter (docs/providers.md, Cal.com:
+    // Reschedule); everything else is checked against it.
+    let newer = "query parameter bookingUidToReschedule is not in the spec";
+    let problems: Vec<String> = spec()
+        .check(asked, None)
+        .into_iter()
+        .filter(|p| p != newer)
+        .collect();
+    assert_eq!(problems, Vec::<String>::new());
+
+    let later = offered.last().unwrap().clone();
+    // Cal.com moves a booking at its own length: another one is refused here.
+    let longer = json!({ "start": later, "duration": 60, "time_zone": "Europe/Paris" });
+    let path = format!("/api/v1/bookings/{}/reschedule", made.token);
+    let response = r.proxy.post(&path, &longer, None).await;
+    assert_eq!(response.status(), 422);
+    let body: ErrorEnvelope = response.json().await.unwrap();
+    assert!(body.error.fields.unwrap().contains_key("duration"));
+    let before = r.fake.control.requests().len();
+    let response = r.reschedule(&made.token, &later, Some("move-1")).await;
+    assert_eq!(response.status(), 200);
+    let moved: booking_wire::ManagedBooking = response.json().await.unwrap();
+    // Cal.com made a new booking; the proxy's id and the token stay.
+    assert_eq!(moved.booking.id, uid);
+    assert_eq!(common::rfc3339(moved.booking.start), later);
+    assert_eq!(
+        r.calls_since(before),
+        [("POST".into(), format!("/v2/bookings/{uid}/reschedule"))]
+    );
+    let post = &r.fake.control.requests()[before];
+    assert_eq!(post.header("cal-api-version"), Some("2024-08-13"));
+    assert_eq!(
+        spec().check(post, Some("RescheduleBookingInput_2024_08_13")),
+        Vec::<String>::new()
+    );
+    assert_eq!(post.body, Some(json!({ "start": later })));
+    let made_at_cal = fake.bookings();
+    let new_uid = made_at_cal[1]["uid"].as_str().unwrap().to_owned();
+    assert_ne!(new_uid, uid);
+    assert_eq!(made_at_cal[0]["status"], "cancelled");
+    assert_eq!(made_at_cal[0]["rescheduledToUid"], json!(new_uid));
+    assert_eq!(made_at_cal[1]["rescheduledFromUid"], json!(uid));
+
+    // A replay answers as the first time did, without a second move.
+    let replay = r.reschedule(&made.token, &later, Some("move-1")).await;
+    assert_eq!(replay.status(), 200);
+    let again: booking_wire::ManagedBooking = replay.json().await.unwrap();
+    assert_eq!(again, moved);
+    assert_eq!(
+        r.requests(Method::POST, &format!("/v2/bookings/{uid}/reschedule"))
+            .len(),
+        1
+    );
+
+    // The cancel goes to the booking Cal.com has now, with the visitor's reason.
+    let before = r.fake.control.requests().len();
+    let response = r.cancel(&made.token, Some("Plans changed")).await;
+    assert_eq!(response.status(), 200);
+    let cancelled: booking_wire::ManagedBooking = response.json().await.unwrap();
+    assert_eq!(cancelled.booking.status, BookingStatus::Cancelled);
+    assert_eq!(cancelled.booking.id, uid);
+    let path = format!("/v2/bookings/{new_uid}/cancel");
+    assert_eq!(r.calls_since(before), [("POST".into(), path)]);
+    let cancel = &r.fake.control.requests()[before];
+    assert_eq!(cancel.header("cal-api-version"), Some("2024-08-13"));
+    assert_eq!(
+        spec().check(cancel, Some("CancelBookingInput_2024_08_13")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        cancel.body,
+        Some(json!({ "cancellationReason": "Plans changed" }))
+    );
+    assert_eq!(fake.bookings()[1]["status"], "cancelled");
 }

@@ -28,6 +28,8 @@ fn case() -> Case {
         key: KEY,
         router: |key| Jicoo::new(key).router(),
         fields: || json!({ "q_company": "Acme", "q_size": "11-50", "q_consent": true }),
+        cancels: Method::POST,
+        moves: Some(Method::POST),
     }
 }
 
@@ -524,7 +526,7 @@ async fn cancel_posts_a_reason_and_frees_the_time() {
         .await
         .unwrap();
     let provider = r.provider().await;
-    provider.cancel(&booking.id).await.expect("cancelled");
+    provider.cancel(&booking.id, None).await.expect("cancelled");
     let path = format!("/v1/bookings/{}/cancel", booking.id);
     let posts = r.requests(Method::POST, &path);
     assert_eq!(posts.len(), 1);
@@ -540,11 +542,57 @@ async fn cancel_posts_a_reason_and_frees_the_time() {
         .unwrap();
     assert_eq!(common::rfc3339(free[0].start), start_at);
     assert!(matches!(
-        provider.cancel("bk_unknown").await,
+        provider.cancel("bk_unknown", None).await,
         Err(AppError::NotFound)
     ));
     assert!(matches!(
-        provider.cancel("../v1/users/me").await,
+        provider.cancel("../v1/users/me", None).await,
         Err(AppError::NotFound)
     ));
+}
+
+#[tokio::test]
+async fn cancel_and_reschedule_faults_are_mapped() {
+    common::remote::check_lifecycle_faults(&case()).await;
+}
+
+#[tokio::test]
+async fn a_booking_is_moved_and_cancelled_at_jicoo_through_its_manage_link() {
+    let fake = Jicoo::new(KEY);
+    let r = start_with_fake(&case(), fake.router(), KEY, "").await;
+    let start_at = r.first_slot().await;
+    let made = r.book_managed(&start_at, (case().fields)()).await;
+    let uid = made.booking.id.clone();
+    assert!(r.manage(&made.token).await.can_reschedule);
+    let later = r.move_slots(&made.token).await.last().unwrap().clone();
+
+    let before = r.fake.control.requests().len();
+    let response = r.reschedule(&made.token, &later, Some("move-1")).await;
+    assert_eq!(response.status(), 200);
+    let moved: booking_wire::ManagedBooking = response.json().await.unwrap();
+    assert_eq!(moved.booking.id, uid);
+    assert_eq!(common::rfc3339(moved.booking.start), later);
+    let path = format!("/v1/bookings/{uid}/reschedule");
+    assert_eq!(r.calls_since(before), [("POST".into(), path)]);
+    let post = &r.fake.control.requests()[before];
+    assert_eq!(post.header("x-jicoo-api-key"), Some(KEY));
+    let millis = at(&later).to_rfc3339_opts(SecondsFormat::Millis, true);
+    assert_eq!(
+        post.body,
+        Some(json!({ "timeZone": "Europe/Paris", "startedAt": millis }))
+    );
+    assert_eq!(fake.bookings()[0]["startedAt"], json!(millis));
+
+    let before = r.fake.control.requests().len();
+    let response = r.cancel(&made.token, Some("Plans changed")).await;
+    assert_eq!(response.status(), 200);
+    let path = format!("/v1/bookings/{uid}/cancel");
+    assert_eq!(r.calls_since(before), [("POST".into(), path)]);
+    let cancel = &r.fake.control.requests()[before];
+    assert_eq!(cancel.body, Some(json!({ "reason": "Plans changed" })));
+    let at_jicoo = &fake.bookings()[0];
+    assert_eq!(
+        (&at_jicoo["status"], &at_jicoo["cancelReason"]),
+        (&json!("cancel"), &json!("Plans changed"))
+    );
 }

@@ -19,6 +19,46 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/bookings/{token}/slots"),
 ];
 
+/// What the server refuses, the document says: required query parameters, lengths and
+/// bounds of the booking body; and links a stateful client can walk.
+#[tokio::test]
+async fn openapi_states_what_the_server_requires() {
+    let server = spawn(&open_config("", "")).await;
+    let doc: serde_json::Value = server
+        .get("/api/v1/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let slots = &doc["paths"]["/api/v1/profiles/{profile}/slots"]["get"];
+    let param = |name: &str| {
+        slots["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{name} documented"))
+            .clone()
+    };
+    for name in ["from", "to"] {
+        assert_eq!(param(name)["in"], "query", "{name}");
+        assert_eq!(param(name)["required"], true, "{name}");
+    }
+    assert_eq!(param("time_zone")["in"], "query");
+    let body = &doc["components"]["schemas"]["BookingRequest"]["properties"];
+    assert_eq!(body["name"]["minLength"], 1);
+    assert_eq!(body["name"]["maxLength"], 200);
+    assert_eq!(body["email"]["maxLength"], 254);
+    assert_eq!(body["duration"]["minimum"], 1);
+    let manage = &doc["paths"]["/api/v1/profiles/{profile}/bookings"]["post"]["responses"]["201"]
+        ["links"]["manage"];
+    assert_eq!(manage["operationId"], "get_booking");
+    assert_eq!(
+        manage["parameters"]["token"],
+        "$response.body#/manage_token"
+    );
+}
+
 #[tokio::test]
 async fn openapi_is_valid_and_covers_every_route() {
     let server = spawn(&open_config("", "")).await;

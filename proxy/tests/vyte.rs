@@ -25,6 +25,8 @@ fn case() -> Case {
         key: KEY,
         router: |key| Vyte::new(key).router(),
         fields: || json!({ "company": "Acme" }),
+        cancels: Method::POST,
+        moves: Some(Method::PUT),
     }
 }
 
@@ -445,20 +447,20 @@ async fn cancel_posts_to_cancel_and_takes_the_text_ok() {
         .await
         .unwrap();
     let provider = r.provider().await;
-    provider.cancel(&booking.id).await.expect("cancelled");
+    provider.cancel(&booking.id, None).await.expect("cancelled");
     let path = format!("/v2/events/{}/cancel", booking.id);
     let sent = r.requests(Method::POST, &path);
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].header("authorization"), Some(KEY));
     assert_eq!(fake.bookings()[0]["cancelled"]["flag"], json!(true));
 
-    let unknown = provider.cancel("5f0d7eb02003d0971e2a961a").await;
+    let unknown = provider.cancel("5f0d7eb02003d0971e2a961a", None).await;
     assert!(matches!(
         unknown,
         Err(booking_proxy::error::AppError::NotFound)
     ));
     let before = r.fake.control.requests().len();
-    let odd = provider.cancel("../users").await;
+    let odd = provider.cancel("../users", None).await;
     assert!(matches!(odd, Err(booking_proxy::error::AppError::NotFound)));
     assert_eq!(r.fake.control.requests().len(), before, "never sent");
     // The freed time is offered again.
@@ -492,4 +494,67 @@ async fn the_fake_wants_the_raw_key_and_a_host() {
     .await
     .unwrap();
     assert_eq!(no_host.status(), 400);
+}
+
+#[tokio::test]
+async fn cancel_and_reschedule_faults_are_mapped() {
+    common::remote::check_lifecycle_faults(&case()).await;
+}
+
+#[tokio::test]
+async fn a_booking_is_moved_and_cancelled_at_vyte_through_its_manage_link() {
+    let fake = Vyte::new(KEY);
+    let r = start_with_fake(&case(), fake.router(), KEY, "").await;
+    let start_at = r.first_slot().await;
+    let made = r.book_managed(&start_at, (case().fields)()).await;
+    let id = made.booking.id.clone();
+    assert!(r.manage(&made.token).await.can_reschedule);
+    let later = r.move_slots(&made.token).await.last().unwrap().clone();
+
+    let before = r.fake.control.requests().len();
+    let response = r.reschedule(&made.token, &later, Some("move-1")).await;
+    assert_eq!(response.status(), 200);
+    let moved: booking_wire::ManagedBooking = response.json().await.unwrap();
+    assert_eq!(moved.booking.id, id);
+    assert_eq!(common::rfc3339(moved.booking.start), later);
+    assert_eq!(moved.booking.status, BookingStatus::Confirmed);
+    // The new time asked for once more (Vyte books any time), the dates replaced, then
+    // the new date confirmed.
+    let event = format!("/v2/events/{id}");
+    assert_eq!(
+        r.calls_since(before),
+        [
+            ("GET".into(), "/v2/slots".into()),
+            ("PUT".into(), event.clone()),
+            ("POST".into(), format!("{event}/confirm")),
+        ]
+    );
+    let sent = r.fake.control.requests();
+    let put = &sent[before + 1];
+    assert_eq!(put.header("authorization"), Some(KEY));
+    let paris = DateTime::parse_from_rfc3339(&later)
+        .unwrap()
+        .with_timezone(&chrono_tz::Europe::Paris);
+    let end = paris + TimeDelta::minutes(30);
+    let offset = |t: chrono::DateTime<chrono_tz::Tz>| t.to_rfc3339_opts(SecondsFormat::Secs, false);
+    assert_eq!(
+        put.body,
+        Some(
+            json!({ "dates": [ { "all_day": false, "date": offset(paris), "end_date": offset(end) } ] })
+        )
+    );
+    let stored = &fake.bookings()[0];
+    let date_id = stored["dates"][0]["_id"].as_str().unwrap().to_owned();
+    assert_eq!(sent[before + 2].param("d"), Some(date_id.as_str()));
+    assert_eq!(stored["confirmed"]["flag"], true);
+    assert_eq!(stored["confirmed"]["date_id"], json!(date_id));
+
+    let before = r.fake.control.requests().len();
+    let response = r.cancel(&made.token, Some("Plans changed")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        r.calls_since(before),
+        [("POST".into(), format!("{event}/cancel"))]
+    );
+    assert_eq!(fake.bookings()[0]["cancelled"]["flag"], true);
 }

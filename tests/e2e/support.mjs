@@ -13,14 +13,14 @@ export const ARTIFACTS = join(ROOT, 'tests/e2e/artifacts');
 const PROXY = process.env.BOOKING_PROXY_BIN ?? join(ROOT, 'target/debug/booking-proxy');
 
 /// Starts booking-proxy with `configToml` (its [server] table is added here) and resolves
-/// once it prints its address. `stop()` ends it.
-export async function startProxy(profilesToml, { origins = [] } = {}) {
+/// once it prints its address. `stop()` ends it. `assetsDir` defaults to the built widget.
+export async function startProxy(profilesToml, { origins = [], assetsDir = DIST } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bw-e2e-'));
   const config = `[server]
 listen = "127.0.0.1:0"
 allowed_origins = ${JSON.stringify(origins)}
 database = "sqlite://${join(dir, 'bookings.db')}"
-assets_dir = "${DIST}"
+assets_dir = "${assetsDir}"
 
 ${profilesToml}`;
   const path = join(dir, 'proxy.toml');

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "js")]
 pub mod js;
+mod minutes;
 mod names;
 pub mod template;
 pub mod validate;
@@ -164,17 +165,47 @@ pub struct SlotSpan {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct BookingRequest {
     pub start: DateTime<Utc>,
+    /// Minutes, one of the profile's durations.
+    #[serde(deserialize_with = "minutes::deserialize")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub duration: u32,
     /// The booker's zone, for the host's and the booker's messages.
     pub time_zone: String,
+    /// Not blank; no control characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub name: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            min_length = 3,
+            max_length = 254,
+            pattern = r"^\s*[^@\s\x00-\x1f\x7f-\x9f]+@[^@.\s\x00-\x1f\x7f-\x9f]+(\.[^@.\s\x00-\x1f\x7f-\x9f]+)+\s*$"
+        )
+    )]
     pub email: String,
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, FieldValue>))]
     pub fields: Map<String, FieldValue>,
+    /// Guests' email addresses.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
     pub guests: Vec<String>,
+    /// Lines of text; no other control characters.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 5000,
+            pattern = r"^[^\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub notes: String,
     /// The visitor's language (BCP 47), for the messages they are sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -235,7 +266,15 @@ pub struct ManagedBooking {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct CancelRequest {
+    /// Lines of text; no other control characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 500,
+            pattern = r"^[^\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub reason: Option<String>,
 }
 
@@ -245,7 +284,12 @@ pub struct CancelRequest {
 pub struct RescheduleRequest {
     pub start: DateTime<Utc>,
     /// Minutes; default the booking's own length.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "minutes::option::deserialize"
+    )]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub duration: Option<u32>,
     /// The visitor's zone.
     pub time_zone: String,

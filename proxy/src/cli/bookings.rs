@@ -163,7 +163,7 @@ async fn cancel_at_provider(
         return Err(format!("no booking {id:?}"));
     };
     let provider = state.provider(profile).map_err(|e| e.to_string())?;
-    match provider.cancel(id).await {
+    match provider.cancel(id, Some("Cancelled by the host.")).await {
         Ok(()) => {
             println!("cancelled {id} at the provider of profile {profile}");
             Ok(())

@@ -395,7 +395,7 @@ impl Provider for Aurinko {
 
     /// The booking API cannot cancel a meeting: delete its event in the account's primary
     /// calendar (inferred: the profile's calendar is not exposed), telling the attendees.
-    async fn cancel(&self, id: &str) -> Result<(), AppError> {
+    async fn cancel(&self, id: &str, _reason: Option<&str>) -> Result<(), AppError> {
         if id.is_empty() || id.len() > 1024 {
             return Err(AppError::NotFound);
         }

@@ -1,6 +1,7 @@
 //! A remote provider behind a cache: the profile and each (range, duration) of slots are
 //! kept for the profile's `cache_seconds`; identical concurrent requests share one upstream
-//! call (moka's `try_get_with`); a booking or cancel through the profile drops its slots.
+//! call (moka's `try_get_with`); a booking, cancel or reschedule through the profile drops
+//! its slots.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -80,8 +81,30 @@ impl Provider for Cached {
         result
     }
 
-    async fn cancel(&self, id: &str) -> Result<(), AppError> {
-        let result = self.inner.cancel(id).await;
+    async fn cancel(&self, id: &str, reason: Option<&str>) -> Result<(), AppError> {
+        let result = self.inner.cancel(id, reason).await;
+        self.invalidate();
+        result
+    }
+
+    fn reschedules(&self) -> bool {
+        self.inner.reschedules()
+    }
+
+    /// Not cached: one booking's view, asked rarely.
+    async fn slots_for_move(
+        &self,
+        id: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        duration: u32,
+    ) -> Result<Vec<Slot>, AppError> {
+        self.inner.slots_for_move(id, from, to, duration).await
+    }
+
+    async fn reschedule(&self, id: &str, request: &BookingRequest) -> Result<Booking, AppError> {
+        let result = self.inner.reschedule(id, request).await;
+        // Both the old time and the new one changed (or the new one was found taken).
         self.invalidate();
         result
     }

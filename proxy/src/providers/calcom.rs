@@ -178,6 +178,40 @@ fn unavailable(error: &UpstreamError) -> bool {
 }
 
 impl Calcom {
+    /// `/v2/slots`; with `moving`, as Cal.com offers them for moving that booking (its own
+    /// time counted free).
+    async fn free(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        duration: u32,
+        moving: Option<&str>,
+    ) -> Result<Vec<Slot>, AppError> {
+        let mut query = vec![
+            ("eventTypeId", self.event_type_id.to_string()),
+            ("start", utc(from)),
+            ("end", utc(to)),
+            ("timeZone", "UTC".to_owned()),
+        ];
+        if self.several_lengths.get(|| self.profile()).await? {
+            query.push(("duration", duration.to_string()));
+        }
+        if let Some(uid) = moving {
+            query.push(("bookingUidToReschedule", path_id(uid, is_name)?.to_owned()));
+        }
+        let Data { data: days }: Data<BTreeMap<String, Vec<SlotStart>>> = self
+            .upstream
+            .get("slots", "/v2/slots", &query, &[SLOTS])
+            .await?;
+        let starts = days
+            .into_values()
+            .flatten()
+            .map(|slot| DateTime::parse_from_rfc3339(&slot.start).map(|t| t.with_timezone(&Utc)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| AppError::Upstream)?;
+        slots_within(from, to, duration, starts)
+    }
+
     /// After a create timed out: the booking, if Cal.com made it (matched on our id).
     async fn look_up(&self, request: &BookingRequest, id: &str) -> Option<BookingOut> {
         let end = booking_end(request).ok()?;
@@ -261,26 +295,7 @@ impl Provider for Calcom {
         to: DateTime<Utc>,
         duration: u32,
     ) -> Result<Vec<Slot>, AppError> {
-        let mut query = vec![
-            ("eventTypeId", self.event_type_id.to_string()),
-            ("start", utc(from)),
-            ("end", utc(to)),
-            ("timeZone", "UTC".to_owned()),
-        ];
-        if self.several_lengths.get(|| self.profile()).await? {
-            query.push(("duration", duration.to_string()));
-        }
-        let Data { data: days }: Data<BTreeMap<String, Vec<SlotStart>>> = self
-            .upstream
-            .get("slots", "/v2/slots", &query, &[SLOTS])
-            .await?;
-        let starts = days
-            .into_values()
-            .flatten()
-            .map(|slot| DateTime::parse_from_rfc3339(&slot.start).map(|t| t.with_timezone(&Utc)))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| AppError::Upstream)?;
-        slots_within(from, to, duration, starts)
+        self.free(from, to, duration, None).await
     }
 
     async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
@@ -317,12 +332,47 @@ impl Provider for Calcom {
         Ok(self.booking(made, request))
     }
 
-    async fn cancel(&self, id: &str) -> Result<(), AppError> {
+    async fn cancel(&self, id: &str, reason: Option<&str>) -> Result<(), AppError> {
         let path = format!("/v2/bookings/{}/cancel", path_id(id, is_name)?);
+        let body = match reason {
+            Some(reason) => json!({ "cancellationReason": reason }),
+            None => json!({}),
+        };
         let answer: Result<Value, _> = self
             .upstream
-            .send("cancel", Method::POST, &path, &[BOOKINGS], &json!({}))
+            .send("cancel", Method::POST, &path, &[BOOKINGS], &body)
             .await;
         cancelled(answer)
+    }
+
+    fn reschedules(&self) -> bool {
+        true
+    }
+
+    async fn slots_for_move(
+        &self,
+        id: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        duration: u32,
+    ) -> Result<Vec<Slot>, AppError> {
+        self.free(from, to, duration, Some(id)).await
+    }
+
+    /// Cal.com answers a new booking with a new uid (docs/providers.md, Cal.com:
+    /// Reschedule); a taken time is the same 400 as for a create. The booking keeps its
+    /// length: Cal.com's reschedule takes no other.
+    async fn reschedule(&self, id: &str, request: &BookingRequest) -> Result<Booking, AppError> {
+        let path = format!("/v2/bookings/{}/reschedule", path_id(id, is_name)?);
+        let body = json!({ "start": utc(request.start) });
+        let result: Result<Data<BookingOut>, _> = self
+            .upstream
+            .send("reschedule", Method::POST, &path, &[BOOKINGS], &body)
+            .await;
+        match result {
+            Ok(Data { data }) => Ok(self.booking(data, request)),
+            Err(error) if unavailable(&error) => Err(AppError::SlotUnavailable),
+            Err(error) => Err(error.into()),
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! The local provider's computed slots, per (range, duration): kept until a booking of the
 //! profile changes (a generation counter, as `cache.rs` does for remote providers), until
 //! the first of them comes within the minimum notice, and for a minute at most (the
-//! horizon moves on). Identical concurrent requests share one computation.
+//! horizon moves on). Identical concurrent requests share one computation, and the JSON
+//! of the answer is written once per computation, not once per request.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,6 +12,7 @@ use std::time::Duration;
 use booking_wire::Slot;
 use chrono::{DateTime, TimeDelta, Utc};
 use moka::future::Cache;
+use serde_json::value::RawValue;
 
 use crate::error::AppError;
 
@@ -18,9 +20,15 @@ use crate::error::AppError;
 /// never be served after it.
 type Key = (u64, DateTime<Utc>, DateTime<Utc>, u32);
 
+/// One computation: the slots and their JSON array.
+pub struct Kept {
+    pub slots: Vec<Slot>,
+    pub json: Box<RawValue>,
+}
+
 #[derive(Clone)]
 struct Entry {
-    slots: Arc<Vec<Slot>>,
+    kept: Arc<Kept>,
     until: DateTime<Utc>,
 }
 
@@ -50,14 +58,14 @@ impl Computed {
         (from, to, duration): (DateTime<Utc>, DateTime<Utc>, u32),
         notice: TimeDelta,
         compute: F,
-    ) -> Result<Arc<Vec<Slot>>, AppError>
+    ) -> Result<Arc<Kept>, AppError>
     where
         F: Future<Output = Result<Vec<Slot>, AppError>>,
     {
         let key = (self.generation.load(Ordering::SeqCst), from, to, duration);
         if let Some(entry) = self.entries.get(&key).await {
             if Utc::now() < entry.until {
-                return Ok(entry.slots);
+                return Ok(entry.kept);
             }
             self.entries.invalidate(&key).await;
         }
@@ -68,8 +76,10 @@ impl Computed {
                 .first()
                 .and_then(|s| s.start.checked_sub_signed(notice));
             let until = first_too_close.map_or(now + AT_MOST, |t| t.min(now + AT_MOST));
+            let json = serde_json::value::to_raw_value(&slots)
+                .map_err(|e| AppError::internal(format!("slots to JSON: {e}")))?;
             Ok::<_, AppError>(Entry {
-                slots: Arc::new(slots),
+                kept: Arc::new(Kept { slots, json }),
                 until,
             })
         };
@@ -78,7 +88,7 @@ impl Computed {
             .try_get_with(key, load)
             .await
             .map_err(|e| e.as_ref().clone())?;
-        Ok(entry.slots)
+        Ok(entry.kept)
     }
 
     /// A booking of the profile changed: nothing computed before serves again.

@@ -492,10 +492,11 @@ impl Provider for Jicoo {
         Self::booking(made, request, known)
     }
 
-    async fn cancel(&self, id: &str) -> Result<(), AppError> {
+    async fn cancel(&self, id: &str, reason: Option<&str>) -> Result<(), AppError> {
         let path = format!("/v1/bookings/{}/cancel", path_id(id, is_name)?);
         // `reason`, as the only client seen sends it (docs/providers.md, Jicoo: Cancel).
-        let body = json!({ "reason": "Cancelled through booking-proxy" });
+        let reason = reason.unwrap_or("Cancelled through booking-proxy");
+        let body = json!({ "reason": reason });
         let result: Result<Value, _> = self
             .upstream
             .send("cancel", Method::POST, &path, &[], &body)
@@ -513,6 +514,28 @@ impl Provider for Jicoo {
                 }
             }
             other => cancelled(other),
+        }
+    }
+
+    fn reschedules(&self) -> bool {
+        true
+    }
+
+    /// The same uid at the new time (docs/providers.md, Jicoo: Reschedule); a time that is
+    /// not free is refused as a create's is.
+    async fn reschedule(&self, id: &str, request: &BookingRequest) -> Result<Booking, AppError> {
+        let known = self.known.get(|| self.event_type()).await?;
+        let path = format!("/v1/bookings/{}/reschedule", path_id(id, is_name)?);
+        let body = json!({ "timeZone": request.time_zone, "startedAt": iso(request.start) });
+        let result: Result<Value, _> = self
+            .upstream
+            .send("reschedule", Method::POST, &path, &[], &body)
+            .await;
+        let answer = result.and_then(|body| created_booking(body).ok_or(UpstreamError::BadBody));
+        match answer {
+            Ok(moved) => Self::booking(moved, request, known),
+            Err(error) if taken(&error) => Err(AppError::SlotUnavailable),
+            Err(error) => Err(error.into()),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The local provider: booking-proxy itself is the scheduling backend, in SQLite.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use axum::http::StatusCode;
@@ -9,7 +10,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rand::distributions::{Alphanumeric, DistString};
 
 use super::common::{after, fill_placeholders};
-use super::computed::Computed;
+use super::computed::{Computed, Kept};
 use super::Provider;
 use crate::config::{LocalRules, ProfileConfig};
 use crate::error::AppError;
@@ -53,6 +54,25 @@ impl LocalProvider {
             min_notice: minutes(r.min_notice),
             horizon: TimeDelta::days(i64::from(r.horizon_days)),
         }
+    }
+
+    /// The profile's durations, without building the whole profile.
+    pub fn durations(&self) -> &[u32] {
+        &self.rules.durations
+    }
+
+    /// The free slots in `[from, to)` and their JSON, from the cache when kept.
+    pub async fn kept_slots(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        duration: u32,
+    ) -> Result<Arc<Kept>, AppError> {
+        let notice = TimeDelta::minutes(i64::from(self.rules.min_notice));
+        let compute = self.free_slots(from, to, duration, None);
+        self.computed
+            .get_or((from, to, duration), notice, compute)
+            .await
     }
 
     fn title(&self) -> String {
@@ -239,13 +259,7 @@ impl Provider for LocalProvider {
         to: DateTime<Utc>,
         duration: u32,
     ) -> Result<Vec<Slot>, AppError> {
-        let notice = TimeDelta::minutes(i64::from(self.rules.min_notice));
-        let compute = self.free_slots(from, to, duration, None);
-        let slots = self
-            .computed
-            .get_or((from, to, duration), notice, compute)
-            .await?;
-        Ok(slots.as_ref().clone())
+        Ok(self.kept_slots(from, to, duration).await?.slots.clone())
     }
 
     async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
@@ -256,7 +270,12 @@ impl Provider for LocalProvider {
     }
 
     /// The store's cancel is the whole of it (`lifecycle::cancel` makes it).
-    async fn cancel(&self, _id: &str) -> Result<(), AppError> {
+    async fn cancel(&self, _id: &str, _reason: Option<&str>) -> Result<(), AppError> {
         Ok(())
+    }
+
+    /// Moved in one store transaction by `lifecycle::reschedule`, not through the trait.
+    fn reschedules(&self) -> bool {
+        true
     }
 }

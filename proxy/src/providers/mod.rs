@@ -43,9 +43,37 @@ pub trait Provider: Send + Sync {
     /// the provider checks the time (grid → 422, taken or not offered → 409).
     async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError>;
 
-    /// Cancels a booking made through this provider, freeing its time.
-    async fn cancel(&self, id: &str) -> Result<(), AppError>;
+    /// Cancels a booking made through this provider, freeing its time; `reason` goes to
+    /// the provider where it takes one.
+    async fn cancel(&self, id: &str, reason: Option<&str>) -> Result<(), AppError>;
+
+    /// Whether `reschedule` can move a booking here.
+    fn reschedules(&self) -> bool {
+        false
+    }
+
+    /// Free slots for moving booking `id`: its own time is not in its way where the
+    /// provider can say so (Cal.com); elsewhere the ordinary slots.
+    async fn slots_for_move(
+        &self,
+        _id: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        duration: u32,
+    ) -> Result<Vec<Slot>, AppError> {
+        self.slots(from, to, duration).await
+    }
+
+    /// Moves booking `id` to `request`'s start (its duration and zone; the answers are the
+    /// booking's own). The booking afterwards, whose id may be new (Cal.com); a taken time
+    /// is `SlotUnavailable`.
+    async fn reschedule(&self, _id: &str, _request: &BookingRequest) -> Result<Booking, AppError> {
+        Err(AppError::NotAllowed(NOT_MOVABLE.into()))
+    }
 }
+
+/// Why a booking of a provider without a reschedule call cannot be moved.
+pub const NOT_MOVABLE: &str = "Bookings of this kind cannot be moved here.";
 
 /// What an adapter gets to build itself from.
 pub struct Setup<'a> {

@@ -57,8 +57,26 @@ impl Provider for Overlay {
         self.inner.book(request).await
     }
 
-    async fn cancel(&self, id: &str) -> Result<(), AppError> {
-        self.inner.cancel(id).await
+    async fn cancel(&self, id: &str, reason: Option<&str>) -> Result<(), AppError> {
+        self.inner.cancel(id, reason).await
+    }
+
+    fn reschedules(&self) -> bool {
+        self.inner.reschedules()
+    }
+
+    async fn slots_for_move(
+        &self,
+        id: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        duration: u32,
+    ) -> Result<Vec<Slot>, AppError> {
+        self.inner.slots_for_move(id, from, to, duration).await
+    }
+
+    async fn reschedule(&self, id: &str, request: &BookingRequest) -> Result<Booking, AppError> {
+        self.inner.reschedule(id, request).await
     }
 }
 

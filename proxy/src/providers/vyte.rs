@@ -473,7 +473,7 @@ impl Provider for Vyte {
         self.booking(event, request)
     }
 
-    async fn cancel(&self, id: &str) -> Result<(), AppError> {
+    async fn cancel(&self, id: &str, _reason: Option<&str>) -> Result<(), AppError> {
         let path = format!("/v2/events/{}/cancel", path_id(id, is_plain_id)?);
         let answer: Result<Value, _> = self
             .upstream
@@ -485,5 +485,37 @@ impl Provider for Vyte {
             Err(UpstreamError::BadBody) => Ok(()),
             other => cancelled(other),
         }
+    }
+
+    fn reschedules(&self) -> bool {
+        true
+    }
+
+    /// New `dates` by `PUT`, which leaves the event unconfirmed, then a confirm of the new
+    /// date (docs/providers.md, Vyte: Reschedule). Vyte books any time, so the new one is
+    /// asked for first, as for a create.
+    async fn reschedule(&self, id: &str, request: &BookingRequest) -> Result<Booking, AppError> {
+        let path = format!("/v2/events/{}", path_id(id, is_plain_id)?);
+        let end = booking_end(request)?;
+        let free = self
+            .free("re-check slot", request.start, end, request.duration)
+            .await?;
+        if !free.contains(&request.start) {
+            return Err(AppError::SlotUnavailable);
+        }
+        let zone: Tz = request.time_zone.parse().unwrap_or(Tz::UTC);
+        let body = json!({ "dates": [ { "all_day": false, "date": with_offset(request.start, zone),
+                                         "end_date": with_offset(end, zone) } ] });
+        let result: Result<Event, _> = self
+            .upstream
+            .send("reschedule", Method::PUT, &path, &[], &body)
+            .await;
+        let event = match result {
+            Ok(event) => event,
+            Err(error) if unavailable(&error) => return Err(AppError::SlotUnavailable),
+            Err(error) => return Err(error.into()),
+        };
+        let event = self.confirm(event).await;
+        self.booking(event, request)
     }
 }

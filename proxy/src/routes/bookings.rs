@@ -13,11 +13,16 @@ use crate::state::AppState;
     path = "/profiles/{profile}/bookings",
     params(
         ("profile" = String, Path, description = "Booking profile id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "1-255 printable ASCII; a replay gets the first answer"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1-255 printable ASCII; a replay gets the first answer", min_length = 1, max_length = 255, pattern = r"^[!-~]([ -~]{0,253}[!-~])?$"),
     ),
     request_body = BookingRequest,
     responses(
-        (status = 201, description = "Booked; `manage_token` only in this answer, not in a replay", body = Created),
+        (status = 201, description = "Booked; `manage_token` only in this answer, not in a replay", body = Created, links(
+            ("manage" = (operation_id = "get_booking", parameters(("token" = "$response.body#/manage_token")))),
+            ("cancel" = (operation_id = "cancel_booking", parameters(("token" = "$response.body#/manage_token")))),
+            ("reschedule" = (operation_id = "reschedule_booking", parameters(("token" = "$response.body#/manage_token")))),
+            ("reschedule_slots" = (operation_id = "reschedule_slots", parameters(("token" = "$response.body#/manage_token")))),
+        )),
         (status = 400, description = "Malformed JSON, wrong types or a bad Idempotency-Key", body = ErrorEnvelope),
         (status = 404, description = "Unknown profile", body = ErrorEnvelope),
         (status = 409, description = "slot_unavailable, or request_in_progress for a key still running", body = ErrorEnvelope),

@@ -8,6 +8,7 @@ use axum::Json;
 use booking_wire::{
     CancelRequest, ErrorEnvelope, ManagedBooking, RescheduleRequest, SlotsResponse,
 };
+use serde_json::Value;
 
 use super::slots::{self, SlotsQuery};
 use crate::error::{AppError, JsonBody, PathParam, QueryParam};
@@ -39,9 +40,10 @@ pub async fn get_booking(
     post,
     path = "/bookings/{token}/cancel",
     params(("token" = String, Path, description = "The booking's manage token")),
-    request_body(content = CancelRequest, description = "Optional; an empty body is no reason"),
+    request_body(content = Option<CancelRequest>, description = "Optional; no body is no reason"),
     responses(
         (status = 200, description = "Cancelled", body = ManagedBooking),
+        (status = 400, description = "The body is not a cancel request", body = ErrorEnvelope),
         (status = 404, description = "booking_not_found", body = ErrorEnvelope),
         (status = 409, description = "not_allowed: past the cut-off, or not offered", body = ErrorEnvelope),
         (status = 422, description = "invalid_booking: the reason is too long or has control characters", body = ErrorEnvelope),
@@ -56,11 +58,20 @@ pub async fn cancel_booking(
     PathParam(token): PathParam<String>,
     body: Bytes,
 ) -> Result<Json<ManagedBooking>, AppError> {
-    // No body (or an empty one) is a cancel without a reason.
-    let request: CancelRequest = match body.iter().all(u8::is_ascii_whitespace) {
+    let not_a_request = |e: &dyn std::fmt::Display| {
+        AppError::BadRequest(format!("The body is not a cancel request: {e}"))
+    };
+    // No body, an empty one or `null` is a cancel without a reason; otherwise an object
+    // (serde would also read a struct from an array).
+    let request = match body.iter().all(u8::is_ascii_whitespace) {
         true => CancelRequest::default(),
-        false => serde_json::from_slice(&body)
-            .map_err(|e| AppError::BadRequest(format!("The body is not a cancel request: {e}")))?,
+        false => match serde_json::from_slice::<Value>(&body).map_err(|e| not_a_request(&e))? {
+            Value::Null => CancelRequest::default(),
+            object @ Value::Object(_) => {
+                serde_json::from_value(object).map_err(|e| not_a_request(&e))?
+            }
+            _ => return Err(not_a_request(&"expected a JSON object")),
+        },
     };
     Ok(Json(lifecycle::cancel(&state, &token, &request).await?))
 }
@@ -71,7 +82,7 @@ pub async fn cancel_booking(
     path = "/bookings/{token}/reschedule",
     params(
         ("token" = String, Path, description = "The booking's manage token"),
-        ("Idempotency-Key" = Option<String>, Header, description = "1-255 printable ASCII; a replay gets the first answer"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1-255 printable ASCII; a replay gets the first answer", min_length = 1, max_length = 255, pattern = r"^[!-~]([ -~]{0,253}[!-~])?$"),
     ),
     request_body = RescheduleRequest,
     responses(

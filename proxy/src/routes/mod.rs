@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod bookings;
 pub mod manage;
+mod openapi;
 pub mod page_data;
 pub mod pages;
 pub mod profiles;
@@ -66,11 +67,11 @@ pub fn table(config: &Config, limit: &RateLimit, manage_limit: &RateLimit) -> Ro
     let (documented, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .split_for_parts();
-    let openapi = Arc::new(openapi);
+    let document = Arc::new(openapi::document(&openapi));
     let api = documented
         .route(
             "/api/v1/openapi.json",
-            get(move || async move { Json(openapi.as_ref().clone()) }),
+            get(move || async move { Json(document.as_ref().clone()) }),
         )
         // Anything else under `/api/v1` is the envelope's 404, never a file.
         .route("/api/v1/{*rest}", any(|| async { AppError::NotFound }))

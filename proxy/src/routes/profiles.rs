@@ -11,7 +11,9 @@ use crate::state::AppState;
     path = "/profiles/{profile}",
     params(("profile" = String, Path, description = "Booking profile id")),
     responses(
-        (status = 200, description = "The profile", body = Profile),
+        (status = 200, description = "The profile", body = Profile, links(
+            ("slots" = (operation_id = "get_slots", parameters(("profile" = "$request.path.profile")))),
+        )),
         (status = 404, description = "Unknown profile (profile_not_found)", body = ErrorEnvelope),
         (status = 429, description = "The upstream provider asked us to wait; see Retry-After", body = ErrorEnvelope),
         (status = 502, description = "Upstream provider failed", body = ErrorEnvelope),

@@ -1,9 +1,11 @@
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use booking_wire::{ErrorEnvelope, SlotsResponse};
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use utoipa::IntoParams;
 
 use crate::error::{AppError, PathParam, QueryParam};
@@ -16,14 +18,19 @@ pub const MAX_DAYS: i64 = 62;
 
 /// Strings on purpose: a bad value gets a message naming its parameter.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SlotsQuery {
     /// First day, inclusive, `YYYY-MM-DD` in `time_zone`.
+    #[param(required = true, value_type = String, format = Date)]
     from: Option<String>,
-    /// Last day, inclusive, `YYYY-MM-DD` in `time_zone`.
+    /// Last day, inclusive, `YYYY-MM-DD` in `time_zone`; at most 62 days after `from`.
+    #[param(required = true, value_type = String, format = Date)]
     to: Option<String>,
     /// IANA zone the days are counted in; default `UTC`.
+    #[param(value_type = Option<String>, example = "Europe/Paris")]
     time_zone: Option<String>,
-    /// Minutes; default the profile's first duration.
+    /// Minutes, one of the profile's durations; default its first.
+    #[param(value_type = Option<u32>, minimum = 1)]
     duration: Option<String>,
 }
 
@@ -51,7 +58,9 @@ fn date(name: &str, value: Option<&str>) -> Result<NaiveDate, AppError> {
     path = "/profiles/{profile}/slots",
     params(("profile" = String, Path, description = "Booking profile id"), SlotsQuery),
     responses(
-        (status = 200, description = "Free slots, sorted", body = SlotsResponse),
+        (status = 200, description = "Free slots, sorted", body = SlotsResponse, links(
+            ("book" = (operation_id = "create_booking", parameters(("profile" = "$request.path.profile")))),
+        )),
         (status = 400, description = "Bad parameter (named in the message)", body = ErrorEnvelope),
         (status = 404, description = "Unknown profile", body = ErrorEnvelope),
         (status = 429, description = "The upstream provider asked us to wait; see Retry-After", body = ErrorEnvelope),
@@ -64,18 +73,39 @@ pub async fn get_slots(
     State(state): State<AppState>,
     PathParam(profile): PathParam<String>,
     QueryParam(query): QueryParam<SlotsQuery>,
-) -> Result<Json<SlotsResponse>, AppError> {
-    Ok(Json(answer(&state, &profile, &query, None).await?))
+) -> Result<Response, AppError> {
+    // A local profile's answer is written from the JSON kept with its computation: the
+    // only per-request work is reading the query.
+    if let Some(local) = state.local(&profile) {
+        let asked = asked(&query, local.durations())?;
+        let kept = local
+            .kept_slots(asked.start, asked.end, asked.duration)
+            .await?;
+        let body = KeptBody {
+            time_zone: asked.zone.name(),
+            slots: &kept.json,
+        };
+        return Ok(Json(body).into_response());
+    }
+    Ok(Json(answer(&state, &profile, &query, None).await?).into_response())
 }
 
-/// The free slots `query` asks for, for a new booking or for moving `moving`.
-pub async fn answer(
-    state: &AppState,
-    profile: &str,
-    query: &SlotsQuery,
-    moving: Option<&StoredBooking>,
-) -> Result<SlotsResponse, AppError> {
-    let provider = state.provider(profile)?;
+/// [`SlotsResponse`] with its slots already written as JSON.
+#[derive(Serialize)]
+struct KeptBody<'a> {
+    time_zone: &'a str,
+    slots: &'a RawValue,
+}
+
+/// What a valid query asks for: the range as instants, the duration and the zone.
+struct Asked {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    duration: u32,
+    zone: Tz,
+}
+
+fn asked(query: &SlotsQuery, durations: &[u32]) -> Result<Asked, AppError> {
     let from = date("from", query.from.as_deref())?;
     let to = date("to", query.to.as_deref())?;
     if to < from {
@@ -92,7 +122,6 @@ pub async fn answer(
             "`time_zone` {zone_name:?} is not an IANA time zone."
         ))
     })?;
-    let durations = provider.profile().await?.durations;
     let duration = match query.duration.as_deref() {
         None => durations
             .first()
@@ -109,6 +138,29 @@ pub async fn answer(
             })?,
     };
     let (start, end) = day_window(from, to, zone);
+    Ok(Asked {
+        start,
+        end,
+        duration,
+        zone,
+    })
+}
+
+/// The free slots `query` asks for, for a new booking or for moving `moving`.
+pub async fn answer(
+    state: &AppState,
+    profile: &str,
+    query: &SlotsQuery,
+    moving: Option<&StoredBooking>,
+) -> Result<SlotsResponse, AppError> {
+    let provider = state.provider(profile)?;
+    let durations = provider.profile().await?.durations;
+    let Asked {
+        start,
+        end,
+        duration,
+        zone,
+    } = asked(query, &durations)?;
     let slots = match (moving, state.local(profile)) {
         // The booking being moved does not stand in its own way.
         (Some(booking), Some(local)) => {
@@ -116,7 +168,12 @@ pub async fn answer(
                 .slots_except(start, end, duration, &booking.id)
                 .await?
         }
-        _ => provider.slots(start, end, duration).await?,
+        (Some(booking), None) => {
+            provider
+                .slots_for_move(&booking.provider_ref, start, end, duration)
+                .await?
+        }
+        (None, _) => provider.slots(start, end, duration).await?,
     };
     Ok(SlotsResponse {
         time_zone: zone.name().to_owned(),

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::Method;
 use axum::Router;
-use booking_wire::{ErrorCode, ErrorEnvelope, SlotsResponse};
+use booking_wire::{Booking, ErrorCode, ErrorEnvelope, ManagedBooking, SlotsResponse};
 use provider_fakes::{Control, Fault, FaultKind, Running};
 use serde_json::{json, Value};
 
@@ -23,6 +23,10 @@ pub struct Case {
     pub router: fn(&str) -> Router,
     /// `fields` of a booking this fake accepts.
     pub fields: fn() -> Value,
+    /// The method of the provider's cancel call.
+    pub cancels: Method,
+    /// The method of the provider's call that moves a booking; `None`: it has none.
+    pub moves: Option<Method>,
 }
 
 /// Per attempt / per call, as the `[upstream]` of every remote test.
@@ -67,6 +71,9 @@ database = "sqlite://bookings.db"
 [upstream]
 timeout_ms = {TIMEOUT_MS}
 budget_ms = {BUDGET_MS}
+
+[limits]
+bookings_per_minute = 1000
 
 [profiles.{profile}]
 provider = "{provider}"
@@ -147,6 +154,73 @@ impl Remote {
             "fields": fields, "guests": [], "notes": ""
         });
         self.proxy.post(&self.path("/bookings"), &body, None).await
+    }
+}
+
+/// A booking made through the proxy, with its manage token.
+pub struct Managed {
+    pub booking: Booking,
+    pub token: String,
+}
+
+impl Remote {
+    /// Books `start` (30 minutes) and keeps the manage token from the 201.
+    pub async fn book_managed(&self, start: &str, fields: Value) -> Managed {
+        let response = self.book(start, 30, fields).await;
+        assert_eq!(response.status(), 201, "{start} should book");
+        let mut booking: Value = response.json().await.expect("booking JSON");
+        let token = booking
+            .as_object_mut()
+            .and_then(|o| o.remove("manage_token"))
+            .and_then(|t| t.as_str().map(str::to_owned))
+            .expect("a manage token");
+        let booking = serde_json::from_value(booking).expect("a booking");
+        Managed { booking, token }
+    }
+
+    pub async fn manage(&self, token: &str) -> ManagedBooking {
+        let response = self.proxy.get(&format!("/api/v1/bookings/{token}")).await;
+        assert_eq!(response.status(), 200);
+        response.json().await.expect("managed booking JSON")
+    }
+
+    /// The starts offered for moving the booking, for the next two weeks, in UTC.
+    pub async fn move_slots(&self, token: &str) -> Vec<String> {
+        let today = chrono::Utc::now().date_naive();
+        let last = today + chrono::Days::new(13);
+        let path = format!("/api/v1/bookings/{token}/slots?from={today}&to={last}&time_zone=UTC");
+        let response = self.proxy.get(&path).await;
+        assert_eq!(response.status(), 200, "slots for a move should load");
+        let body: SlotsResponse = response.json().await.expect("slots JSON");
+        body.slots.iter().map(|s| super::rfc3339(s.start)).collect()
+    }
+
+    pub async fn reschedule(
+        &self,
+        token: &str,
+        start: &str,
+        key: Option<&str>,
+    ) -> reqwest::Response {
+        let body = json!({ "start": start, "time_zone": "Europe/Paris" });
+        let path = format!("/api/v1/bookings/{token}/reschedule");
+        self.proxy.post(&path, &body, key).await
+    }
+
+    pub async fn cancel(&self, token: &str, reason: Option<&str>) -> reqwest::Response {
+        let body = match reason {
+            Some(reason) => json!({ "reason": reason }),
+            None => json!({}),
+        };
+        let path = format!("/api/v1/bookings/{token}/cancel");
+        self.proxy.post(&path, &body, None).await
+    }
+
+    /// Requests the fake received since `before` of them, as (method, path).
+    pub fn calls_since(&self, before: usize) -> Vec<(String, String)> {
+        self.fake.control.requests()[before..]
+            .iter()
+            .map(|q| (q.method.to_string(), q.path.clone()))
+            .collect()
     }
 }
 
@@ -392,4 +466,142 @@ async fn a_rate_limited_create_is_retried_with_the_same_key(case: &Case) {
     tokio::time::sleep(Duration::from_millis(1_100)).await;
     let again = r.proxy.post(&path, &body, Some("retry-key")).await;
     assert_eq!(again.status(), 201, "{}: the retry books", case.provider);
+}
+
+/// Cancel and reschedule through the manage API when the provider fails: each fault
+/// against a fresh proxy and fake, the proxy's row left as it was.
+pub async fn check_lifecycle_faults(case: &Case) {
+    for (fault, expected) in [
+        (
+            FaultKind::Slow(Duration::from_secs(10)),
+            (504, ErrorCode::UpstreamTimeout),
+        ),
+        (FaultKind::Status(500), (502, ErrorCode::UpstreamError)),
+        (FaultKind::Status(400), (502, ErrorCode::UpstreamError)),
+    ] {
+        a_failed_cancel_keeps_the_booking(case, fault.clone(), expected).await;
+        if let Some(method) = &case.moves {
+            a_failed_move_keeps_the_booking(case, method, fault, expected).await;
+        }
+    }
+    if case.moves.is_some() {
+        a_move_to_a_taken_time_is_409(case).await;
+    }
+    assert_key_not_logged(case.key);
+}
+
+/// A booking made at the first slot, and a later free start to move it to.
+async fn booked(case: &Case) -> (Remote, Managed, String) {
+    let r = start(case, case.key, "cache_seconds = 0").await;
+    let start_at = r.first_slot().await;
+    let made = r.book_managed(&start_at, (case.fields)()).await;
+    let slots: SlotsResponse = r.slots(None).await.json().await.expect("slots JSON");
+    let later = slots
+        .slots
+        .last()
+        .map(|s| super::rfc3339(s.start))
+        .expect("another free slot");
+    (r, made, later)
+}
+
+async fn a_failed_cancel_keeps_the_booking(
+    case: &Case,
+    fault: FaultKind,
+    expected: (u16, ErrorCode),
+) {
+    let (r, made, _) = booked(case).await;
+    r.fake.control.set_fault(Some(Fault {
+        kind: fault.clone(),
+        method: Some(case.cancels.clone()),
+        times: None,
+    }));
+    let (status, code, _) = envelope(r.cancel(&made.token, None).await, case.key).await;
+    assert_eq!(
+        (status, code),
+        expected,
+        "{}: cancel, {fault:?}",
+        case.provider
+    );
+    let shown = r.manage(&made.token).await;
+    assert!(
+        shown.can_cancel && shown.booking.status != booking_wire::BookingStatus::Cancelled,
+        "{}: still booked after {fault:?}",
+        case.provider
+    );
+    // Once the provider answers again, the same cancel goes through.
+    r.fake.control.set_fault(None);
+    assert_eq!(
+        r.cancel(&made.token, None).await.status(),
+        200,
+        "{}",
+        case.provider
+    );
+}
+
+async fn a_failed_move_keeps_the_booking(
+    case: &Case,
+    method: &Method,
+    fault: FaultKind,
+    expected: (u16, ErrorCode),
+) {
+    let (r, made, later) = booked(case).await;
+    r.fake.control.set_fault(Some(Fault {
+        kind: fault.clone(),
+        method: Some(method.clone()),
+        times: None,
+    }));
+    let first = r.reschedule(&made.token, &later, Some("move-1")).await;
+    let (status, code, _) = envelope(first, case.key).await;
+    assert_eq!(
+        (status, code),
+        expected,
+        "{}: reschedule, {fault:?}",
+        case.provider
+    );
+    let shown = r.manage(&made.token).await;
+    assert_eq!(
+        shown.booking.start, made.booking.start,
+        "{}: the row keeps its time after {fault:?}",
+        case.provider
+    );
+    assert!(shown.can_reschedule, "{}", case.provider);
+    r.fake.control.set_fault(None);
+    // Each of these may be cured by a retry (504, 502): the key was released, and the
+    // same request now moves the booking.
+    let again = r.reschedule(&made.token, &later, Some("move-1")).await;
+    assert_eq!(
+        again.status(),
+        200,
+        "{}: retry after {fault:?}",
+        case.provider
+    );
+    let moved: ManagedBooking = again.json().await.expect("managed JSON");
+    assert_eq!(
+        super::rfc3339(moved.booking.start),
+        later,
+        "{}",
+        case.provider
+    );
+}
+
+async fn a_move_to_a_taken_time_is_409(case: &Case) {
+    let (r, made, later) = booked(case).await;
+    let other = r.book_managed(&later, (case.fields)()).await;
+    let response = r.reschedule(&made.token, &later, Some("onto-other")).await;
+    let (status, code, _) = envelope(response, case.key).await;
+    assert_eq!(
+        (status, code),
+        (409, ErrorCode::SlotUnavailable),
+        "{}",
+        case.provider
+    );
+    let shown = r.manage(&made.token).await;
+    assert_eq!(shown.booking.start, made.booking.start, "{}", case.provider);
+    let theirs = r.manage(&other.token).await;
+    assert_eq!(
+        super::rfc3339(theirs.booking.start),
+        later,
+        "{}",
+        case.provider
+    );
 }
