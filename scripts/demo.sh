@@ -4,7 +4,7 @@
 # second port (another origin), a host page embedding the widget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p target/demo
+mkdir -p target/demo/mail
 addr=$(awk -F'"' '/^listen/ { print $2; exit }' proxy/demo.toml)
 # Demo keys only: the fakes accept exactly these, and no real provider is ever called.
 export CALCOM_API_KEY=cal_demo_fake AURINKO_API_KEY=aurinko-demo-fake
@@ -19,5 +19,7 @@ echo "  booking page:  http://$addr/book/demo"
 echo "  host page:     http://127.0.0.1:8081/   (another origin, strict CSP)"
 echo "  API:           http://$addr/api/v1/profiles/demo    (Ctrl-C stops all)"
 echo "  fake providers: http://$addr/book/calcom  /book/aurinko  /book/jicoo  /book/vyte"
+echo "  mail:          $PWD/target/demo/mail/   (one .eml per email, with its invitation;"
+echo "                 target/release/booking-proxy outbox --config proxy/demo.toml list)"
 echo
 target/release/booking-proxy serve --config proxy/demo.toml

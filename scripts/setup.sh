@@ -65,7 +65,8 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_m
   cp package-lock.json node_modules/.setup-lock
 fi
 
-# Python tools the tests run (schemathesis for the API contract), pinned in
+# Python tools the tests run (schemathesis for the API contract; a real SMTP server, an
+# iCalendar parser and the Standard Webhooks verifier for notifications), pinned in
 # proxy/tests/support/requirements.txt, in a project-local .venv/.
 REQUIREMENTS=proxy/tests/support/requirements.txt
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then apt_install python3-venv; fi

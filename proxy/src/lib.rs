@@ -8,6 +8,7 @@ pub mod fault;
 pub mod idempotency;
 pub mod layers;
 pub mod lifecycle;
+pub mod notify;
 pub mod origins;
 pub mod policy;
 pub mod providers;

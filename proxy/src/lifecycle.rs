@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::error::AppError;
 use crate::idempotency::{self, Reply, Ticket};
+use crate::notify::{Event, NewMessage};
 use crate::policy::Facts;
 use crate::providers::Provider;
 use crate::state::AppState;
@@ -49,8 +50,11 @@ pub async fn book(
         )
         .await;
     };
+    let messages = state
+        .notifier()
+        .messages(profile, Event::Created, Some(&token));
     let made = local
-        .book_once(request, ticket.as_ref(), Some(hash))
+        .book_once(request, ticket.as_ref(), Some(hash), &messages)
         .await?;
     Ok(match made {
         Reply::Made(status, booking) => {
@@ -98,16 +102,18 @@ pub async fn cancel(
             return Err(AppError::NotAllowed(decision.reason.unwrap_or_default()));
         }
     }
-    let row = cancel_row(state, row, reason).await?;
+    let row = cancel_row(state, row, reason, Some(token)).await?;
     managed(state, &row, now)
 }
 
 /// Cancels `row` at its provider and marks it cancelled: the visitor's cancel (after the
-/// policy allowed it) and the operator's (whatever the policy says).
+/// policy allowed it, with their manage `token`) and the operator's (whatever the policy
+/// says).
 pub async fn cancel_row(
     state: &AppState,
     row: StoredBooking,
     reason: Option<&str>,
+    token: Option<&str>,
 ) -> Result<StoredBooking, AppError> {
     if row.is_cancelled() {
         return Ok(row);
@@ -121,9 +127,12 @@ pub async fn cancel_row(
         Ok(()) | Err(AppError::NotFound) => {}
         Err(e) => return Err(e),
     }
+    let messages = state
+        .notifier()
+        .messages(&row.profile, Event::Cancelled, token);
     let cancelled = state
         .store()
-        .cancel(&row.profile, &row.id, reason, Utc::now())
+        .cancel(&row.profile, &row.id, reason, Utc::now(), &messages)
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::BookingNotFound)?;
@@ -134,9 +143,12 @@ pub async fn cancel_row(
 
 /// Accepts a local booking that was waiting for the host.
 pub async fn confirm(state: &AppState, row: StoredBooking) -> Result<StoredBooking, AppError> {
+    let messages = state
+        .notifier()
+        .messages(&row.profile, Event::Confirmed, None);
     let confirmed = state
         .store()
-        .confirm(&row.profile, &row.id, Utc::now())
+        .confirm(&row.profile, &row.id, Utc::now(), &messages)
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::BookingNotFound)?;
@@ -207,13 +219,19 @@ pub async fn reschedule(
                 done: (200, &done),
                 taken: (409, &taken),
             });
+            let messages = state
+                .notifier()
+                .messages(&row.profile, Event::Rescheduled, Some(token));
             local
-                .reschedule_once(&row, request.start, duration, answers)
+                .reschedule_once(&row, request.start, duration, answers, &messages)
                 .await?
         }
         None => {
             let moving = (provider.as_ref(), &row);
-            return remote_reschedule(state, moving, &as_booking, ticket, now).await;
+            let messages = state
+                .notifier()
+                .messages(&row.profile, Event::Rescheduled, Some(token));
+            return remote_reschedule(state, moving, &as_booking, ticket, &messages, now).await;
         }
     };
     match moved {
@@ -286,7 +304,10 @@ async fn remote_book(
         done: (201, &made),
         taken: (201, &made),
     });
-    let manage_token = match store.record(&row, answers).await {
+    let messages = state
+        .notifier()
+        .messages(profile, Event::Created, Some(&token));
+    let manage_token = match store.record(&row, answers, &messages).await {
         Ok(()) => Some(token),
         Err(e) => {
             // The provider has the booking: the visitor gets it, without a manage link.
@@ -305,12 +326,14 @@ async fn remote_book(
 }
 
 /// Moves a remote booking through its provider's own call, then records the move (the
-/// provider's id may be new; the proxy's id and the token stay) with the key's answer.
+/// provider's id may be new; the proxy's id and the token stay) with the key's answer and
+/// `messages`.
 async fn remote_reschedule(
     state: &AppState,
     (provider, row): (&dyn Provider, &StoredBooking),
     request: &BookingRequest,
     ticket: Option<Ticket>,
+    messages: &[NewMessage],
     now: DateTime<Utc>,
 ) -> Result<Reply<ManagedBooking>, AppError> {
     // Remote providers move a booking at its own length.
@@ -354,7 +377,7 @@ async fn remote_reschedule(
     });
     let span = (moved.start, moved.end);
     let kept = store
-        .moved(row, &moved.id, span, answers, now)
+        .moved(row, &moved.id, span, answers, messages, now)
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::BookingNotFound)?;

@@ -1,6 +1,6 @@
 //! `booking-proxy serve --config FILE [--listen ADDR]` runs the server;
-//! `booking-proxy bookings --config FILE list|cancel|confirm|decline` works on the bookings
-//! (proxy/src/cli/).
+//! `booking-proxy bookings --config FILE list|cancel|confirm|decline` works on the bookings,
+//! `booking-proxy outbox --config FILE list|retry` on the notifications (proxy/src/cli/).
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use booking_proxy::cli::{bookings, runtime};
+use booking_proxy::cli::{bookings, outbox, runtime};
 use booking_proxy::config;
+use booking_proxy::notify;
 use booking_proxy::server::{self, ConnectionLimits};
 use booking_proxy::store::Store;
 use booking_proxy::{app, AppState};
@@ -42,6 +43,14 @@ enum Command {
         #[command(subcommand)]
         action: bookings::Action,
     },
+    /// List notifications waiting or done, or re-queue those that failed.
+    Outbox {
+        /// The TOML configuration file (for `server.database`).
+        #[arg(long, global = true, default_value = "booking-proxy.toml")]
+        config: PathBuf,
+        #[command(subcommand)]
+        action: outbox::Action,
+    },
 }
 
 fn main() -> ExitCode {
@@ -56,6 +65,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Serve { config, listen } => serve(&config, listen),
         Command::Bookings { config, action } => bookings::run(&config, action),
+        Command::Outbox { config, action } => outbox::run(&config, action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -82,6 +92,8 @@ fn serve(path: &Path, listen: Option<SocketAddr>) -> Result<(), String> {
     runtime()?.block_on(async move {
         let addr = config.server.listen;
         let state = AppState::new(config).await.map_err(|e| e.to_string())?;
+        let worker = notify::Worker::new(&state, notify::clock::Clock::system())?;
+        tokio::spawn(worker.run());
         tokio::spawn(maintenance(state.store().clone()));
         tokio::spawn(state.rate_limit().clone().forget_idle_clients());
         tokio::spawn(state.manage_limit().clone().forget_idle_clients());
@@ -114,7 +126,8 @@ fn connection_cap(configured: Option<usize>, allowance: Option<usize>) -> usize 
     }
 }
 
-/// Hourly: forget Idempotency-Keys older than 24 hours.
+/// Hourly: forget Idempotency-Keys older than 24 hours, and notifications finished more
+/// than 30 days ago.
 async fn maintenance(store: Store) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
@@ -123,6 +136,11 @@ async fn maintenance(store: Store) {
             Ok(n) if n > 0 => tracing::info!(purged = n, "expired idempotency keys removed"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "idempotency purge failed"),
+        }
+        match store.purge_outbox(chrono::Utc::now()).await {
+            Ok(n) if n > 0 => tracing::info!(purged = n, "old notifications removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "outbox purge failed"),
         }
     }
 }

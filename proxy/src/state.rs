@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::config::{Config, Source};
 use crate::error::AppError;
+use crate::notify::Notifier;
 use crate::policy::Policy;
 use crate::providers::{self, LocalProvider, Provider};
 use crate::rate_limit::RateLimit;
@@ -23,6 +24,7 @@ struct Inner {
     providers: BTreeMap<String, Arc<dyn Provider>>,
     /// The same providers of local profiles, whose bookings are store transactions.
     locals: BTreeMap<String, Arc<LocalProvider>>,
+    notifier: Notifier,
 }
 
 /// Why the server cannot start with this configuration.
@@ -62,6 +64,7 @@ impl AppState {
             };
             built.insert(id.clone(), provider);
         }
+        let notifier = Notifier::new(&config);
         let rate_limit = RateLimit::per_minute(config.limits.bookings_per_minute);
         let manage_limit = RateLimit::per_minute(config.limits.bookings_per_minute);
         Ok(Self {
@@ -72,6 +75,7 @@ impl AppState {
                 manage_limit,
                 providers: built,
                 locals,
+                notifier,
             }),
         })
     }
@@ -115,6 +119,11 @@ impl AppState {
         if let Some(local) = self.local(profile) {
             local.booking_changed();
         }
+    }
+
+    /// The messages each booking change sends.
+    pub fn notifier(&self) -> &Notifier {
+        &self.inner.notifier
     }
 
     /// The local provider of `profile`, if it is a local profile.

@@ -468,6 +468,7 @@ async fn idempotency_key_replays_refuses_other_bodies_and_in_flight() {
             first["id"].as_str().unwrap(),
             None,
             chrono::Utc::now(),
+            &[],
         )
         .await
         .unwrap();

@@ -260,7 +260,10 @@ async fn the_list_prints_stored_control_characters_escaped_or_as_json() {
         created_at: chrono::Utc::now(),
         updated_at: chrono::Utc::now(),
     };
-    store.insert_if_free(&stored, |_| true, None).await.unwrap();
+    store
+        .insert_if_free(&stored, |_| true, None, &[])
+        .await
+        .unwrap();
 
     let table = String::from_utf8(cli(&config, &["list"]).stdout).unwrap();
     assert_eq!(table.lines().count(), 2, "a header and one row: {table}");

@@ -7,6 +7,7 @@ use clap::Subcommand;
 
 use super::{escaped, load};
 use crate::lifecycle;
+use crate::notify;
 use crate::state::AppState;
 use crate::store::StoredBooking;
 
@@ -65,8 +66,8 @@ pub fn run(path: &Path, action: Action) -> Result<(), String> {
                 if row.is_cancelled() {
                     return Err(format!("no active booking {id:?}: it is already cancelled"));
                 }
-                let reason = Some("Cancelled by the host.");
-                let row = lifecycle::cancel_row(&state, row, reason)
+                let reason = Some(notify::CANCELLED_BY_HOST);
+                let row = lifecycle::cancel_row(&state, row, reason, None)
                     .await
                     .map_err(|e| format!("profile {}: {e}", row_profile(&id, &profile)))?;
                 println!("cancelled {} ({})", row.id, row.profile);
@@ -82,7 +83,7 @@ pub fn run(path: &Path, action: Action) -> Result<(), String> {
             }
             Action::Decline { id, profile } => {
                 let row = pending(&state, &id, profile.as_deref()).await?;
-                let row = lifecycle::cancel_row(&state, row, Some("Declined by the host."))
+                let row = lifecycle::cancel_row(&state, row, Some(notify::DECLINED), None)
                     .await
                     .map_err(|e| e.to_string())?;
                 println!("declined {} ({})", row.id, row.profile);

@@ -2,6 +2,7 @@
 //! same code as the server, so a booking changed here is changed as a visitor's would be.
 
 pub mod bookings;
+pub mod outbox;
 
 use std::path::Path;
 

@@ -3,11 +3,13 @@
 //! as written is `raw`; each concern checks its own part: `server` (`[server]`,
 //! `[limits]`, `[upstream]`), `profile` (a profile's common keys, the table of which keys
 //! each provider takes, the form's fields), `local` and `remote` (each kind of profile's
-//! own keys), `hours` (work hours).
+//! own keys), `hours` (work hours), `notify` (webhooks, email, and who a profile's
+//! changes are told to).
 
 pub mod check;
 mod hours;
 mod local;
+mod notify;
 mod profile;
 mod raw;
 mod remote;
@@ -18,6 +20,7 @@ use std::path::Path;
 
 pub use hours::{Interval, WeekHours};
 pub use local::LocalRules;
+pub use notify::{EmailConfig, MailTransport, ProfileNotify, WebhookConfig};
 pub use profile::{humanize, ProfileConfig, Source, DEFAULT_CACHE_SECONDS};
 use raw::RawConfig;
 pub use remote::{Remote, RemoteKind};
@@ -45,6 +48,8 @@ pub struct Config {
     pub limits: Limits,
     pub upstream: UpstreamSettings,
     pub profiles: BTreeMap<String, ProfileConfig>,
+    pub webhooks: Vec<WebhookConfig>,
+    pub email: Option<EmailConfig>,
 }
 
 /// Reads and checks the whole file. `env` looks up key variables (the process
@@ -111,9 +116,17 @@ pub fn parse(
     let server = server::server(raw.server, base)?;
     let limits = server::limits(&raw.limits)?;
     let upstream = server::upstream(&raw.upstream)?;
+    let email = notify::email(raw.email, base, env)?;
+    if email.is_some() && server.public_url.is_none() {
+        return Err(Problem::at(
+            "server.public_url",
+            "is required with [email]: emails carry links to the booking page",
+        ));
+    }
+    let webhooks = notify::webhooks(raw.webhooks, &raw.profiles, env)?;
     let mut profiles = BTreeMap::new();
     for (id, raw_profile) in raw.profiles {
-        let checked = profile::profile(&id, raw_profile, env)?;
+        let checked = profile::profile(&id, raw_profile, env, email.is_some())?;
         profiles.insert(id, checked);
     }
     Ok(Config {
@@ -121,5 +134,7 @@ pub fn parse(
         limits,
         upstream,
         profiles,
+        webhooks,
+        email,
     })
 }

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use serde_json::Value;
 
 use super::local::{local_rules, LocalRules};
+use super::notify::{self, ProfileNotify};
 use super::raw::{ProviderKind, RawField, RawProfile};
 use super::remote::{remote, Remote};
 use super::Problem;
@@ -25,6 +26,8 @@ pub struct ProfileConfig {
     pub cache_seconds: u32,
     /// What visitors may do with their bookings afterwards.
     pub policy: Policy,
+    /// Who is emailed about its bookings, and when reminders go.
+    pub notify: ProfileNotify,
     pub source: Source,
 }
 
@@ -57,6 +60,9 @@ const COMMON_KEYS: &[&str] = &[
     "max_reschedules",
     "allow_cancel",
     "allow_reschedule",
+    "emails",
+    "notify",
+    "reminders",
 ];
 
 impl ProviderKind {
@@ -100,7 +106,6 @@ impl ProviderKind {
                     "base_url",
                     "time_zone",
                     "users",
-                    "emails",
                     "duration",
                     "location",
                     "requires_confirmation",
@@ -133,6 +138,7 @@ pub(super) fn profile(
     id: &str,
     p: RawProfile,
     env: &dyn Fn(&str) -> Option<String>,
+    has_email: bool,
 ) -> Result<ProfileConfig, Problem> {
     let at = |key: &str| format!("profiles.{id}.{key}");
     if !is_name(id) {
@@ -152,6 +158,7 @@ pub(super) fn profile(
     }
     let cache_seconds = p.cache_seconds.unwrap_or(DEFAULT_CACHE_SECONDS);
     let policy = policy(id, &p)?;
+    let notify = notify::profile(id, &p, has_email)?;
     printable(&at("title"), p.title.as_deref(), false)?;
     printable(&at("description"), p.description.as_deref(), true)?;
     printable(&at("location"), p.location.as_deref(), false)?;
@@ -174,6 +181,7 @@ pub(super) fn profile(
         fields,
         cache_seconds,
         policy,
+        notify,
         source,
     })
 }

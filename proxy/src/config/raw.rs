@@ -18,6 +18,48 @@ pub struct RawConfig {
     pub upstream: RawUpstream,
     #[serde(default)]
     pub profiles: BTreeMap<String, RawProfile>,
+    #[serde(default)]
+    pub webhooks: Vec<RawWebhook>,
+    pub email: Option<RawEmail>,
+}
+
+/// One `[[webhooks]]` endpoint.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWebhook {
+    pub url: Option<String>,
+    pub secret_env: Option<String>,
+    pub events: Option<Vec<String>>,
+    pub profiles: Option<Vec<String>>,
+}
+
+/// `[email]`: how emails are sent, and from whom.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEmail {
+    pub smtp_url: Option<String>,
+    pub username: Option<String>,
+    pub password_env: Option<String>,
+    pub from: Option<String>,
+}
+
+/// A profile's `emails`: whether it sends notification emails (any provider), or Vyte's
+/// hosts by address.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum RawEmails {
+    Send(bool),
+    Hosts(Vec<String>),
+}
+
+impl RawEmails {
+    /// Vyte's hosts, if this is the list.
+    pub fn hosts(&self) -> Vec<String> {
+        match self {
+            Self::Hosts(hosts) => hosts.clone(),
+            Self::Send(_) => vec![],
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -33,6 +75,7 @@ pub struct RawServer {
     pub header_timeout_seconds: Option<u64>,
     pub max_connections: Option<usize>,
     pub shutdown_seconds: Option<u64>,
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -83,6 +126,10 @@ pub struct RawProfile {
     pub max_reschedules: Option<u32>,
     pub allow_cancel: Option<bool>,
     pub allow_reschedule: Option<bool>,
+    // Any provider: notifications (`emails` is also Vyte's hosts by address).
+    pub emails: Option<RawEmails>,
+    pub notify: Option<Vec<String>>,
+    pub reminders: Option<Vec<u32>>,
     // Local scheduling.
     pub time_zone: Option<String>,
     pub durations: Option<Vec<u32>>,
@@ -99,7 +146,6 @@ pub struct RawProfile {
     pub event_type_id: Option<RawId>,
     pub profile_id: Option<i64>,
     pub users: Option<Vec<String>>,
-    pub emails: Option<Vec<String>>,
     pub duration: Option<u32>,
 }
 

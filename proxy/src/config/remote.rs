@@ -4,7 +4,7 @@
 use chrono_tz::Tz;
 
 use super::profile::zone_named;
-use super::raw::{ProviderKind, RawId, RawProfile};
+use super::raw::{ProviderKind, RawEmails, RawId, RawProfile};
 use super::Problem;
 use crate::providers::common::{is_name, is_plain_id};
 
@@ -97,7 +97,7 @@ pub(super) fn remote(
         },
         ProviderKind::Vyte => {
             let users = p.users.clone().unwrap_or_default();
-            let emails = p.emails.clone().unwrap_or_default();
+            let emails = p.emails.as_ref().map(RawEmails::hosts).unwrap_or_default();
             if users.is_empty() == emails.is_empty() {
                 return Err(Problem::at(
                     at("users"),

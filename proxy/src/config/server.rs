@@ -28,6 +28,8 @@ pub struct Server {
     pub max_connections: Option<usize>,
     /// How long requests being answered may take to finish after SIGTERM.
     pub shutdown: Duration,
+    /// Where visitors reach the proxy: the manage links in emails start with it.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -119,6 +121,7 @@ pub(super) fn server(raw: RawServer, base: &Path) -> Result<Server, Problem> {
         header_timeout: seconds("header_timeout_seconds", raw.header_timeout_seconds, 10)?,
         max_connections: raw.max_connections,
         shutdown: seconds("shutdown_seconds", raw.shutdown_seconds, 10)?,
+        public_url: super::notify::public_url(raw.public_url)?,
     })
 }
 

@@ -15,6 +15,7 @@ use super::Provider;
 use crate::config::{LocalRules, ProfileConfig};
 use crate::error::AppError;
 use crate::idempotency::{self, Reply, Ticket};
+use crate::notify::NewMessage;
 use crate::slots::{self, Busy, Rules};
 use crate::store::{Insert, KeyedAnswers, Move, Store, StoredBooking};
 
@@ -152,12 +153,14 @@ impl LocalProvider {
 
     /// Books `request` in one transaction with its Idempotency-Key's answer, if it has one:
     /// the key's earlier answer is replayed, or the time is checked and taken, or the 409
-    /// stored. `token_hash` is the new booking's manage token's.
+    /// stored. `token_hash` is the new booking's manage token's; `messages` go to the
+    /// outbox with the booking.
     pub async fn book_once(
         &self,
         request: &BookingRequest,
         ticket: Option<&Ticket>,
         token_hash: Option<String>,
+        messages: &[NewMessage],
     ) -> Result<Reply<Booking>, AppError> {
         let (rules, slot) = self.slot(request.start, request.duration)?;
         let now = Utc::now();
@@ -189,7 +192,7 @@ impl LocalProvider {
         });
         let inserted = self
             .store
-            .insert_if_free(&stored, Self::free(&rules, &slot, now), answers)
+            .insert_if_free(&stored, Self::free(&rules, &slot, now), answers, messages)
             .await
             .map_err(AppError::internal)?;
         match inserted {
@@ -203,13 +206,15 @@ impl LocalProvider {
     }
 
     /// Moves `current` to `start` (`duration` minutes) in one transaction: the new time is
-    /// checked against the profile's other bookings and taken, the old one freed.
+    /// checked against the profile's other bookings and taken, the old one freed, with
+    /// `messages`.
     pub async fn reschedule_once(
         &self,
         current: &StoredBooking,
         start: DateTime<Utc>,
         duration: u32,
         answers: Option<KeyedAnswers<'_>>,
+        messages: &[NewMessage],
     ) -> Result<Move, AppError> {
         let (rules, slot) = self.slot(start, duration)?;
         let now = Utc::now();
@@ -220,6 +225,7 @@ impl LocalProvider {
                 (slot.start, slot.end),
                 Self::free(&rules, &slot, now),
                 answers,
+                messages,
                 now,
             )
             .await
@@ -257,7 +263,7 @@ impl Provider for LocalProvider {
     }
 
     async fn book(&self, request: &BookingRequest) -> Result<Booking, AppError> {
-        match self.book_once(request, None, None).await? {
+        match self.book_once(request, None, None, &[]).await? {
             Reply::Made(_, booking) => Ok(booking),
             Reply::Replay { .. } => Err(AppError::internal("a replay without a key")),
         }

@@ -7,7 +7,9 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 use super::keys::{key_state, put_key, Answer};
+use super::outbox;
 use super::{instant, secs, Insert, KeyedAnswers, Move, Store, StoreError, StoredBooking};
+use crate::notify::NewMessage;
 
 const COLUMNS: &str = "profile, id, provider_ref, start_at, end_at, status, name, email, time_zone, \
     locale, answers, title, location, token_hash, sequence, reschedules, cancel_reason, created_at, updated_at";
@@ -16,12 +18,13 @@ impl Store {
     /// Inserts `booking` if `is_free` agrees, given the profile's active bookings within a
     /// day of it. With `answers`, the Idempotency-Key is checked and its answer stored in
     /// the same transaction: a crash can lose the whole booking, never half of it, so a
-    /// retry either replays the booking or makes it.
+    /// retry either replays the booking or makes it. `messages` go to the outbox with it.
     pub async fn insert_if_free(
         &self,
         booking: &StoredBooking,
         is_free: impl FnOnce(Vec<Slot>) -> bool,
         answers: Option<KeyedAnswers<'_>>,
+        messages: &[NewMessage],
     ) -> Result<Insert, StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         if let Some(used) = used(&mut tx, &booking.profile, &answers, booking.created_at).await? {
@@ -32,6 +35,14 @@ impl Store {
         let free = is_free(nearby);
         if free {
             insert(&mut tx, booking).await?;
+            outbox::write(
+                &mut tx,
+                &self.outbox_written,
+                booking,
+                messages,
+                booking.created_at,
+            )
+            .await?;
         }
         answer(
             &mut tx,
@@ -47,14 +58,24 @@ impl Store {
         Ok(if free { Insert::Done } else { Insert::Taken })
     }
 
-    /// Keeps a row for a booking a remote provider made, with its key's answer.
+    /// Keeps a row for a booking a remote provider made, with its key's answer and its
+    /// `messages`.
     pub async fn record(
         &self,
         booking: &StoredBooking,
         answers: Option<KeyedAnswers<'_>>,
+        messages: &[NewMessage],
     ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         insert(&mut tx, booking).await?;
+        outbox::write(
+            &mut tx,
+            &self.outbox_written,
+            booking,
+            messages,
+            booking.created_at,
+        )
+        .await?;
         answer(
             &mut tx,
             &booking.profile,
@@ -110,16 +131,18 @@ impl Store {
     }
 
     /// Marks a booking cancelled, freeing its time; a cancelled one stays as it is. The row
-    /// as it is afterwards, `None` if there is no such booking.
+    /// as it is afterwards, `None` if there is no such booking. Its reminders are dropped
+    /// and `messages` written, if it was cancelled now.
     pub async fn cancel(
         &self,
         profile: &str,
         id: &str,
         reason: Option<&str>,
         now: DateTime<Utc>,
+        messages: &[NewMessage],
     ) -> Result<Option<StoredBooking>, StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query(
+        let changed = sqlx::query(
             "UPDATE bookings SET status = 'cancelled', cancel_reason = ?, sequence = sequence + 1,
                  updated_at = ?
              WHERE profile = ? AND id = ? AND status != 'cancelled'",
@@ -129,21 +152,27 @@ impl Store {
         .bind(profile)
         .bind(id)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
         let row = get(&mut tx, profile, id).await?;
+        if let (1, Some(row)) = (changed, &row) {
+            outbox::drop_reminders(&mut tx, row).await?;
+            outbox::write(&mut tx, &self.outbox_written, row, messages, now).await?;
+        }
         tx.commit().await?;
         Ok(row)
     }
 
-    /// Marks a pending booking confirmed. The row as it is afterwards.
+    /// Marks a pending booking confirmed, with `messages`. The row as it is afterwards.
     pub async fn confirm(
         &self,
         profile: &str,
         id: &str,
         now: DateTime<Utc>,
+        messages: &[NewMessage],
     ) -> Result<Option<StoredBooking>, StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query(
+        let changed = sqlx::query(
             "UPDATE bookings SET status = 'confirmed', sequence = sequence + 1, updated_at = ?
              WHERE profile = ? AND id = ? AND status = 'pending'",
         )
@@ -151,21 +180,27 @@ impl Store {
         .bind(profile)
         .bind(id)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
         let row = get(&mut tx, profile, id).await?;
+        if let (1, Some(row)) = (changed, &row) {
+            outbox::write(&mut tx, &self.outbox_written, row, messages, now).await?;
+        }
         tx.commit().await?;
         Ok(row)
     }
 
     /// Moves `current` to `[start, end)` if `is_free` agrees, given the profile's other
     /// active bookings near the new time (the booking never conflicts with itself), and
-    /// if the booking is still as `current` says (not cancelled or moved meanwhile).
+    /// if the booking is still as `current` says (not cancelled or moved meanwhile). Its
+    /// reminders are written again, for the new time, with `messages`.
     pub async fn reschedule_if_free(
         &self,
         current: &StoredBooking,
         (start, end): (DateTime<Utc>, DateTime<Utc>),
         is_free: impl FnOnce(Vec<Slot>) -> bool,
         answers: Option<KeyedAnswers<'_>>,
+        messages: &[NewMessage],
         now: DateTime<Utc>,
     ) -> Result<Move, StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
@@ -189,6 +224,10 @@ impl Store {
         }
         answer(&mut tx, &current.profile, &answers, free, now).await?;
         let row = get(&mut tx, &current.profile, &current.id).await?;
+        if let (true, Some(row)) = (free, &row) {
+            outbox::drop_reminders(&mut tx, row).await?;
+            outbox::write(&mut tx, &self.outbox_written, row, messages, now).await?;
+        }
         tx.commit().await?;
         match (free, row) {
             (true, Some(row)) => Ok(Move::Done(Box::new(row))),
@@ -198,19 +237,24 @@ impl Store {
     }
 
     /// Records that a remote provider moved `current` (under `provider_ref` now), with
-    /// the key's answer.
+    /// the key's answer and `messages` (its reminders written again for the new time).
     pub async fn moved(
         &self,
         current: &StoredBooking,
         provider_ref: &str,
         (start, end): (DateTime<Utc>, DateTime<Utc>),
         answers: Option<KeyedAnswers<'_>>,
+        messages: &[NewMessage],
         now: DateTime<Utc>,
     ) -> Result<Option<StoredBooking>, StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         move_row(&mut tx, current, provider_ref, (start, end), now).await?;
         answer(&mut tx, &current.profile, &answers, true, now).await?;
         let row = get(&mut tx, &current.profile, &current.id).await?;
+        if let Some(row) = &row {
+            outbox::drop_reminders(&mut tx, row).await?;
+            outbox::write(&mut tx, &self.outbox_written, row, messages, now).await?;
+        }
         tx.commit().await?;
         Ok(row)
     }

@@ -1,18 +1,24 @@
 //! The proxy's database (sqlx, SQLite): a row for every booking made through it (the local
-//! provider's are its schedule), and the Idempotency-Key records. A change of a booking
+//! provider's are its schedule), the Idempotency-Key records, and the outbox of
+//! notifications. A change of a booking
 //! and the checks it depends on run in one `BEGIN IMMEDIATE` transaction, so concurrent
 //! requests for overlapping times give exactly one booking.
 
 mod bookings;
 mod keys;
+mod outbox;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use booking_wire::{Booking, BookingRequest, BookingStatus};
 use chrono::{DateTime, TimeDelta, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use tokio::sync::Notify;
+
+pub use outbox::{OutboxRow, OUTBOX_KEEP};
 
 /// Idempotency records older than this are forgotten.
 pub const IDEMPOTENCY_TTL: TimeDelta = TimeDelta::hours(24);
@@ -30,6 +36,8 @@ pub struct StoreError(#[from] sqlx::Error);
 pub struct Store {
     pool: SqlitePool,
     writer: SqlitePool,
+    /// Told when messages are written to the outbox (its worker waits on it).
+    outbox_written: Arc<Notify>,
 }
 
 /// One row of `bookings`.
@@ -191,6 +199,10 @@ impl Store {
             .acquire_timeout(Duration::from_secs(15))
             .connect_with(options)
             .await?;
-        Ok(Self { pool, writer })
+        Ok(Self {
+            pool,
+            writer,
+            outbox_written: Arc::new(Notify::new()),
+        })
     }
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use booking_proxy::{app, config, AppState};
 
 pub mod logs;
+pub mod peers;
 pub mod process;
 pub mod remote;
 pub mod spec;
