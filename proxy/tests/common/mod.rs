@@ -5,11 +5,17 @@ use std::path::Path;
 
 use booking_proxy::{app, config, AppState};
 
+pub mod aurinko;
+pub mod calcom;
+pub mod faults;
+pub mod jicoo;
+pub mod local;
 pub mod logs;
 pub mod peers;
 pub mod process;
 pub mod remote;
 pub mod spec;
+pub mod vyte;
 
 /// An instant as the API writes it.
 pub fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
