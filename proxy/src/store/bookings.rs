@@ -40,15 +40,7 @@ impl Store {
         let nearby = nearby(&mut tx, booking, None).await?;
         let free = is_free(nearby);
         if free {
-            insert(&mut tx, booking).await?;
-            outbox::write(
-                &mut tx,
-                &self.outbox_written,
-                booking,
-                messages,
-                booking.created_at,
-            )
-            .await?;
+            self.insert_with(&mut tx, booking, messages).await?;
         }
         answer(
             &mut tx,
@@ -73,15 +65,7 @@ impl Store {
         messages: &[NewMessage],
     ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        insert(&mut tx, booking).await?;
-        outbox::write(
-            &mut tx,
-            &self.outbox_written,
-            booking,
-            messages,
-            booking.created_at,
-        )
-        .await?;
+        self.insert_with(&mut tx, booking, messages).await?;
         answer(
             &mut tx,
             &booking.profile,
@@ -263,5 +247,23 @@ impl Store {
         }
         tx.commit().await?;
         Ok(row)
+    }
+
+    /// A new row and its messages, in the caller's transaction.
+    async fn insert_with(
+        &self,
+        tx: &mut SqliteConnection,
+        booking: &StoredBooking,
+        messages: &[NewMessage],
+    ) -> Result<(), StoreError> {
+        insert(tx, booking).await?;
+        outbox::write(
+            tx,
+            &self.outbox_written,
+            booking,
+            messages,
+            booking.created_at,
+        )
+        .await
     }
 }
