@@ -16,6 +16,7 @@ host_pid=$!
 trap 'kill "$host_pid" "$fakes_pid" 2>/dev/null || true' EXIT
 echo
 echo "  booking page:  http://$addr/book/demo"
+echo "  with the host's calendar (demo/host-calendar.ics): http://$addr/book/calendar"
 echo "  host page:     http://127.0.0.1:8081/   (another origin, strict CSP)"
 echo "  API:           http://$addr/api/v1/profiles/demo    (Ctrl-C stops all)"
 echo "  fake providers: http://$addr/book/calcom  /book/aurinko  /book/jicoo  /book/vyte"

@@ -1,5 +1,6 @@
 //! booking-proxy: holds the scheduling providers' keys and serves booking-widget.
 
+pub mod calendars;
 pub mod cli;
 pub mod client;
 pub mod config;

@@ -53,6 +53,7 @@ impl AppState {
                         profile.clone(),
                         rules.clone(),
                         store.clone(),
+                        client.clone(),
                     ));
                     locals.insert(id.clone(), local.clone());
                     local as Arc<dyn Provider>

@@ -329,3 +329,39 @@ fn toml_syntax_errors_give_the_line() {
     let err = parse_error("[server]\nlisten = \n");
     assert!(err.contains("line 2"), "{err}");
 }
+
+#[test]
+fn calendar_sources_are_checked() {
+    let calendar = |body: &str| format!("{}\n[[profiles.intro.calendars]]\n{body}\n", local(""));
+    let cases: &[(String, &[&str])] = &[
+        (calendar("ics_url = \"ftp://example.com/a.ics\""), &["profiles.intro.calendars[0].ics_url", "not an http(s) or file:// URL"]),
+        (calendar("caldav_url = \"https://user:pw@dav.example.com/cal/\""), &["profiles.intro.calendars[0].caldav_url", "without credentials"]),
+        (calendar("ics_url = \"https://example.com/a.ics\"\ncaldav_url = \"https://dav.example.com/\""), &["profiles.intro.calendars[0]", "exactly one of ics_url or caldav_url"]),
+        (calendar("cache_seconds = 5"), &["profiles.intro.calendars[0]", "exactly one of ics_url or caldav_url"]),
+        (calendar("ics_url = \"https://example.com/a.ics\"\nwrite = true"), &["profiles.intro.calendars[0].write", "only with caldav_url"]),
+        (calendar("caldav_url = \"https://dav.example.com/\"\nusername = \"h\"\npassword_env = \"NOT_SET_ANYWHERE\""), &["profiles.intro.calendars[0].password_env", "NOT_SET_ANYWHERE is not set"]),
+        (calendar("caldav_url = \"https://dav.example.com/\"\npassword_env = \"CALCOM_API_KEY\""), &["profiles.intro.calendars[0].username", "required with password_env"]),
+        (calendar("ics_url = \"https://example.com/a.ics\"\ncache_seconds = 0"), &["profiles.intro.calendars[0].cache_seconds"]),
+        (calendar("ics_url = \"https://example.com/a.ics\"\nstale_seconds = 9999999"), &["profiles.intro.calendars[0].stale_seconds"]),
+        (calendar("ics_url = \"https://example.com/a.ics\"\ncolour = 1"), &["profiles.intro.calendars", "unknown field `colour`"]),
+    ];
+    for (text, expected) in cases {
+        let err = parse_error(text);
+        for needle in *expected {
+            assert!(err.contains(needle), "{needle:?} not in: {err}");
+        }
+    }
+    // A good pair parses, the password from its variable.
+    let good = calendar("ics_url = \"file:///srv/host.ics\"\n[[profiles.intro.calendars]]\ncaldav_url = \"https://dav.example.com/cal/\"\nusername = \"h\"\npassword_env = \"CALCOM_API_KEY\"\nwrite = true");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("proxy.toml");
+    std::fs::write(&path, good).unwrap();
+    let config = config::load(&path, &env).expect("valid");
+    let Source::Local(rules) = &config.profiles["intro"].source else {
+        panic!("a local profile");
+    };
+    assert_eq!(rules.calendars.len(), 2);
+    assert!(!rules.calendars[0].writes());
+    assert!(rules.calendars[1].writes());
+    assert_eq!(rules.calendars[1].host(), "dav.example.com");
+}

@@ -22,6 +22,20 @@ slot_step = 15
 buffer = 10
 horizon_days = 60
 hours = { mon = ["09:00-12:00", "13:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], thu = ["09:00-17:00"], fri = ["09:00-17:00"] }
+# The same profile with the host's calendar (the demo's sample feed, from a file): the
+# cached case, next to the plain one.
+[profiles.cal]
+provider = "local"
+title = "Bench with a calendar"
+time_zone = "America/New_York"
+durations = [30, 60]
+slot_step = 15
+buffer = 10
+horizon_days = 60
+hours = { mon = ["09:00-12:00", "13:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], thu = ["09:00-17:00"], fri = ["09:00-17:00"] }
+[[profiles.cal.calendars]]
+ics_url = "file://$PWD/demo/host-calendar.ics"
+cache_seconds = 3600
 # Every 5 minutes around the clock for two years: room for every POST of the run.
 [profiles.load]
 provider = "local"
@@ -38,6 +52,8 @@ base=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/out")
 from=$(date -u -d '+1 day' +%F); to=$(date -u -d '+7 days' +%F)
 slots="$base/api/v1/profiles/bench/slots?from=$from&to=$to&time_zone=Europe/Paris&duration=30"
 echo "slots response: $(curl -s "$slots" | grep -o '"start"' | wc -l) slots for 7 days"
+cal_slots=${slots/profiles\/bench/profiles\/cal}
+echo "with the calendar: $(curl -s "$cal_slots" | grep -o '"start"' | wc -l) slots for 7 days"
 curl -s -o /dev/null -w "a first booking POST: HTTP %{http_code}\n" -H 'content-type: application/json' \
   -d "{\"start\":\"$(date -u -d '+400 days' +%F)T00:00:00Z\",\"duration\":5,\"time_zone\":\"UTC\",\"name\":\"Check\",\"email\":\"check@example.com\"}" \
   "$base/api/v1/profiles/load/bookings"
@@ -54,6 +70,7 @@ run() { # name, wrk args...
 echo "wrk -t2 -c32 -d${DURATION}s on 127.0.0.1 (release build)"
 run "GET /healthz" "$base/healthz"
 run "GET slots (7 days, 30 min)" "$slots"
+run "GET slots, calendar cached" "$cal_slots"
 # Starts on the 5-minute grid from tomorrow 00:00 UTC.
 export BENCH_BASE_EPOCH=$(date -u -d "$(date -u -d '+1 day' +%F)" +%s)
 run "POST bookings (all distinct)" -s scripts/bench/book.lua "$base/api/v1/profiles/load/bookings"

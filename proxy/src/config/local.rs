@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 
 use super::profile::zone_named;
 use super::raw::RawProfile;
-use super::{Problem, WeekHours};
+use super::{CalendarConfig, Problem, WeekHours};
 
 #[derive(Debug, Clone)]
 pub struct LocalRules {
@@ -18,6 +18,8 @@ pub struct LocalRules {
     pub location: Option<String>,
     pub requires_confirmation: bool,
     pub hours: WeekHours,
+    /// The host's own calendars: busy times, and where bookings are written.
+    pub calendars: Vec<CalendarConfig>,
 }
 
 pub(super) fn local_rules(id: &str, p: &RawProfile) -> Result<LocalRules, Problem> {
@@ -69,5 +71,6 @@ pub(super) fn local_rules(id: &str, p: &RawProfile) -> Result<LocalRules, Proble
         location: p.location.clone(),
         requires_confirmation: p.requires_confirmation.unwrap_or(false),
         hours,
+        calendars: Vec::new(),
     })
 }

@@ -6,6 +6,7 @@
 //! own keys), `hours` (work hours), `notify` (webhooks, email, and who a profile's
 //! changes are told to).
 
+mod calendars;
 pub mod check;
 mod hours;
 mod local;
@@ -18,6 +19,7 @@ mod server;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub use calendars::{CalendarConfig, CalendarKind};
 pub use hours::{Interval, WeekHours};
 pub use local::LocalRules;
 pub use notify::{EmailConfig, MailTransport, ProfileNotify, WebhookConfig};

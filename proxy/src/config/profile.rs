@@ -6,6 +6,7 @@ use booking_wire::{template, validate, Field, FieldKind};
 use chrono_tz::Tz;
 use serde_json::Value;
 
+use super::calendars::calendars;
 use super::local::{local_rules, LocalRules};
 use super::notify::{self, ProfileNotify};
 use super::raw::{ProviderKind, RawField, RawProfile};
@@ -81,6 +82,7 @@ impl ProviderKind {
                     "location",
                     "requires_confirmation",
                     "hours",
+                    "calendars",
                 ],
                 "",
             ),
@@ -170,7 +172,10 @@ pub(super) fn profile(
                 return Err(Problem::at(at("title"), "is required for a local profile"));
             }
             add_variables(&mut fields, [p.title.as_deref(), p.description.as_deref()]);
-            Source::Local(local_rules(id, &p)?)
+            let mut rules = local_rules(id, &p)?;
+            let raw = p.calendars.as_deref().unwrap_or_default();
+            rules.calendars = calendars(id, raw, cache_seconds, env)?;
+            Source::Local(rules)
         }
         kind => Source::Remote(remote(id, kind, &p, env)?),
     };

@@ -140,6 +140,7 @@ pub struct RawProfile {
     pub location: Option<String>,
     pub requires_confirmation: Option<bool>,
     pub hours: Option<RawHours>,
+    pub calendars: Option<Vec<RawCalendar>>,
     // Remote providers.
     pub api_key_env: Option<String>,
     pub base_url: Option<String>,
@@ -147,6 +148,19 @@ pub struct RawProfile {
     pub profile_id: Option<i64>,
     pub users: Option<Vec<String>>,
     pub duration: Option<u32>,
+}
+
+/// One `[[profiles.ID.calendars]]` entry: a feed or a CalDAV collection.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendar {
+    pub ics_url: Option<String>,
+    pub caldav_url: Option<String>,
+    pub username: Option<String>,
+    pub password_env: Option<String>,
+    pub write: Option<bool>,
+    pub cache_seconds: Option<u32>,
+    pub stale_seconds: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

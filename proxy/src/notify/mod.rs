@@ -6,6 +6,7 @@
 //! requests made with it, so only those changes' emails (and the reminders they set)
 //! carry the manage link. The outbox keeps the link only until the message is sent.
 
+mod calendar;
 pub mod clock;
 mod email;
 mod i18n;
@@ -16,7 +17,7 @@ pub mod worker;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use serde_json::json;
 
-use crate::config::Config;
+use crate::config::{Config, Source};
 use crate::store::StoredBooking;
 
 pub use worker::Worker;
@@ -74,6 +75,9 @@ pub enum Recipient {
     Visitor,
     /// A profile's `notify` address.
     Host(String),
+    /// A host's CalDAV calendar with `write = true`, by its URL: the booking is written
+    /// there as an event.
+    Calendar(String),
 }
 
 /// A message a change sends, before the store gives it the booking as the change left it.
@@ -133,6 +137,15 @@ impl Notifier {
             .filter(|w| w.wants(profile, event))
             .map(|w| message(Recipient::Webhook(w.url.clone()), None, None))
             .collect();
+        if let (Source::Local(rules), true) = (&p.source, event != Event::Reminder) {
+            out.extend(
+                rules
+                    .calendars
+                    .iter()
+                    .filter(|c| c.writes())
+                    .map(|c| message(Recipient::Calendar(c.url().to_string()), None, None)),
+            );
+        }
         if !p.notify.emails {
             return out;
         }

@@ -15,7 +15,7 @@ use standardwebhooks::Webhook;
 
 use super::clock::Clock;
 use super::email::Mailer;
-use super::{webhook, Event};
+use super::{calendar, webhook, Event};
 use crate::config::Config;
 use crate::state::AppState;
 use crate::store::{OutboxRow, Store};
@@ -212,6 +212,7 @@ impl Worker {
                 }
                 None => Outcome::Failed("no [[webhooks]] endpoint has this URL any more".into()),
             },
+            "calendar" => calendar::write(&inner.client, &inner.config, row).await,
             _ => match &inner.mailer {
                 Some(mailer) => {
                     let fields = inner

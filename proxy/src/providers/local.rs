@@ -12,6 +12,7 @@ use rand::distributions::{Alphanumeric, DistString};
 use super::common::{after, fill_placeholders};
 use super::computed::{Computed, Kept};
 use super::Provider;
+use crate::calendars::{Calendars, Reader};
 use crate::config::{LocalRules, ProfileConfig};
 use crate::error::AppError;
 use crate::idempotency::{self, Reply, Ticket};
@@ -23,17 +24,42 @@ pub struct LocalProvider {
     profile: ProfileConfig,
     rules: LocalRules,
     store: Store,
-    computed: Computed,
+    computed: Arc<Computed>,
+    calendars: Calendars,
 }
 
 impl LocalProvider {
-    pub fn new(profile: ProfileConfig, rules: LocalRules, store: Store) -> Self {
+    /// `client` reads and writes the host's calendars.
+    pub fn new(
+        profile: ProfileConfig,
+        rules: LocalRules,
+        store: Store,
+        client: reqwest::Client,
+    ) -> Self {
+        let computed = Arc::new(Computed::new());
+        let reader = Reader {
+            client,
+            zone: rules.time_zone,
+            horizon_days: rules.horizon_days,
+        };
+        let stale = computed.clone();
+        let calendars = Calendars::new(
+            &rules.calendars,
+            &reader,
+            Arc::new(move || stale.invalidate()),
+        );
         Self {
             profile,
             rules,
             store,
-            computed: Computed::new(),
+            computed,
+            calendars,
         }
+    }
+
+    /// The host's calendars.
+    pub fn calendars(&self) -> &Calendars {
+        &self.calendars
     }
 
     /// A booking of this profile changed (here, or in another instance): computed slots
@@ -69,7 +95,10 @@ impl LocalProvider {
         duration: u32,
     ) -> Result<Arc<Kept>, AppError> {
         let notice = TimeDelta::minutes(i64::from(self.rules.min_notice));
-        let compute = self.free_slots(from, to, duration, None);
+        // Checked on every request, so a source past its stale time fails the slots even
+        // when they were computed before.
+        let calendar = self.calendars.busy().await?;
+        let compute = self.free_slots(from, to, duration, None, calendar);
         self.computed
             .get_or((from, to, duration), notice, compute)
             .await
@@ -121,7 +150,19 @@ impl LocalProvider {
         duration: u32,
         id: &str,
     ) -> Result<Vec<Slot>, AppError> {
-        self.free_slots(from, to, duration, Some(id)).await
+        let calendar = self.calendars.busy().await?;
+        self.free_slots(from, to, duration, Some(id), calendar)
+            .await
+    }
+
+    /// Whether the host's calendars leave `slot` free (with the buffer).
+    async fn calendar_free(&self, rules: &Rules<'_>, slot: &Slot) -> Result<bool, AppError> {
+        if self.calendars.is_empty() {
+            return Ok(true);
+        }
+        let busy = self.calendars.busy().await?;
+        let busy = Busy::new(busy.iter().flat_map(|b| b.iter().cloned()).collect());
+        Ok(!busy.conflicts(slot, rules.buffer))
     }
 
     async fn free_slots(
@@ -130,6 +171,7 @@ impl LocalProvider {
         to: DateTime<Utc>,
         duration: u32,
         except: Option<&str>,
+        calendar: Vec<Arc<Vec<Slot>>>,
     ) -> Result<Vec<Slot>, AppError> {
         let rules = self.engine_rules(duration);
         // Bookings that can touch a slot starting in [from, to), buffers included.
@@ -143,6 +185,8 @@ impl LocalProvider {
             )
             .await
             .map_err(AppError::internal)?;
+        let mut busy = busy;
+        busy.extend(calendar.iter().flat_map(|b| b.iter().cloned()));
         Ok(slots::free_slots(
             &rules,
             (from, to),
@@ -163,6 +207,9 @@ impl LocalProvider {
         messages: &[NewMessage],
     ) -> Result<Reply<Booking>, AppError> {
         let (rules, slot) = self.slot(request.start, request.duration)?;
+        if !self.calendar_free(&rules, &slot).await? {
+            return Err(AppError::SlotUnavailable);
+        }
         let now = Utc::now();
         let status = if self.rules.requires_confirmation {
             BookingStatus::Pending
@@ -217,6 +264,9 @@ impl LocalProvider {
         messages: &[NewMessage],
     ) -> Result<Move, AppError> {
         let (rules, slot) = self.slot(start, duration)?;
+        if !self.calendar_free(&rules, &slot).await? {
+            return Ok(Move::Taken);
+        }
         let now = Utc::now();
         let moved = self
             .store

@@ -24,7 +24,7 @@ pub struct OutboxRow {
     pub profile: String,
     pub booking_id: String,
     pub event: Event,
-    /// `webhook` or `email`.
+    /// `webhook`, `email` or `calendar`.
     pub channel: String,
     /// The webhook's URL or the email address.
     pub destination: String,
@@ -71,6 +71,7 @@ pub(super) async fn write(
             Recipient::Webhook(url) => ("webhook", url.as_str(), false),
             Recipient::Visitor => ("email", row.email.as_str(), false),
             Recipient::Host(address) => ("email", address.as_str(), true),
+            Recipient::Calendar(url) => ("calendar", url.as_str(), false),
         };
         let payload = bodies
             .entry(m.event.name())

@@ -13,6 +13,7 @@ pub mod local;
 pub mod logs;
 pub mod peers;
 pub mod process;
+pub mod radicale;
 pub mod remote;
 pub mod spec;
 pub mod vyte;
