@@ -153,9 +153,9 @@ async fn a_feed_s_busy_time_leaves_the_slots_with_the_buffer_and_a_failing_feed_
         stamp(at(11, 0))
     );
     let file = dir.path().join("host.ics");
-    std::fs::write(&file, ics).unwrap();
+    std::fs::write(&file, &ics).unwrap();
     let up = Arc::new(AtomicBool::new(true));
-    let url = feed_server(file, up.clone()).await;
+    let url = feed_server(file.clone(), up.clone()).await;
     let config = dir.path().join("proxy.toml");
     let calendars = format!(
         "buffer = 30\n[[profiles.open.calendars]]\nics_url = \"{url}\"\ncache_seconds = 1\nstale_seconds = 4\n"
@@ -200,6 +200,28 @@ async fn a_feed_s_busy_time_leaves_the_slots_with_the_buffer_and_a_failing_feed_
     })
     .await;
     assert!(proxy.logs().contains("calendar source answers again"));
+
+    // The event moves to 14:00: slots computed before are dropped at the next fetch, well
+    // within the minute they could otherwise be kept.
+    std::fs::write(
+        &file,
+        ics.replace("T100000Z", "T140000Z")
+            .replace("T110000Z", "T150000Z"),
+    )
+    .unwrap();
+    let moved = [at(13, 30), at(14, 0), at(14, 30), at(15, 0)];
+    let expected: BTreeSet<_> = (0..48)
+        .map(|i| at(i / 2, (i % 2) * 30))
+        .filter(|t| !moved.contains(t))
+        .collect();
+    eventually(
+        Duration::from_secs(15),
+        "the moved event's time leaves the slots",
+        || async {
+            (slots(&proxy, "open", day, "UTC", 30).await == Ok(expected.clone())).then_some(())
+        },
+    )
+    .await;
 }
 
 const PARIS_ZONE: &str = "BEGIN:VTIMEZONE\r

@@ -42,6 +42,8 @@ struct State {
     copy: Option<Copy>,
     /// The failure last logged, so each change is logged once.
     failure: Option<String>,
+    /// When the last fetch ended, whatever came of it.
+    attempted: Option<Instant>,
 }
 
 pub struct Source {
@@ -105,12 +107,20 @@ impl Source {
                 return Ok(busy);
             }
         }
+        let asked = Instant::now();
         let _one = self.fetching.lock().await;
-        // Another request's fetch may have just finished.
-        if let Some((busy, age)) = self.copy() {
-            if age < self.fresh_for() {
-                return Ok(busy);
-            }
+        // A fetch that ended while this request waited answers it too, good or not: a
+        // failing source is asked once at a time, not once per waiting request.
+        let attempted = self
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .attempted;
+        if attempted.is_some_and(|at| at >= asked) {
+            return match self.copy() {
+                Some((busy, age)) if age < self.usable_for() => Ok(busy),
+                _ => Err(Unavailable),
+            };
         }
         self.fetch_and_keep().await.ok_or(Unavailable)
     }
@@ -132,6 +142,7 @@ impl Source {
         let result = self.fetch().await;
         let host = self.config.host();
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.attempted = Some(Instant::now());
         match result {
             Ok(busy) => {
                 if state.failure.take().is_some() {
