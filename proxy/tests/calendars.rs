@@ -277,6 +277,99 @@ fn next_clock_change(after: u64) -> NaiveDate {
         .expect("a clock change within a year")
 }
 
+/// A Paris profile open 08:00-20:00 every day in hours, reading and writing Radicale's
+/// `/host/cal/`, fresh for a second and stale for `stale` more.
+fn host_config(dir: &std::path::Path, server: &Radicale, horizon: i64, stale: u32) -> PathBuf {
+    let every_day = r#"{ mon = ["08:00-20:00"], tue = ["08:00-20:00"], wed = ["08:00-20:00"], thu = ["08:00-20:00"], fri = ["08:00-20:00"], sat = ["08:00-20:00"], sun = ["08:00-20:00"] }"#;
+    let config = dir.join("proxy.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+[server]
+database = "sqlite://{db}"
+[limits]
+{LIMITS}
+[profiles.host]
+provider = "local"
+title = "Host call"
+time_zone = "Europe/Paris"
+durations = [60]
+horizon_days = {horizon}
+hours = {every_day}
+[[profiles.host.calendars]]
+caldav_url = "{url}"
+username = "{user}"
+password_env = "CALDAV_PASSWORD"
+write = true
+cache_seconds = 1
+stale_seconds = {stale}
+"#,
+            db = dir.join("b.db").display(),
+            url = server.url("/host/cal/"),
+            user = radicale::USER,
+        ),
+    )
+    .unwrap();
+    config
+}
+
+#[tokio::test]
+async fn a_write_that_fails_is_retried_and_never_undoes_the_booking() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Radicale::start(dir.path());
+    server.calendar("/host/cal/").await;
+    let config = host_config(dir.path(), &server, 30, 600);
+    let proxy = Proxy::start(&config, &[("CALDAV_PASSWORD", radicale::PASSWORD)]);
+    let day = Utc::now().date_naive() + Days::new(2);
+    let days = (day, day);
+    let start = chrono_tz::Europe::Paris
+        .from_local_datetime(&day.and_hms_opt(9, 0, 0).unwrap())
+        .unwrap()
+        .with_timezone(&Utc);
+    let offered = slots(&proxy, "host", days, "Europe/Paris", 60).await;
+    assert!(offered.expect("slots").contains(&start));
+
+    // Radicale down: the booking is made from the last good copy; its write fails.
+    server.stop();
+    let (status, made) = book(&proxy, "host", start, 60).await;
+    assert_eq!(status, 201, "{made}");
+    let id = made["id"].as_str().expect("an id").to_owned();
+    let token = made["manage_token"].as_str().expect("a token").to_owned();
+    let outbox = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_booking-proxy"))
+            .args(["outbox", "--config"])
+            .arg(&config)
+            .args(["list", "--json"])
+            .output()
+            .expect("run booking-proxy");
+        assert!(out.status.success(), "{out:?}");
+        serde_json::from_slice::<Vec<Value>>(&out.stdout).expect("a JSON list")
+    };
+    eventually(WAIT, "a failed write waits for its retry", || async {
+        let rows = outbox();
+        let row = rows.iter().find(|r| r["channel"] == "calendar")?;
+        (row["state"] == "pending" && row["attempts"].as_u64() >= Some(1)).then_some(())
+    })
+    .await;
+    let booking: Value = reqwest::get(proxy.url(&format!("/api/v1/bookings/{token}")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(booking["status"], "confirmed", "{booking}");
+
+    // Back up: the retry writes it.
+    let server = Radicale::start_on(dir.path(), server.port);
+    let path = format!("/host/cal/{id}.ics");
+    let event = eventually(WAIT, "the retried write reaches Radicale", || {
+        server.get(&path)
+    })
+    .await;
+    assert!(event.contains(&format!("UID:{id}")), "{event}");
+}
+
 #[tokio::test]
 async fn radicale_s_busy_times_leave_the_slots_exactly_bookings_are_written_back_and_a_stopped_server_means_502(
 ) {
@@ -342,37 +435,7 @@ async fn radicale_s_busy_times_leave_the_slots_exactly_bookings_are_written_back
 
     let last = week(3);
     let horizon = (last - Utc::now().date_naive()).num_days() + 2;
-    let every_day = r#"{ mon = ["08:00-20:00"], tue = ["08:00-20:00"], wed = ["08:00-20:00"], thu = ["08:00-20:00"], fri = ["08:00-20:00"], sat = ["08:00-20:00"], sun = ["08:00-20:00"] }"#;
-    let config = dir.path().join("proxy.toml");
-    std::fs::write(
-        &config,
-        format!(
-            r#"
-[server]
-database = "sqlite://{db}"
-[limits]
-{LIMITS}
-[profiles.host]
-provider = "local"
-title = "Host call"
-time_zone = "Europe/Paris"
-durations = [60]
-horizon_days = {horizon}
-hours = {every_day}
-[[profiles.host.calendars]]
-caldav_url = "{url}"
-username = "{user}"
-password_env = "CALDAV_PASSWORD"
-write = true
-cache_seconds = 1
-stale_seconds = 3
-"#,
-            db = dir.path().join("b.db").display(),
-            url = server.url("/host/cal/"),
-            user = radicale::USER,
-        ),
-    )
-    .unwrap();
+    let config = host_config(dir.path(), &server, horizon, 3);
     let proxy = Proxy::start(&config, &[("CALDAV_PASSWORD", radicale::PASSWORD)]);
 
     let busy = [

@@ -14,6 +14,7 @@ pub const PASSWORD: &str = "radicale-test-secret";
 pub struct Radicale {
     child: Child,
     pub base: String,
+    pub port: u16,
     client: reqwest::Client,
 }
 
@@ -30,9 +31,13 @@ fn python() -> PathBuf {
 impl Radicale {
     /// Started in `dir`, answering within 20 s.
     pub fn start(dir: &Path) -> Self {
+        Self::start_on(dir, free_port())
+    }
+
+    /// Started in `dir` on `port` (again, after `stop`: the same calendars).
+    pub fn start_on(dir: &Path, port: u16) -> Self {
         let users = dir.join("users");
         std::fs::write(&users, format!("{USER}:{PASSWORD}\n")).expect("users file");
-        let port = free_port();
         let child = Command::new(python())
             .args(["-m", "radicale", "--config", ""])
             .arg("--storage-filesystem-folder")
@@ -60,6 +65,7 @@ impl Radicale {
         Self {
             child,
             base: format!("http://127.0.0.1:{port}"),
+            port,
             client: reqwest::Client::new(),
         }
     }
