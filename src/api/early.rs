@@ -64,10 +64,19 @@ pub(super) fn slots(
         if span.duration != duration || span.from > start || span.to < end {
             return None;
         }
+        // A zone is 12 hours behind UTC at most and 14 ahead: between these instants every
+        // slot starts on one of the days, and only those nearer the ends need `Intl`.
+        let (inner_start, inner_end) = (
+            start + chrono::TimeDelta::hours(26),
+            end - chrono::TimeDelta::hours(26),
+        );
         let slots = span
             .slots
             .into_iter()
-            .filter(|s| time::local_date(s.start, zone).is_some_and(|d| (from..=to).contains(&d)))
+            .filter(|s| {
+                (inner_start..inner_end).contains(&s.start)
+                    || time::local_date(s.start, zone).is_some_and(|d| (from..=to).contains(&d))
+            })
             .collect();
         Some(SlotsResponse {
             time_zone: zone.to_owned(),
