@@ -7,6 +7,18 @@ import assert from 'node:assert/strict';
 import { startProxy, launchBrowser, startHost, INTRO_PROFILE } from './support.mjs';
 import { Widget } from './widget-page.mjs';
 
+// Nothing is free before 75 days from now: the widget looks ahead for the first free month.
+const LATER_PROFILE = `
+[profiles.later]
+provider = "local"
+title = "Later"
+time_zone = "UTC"
+durations = [30]
+min_notice = 108000
+horizon_days = 150
+hours = { mon = ["09:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], thu = ["09:00-17:00"], fri = ["09:00-17:00"] }
+`;
+
 let proxy;
 let host;
 let browser;
@@ -15,7 +27,7 @@ before(async () => {
   host = await startHost((base) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Host page</title><script src="${base}/widget.js" defer></script></head>
 <body><booking-widget id="w" profile="intro"></booking-widget></body></html>`);
-  proxy = await startProxy(INTRO_PROFILE, { origins: [host.origin] });
+  proxy = await startProxy(INTRO_PROFILE + LATER_PROFILE, { origins: [host.origin] });
   host.setProxy(proxy.base);
   browser = await launchBrowser();
 });
@@ -86,5 +98,23 @@ test('/book/{profile}: the profile and this month come with the page', async () 
   const answer = await (await fetch(`${proxy.base}/api/v1/profiles/intro/slots${month}&duration=30`)).json();
   const days = [...new Set(answer.slots.map((s) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(s.start))))];
   if (days.length > 0) assert.deepEqual(shown, days);
+  await close();
+});
+
+test('looking ahead for the first free month asks once per two months', async () => {
+  const { page, log, close } = await openLogged(0);
+  await page.goto(`${proxy.base}/book/later`);
+  const first = page.locator('.bw-day--free').first();
+  await first.waitFor({ timeout: 30_000 });
+  const day = await first.getAttribute('data-date');
+  const earliest = new Date(Date.now() + 75 * 86_400_000).toISOString().slice(0, 10);
+  assert.ok(day >= earliest, `${day} is not before ${earliest}`);
+  // Months after this one (in Paris, the visitor's zone) up to the free day's.
+  const [y, m] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date()).split('-').map(Number);
+  const [fy, fm] = day.split('-').map(Number);
+  const ahead = (fy - y) * 12 + (fm - m);
+  const asked = log.filter((e) => e.event === 'start' && e.path === '/api/v1/profiles/later/slots');
+  // This month came with the page; the months ahead two at a time.
+  assert.equal(asked.length, Math.ceil(ahead / 2), JSON.stringify(asked.map((e) => e.search)));
   await close();
 });
