@@ -270,10 +270,6 @@ impl LocalProvider {
                 answers,
                 messages,
                 now,
-                Holding {
-                    now: self.clock.now(),
-                    own: None,
-                },
             )
             .await
             .map_err(AppError::internal)?;

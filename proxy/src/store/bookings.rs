@@ -190,7 +190,7 @@ impl Store {
     }
 
     /// Moves `current` to `[start, end)` if `is_free` agrees, given the profile's other
-    /// active bookings near the new time (the booking never conflicts with itself), and
+    /// active bookings and live holds near the new time (the booking never conflicts with itself), and
     /// if the booking is still as `current` says (not cancelled or moved meanwhile). Its
     /// reminders are written again, for the new time, with `messages`.
     pub async fn reschedule_if_free(
@@ -201,7 +201,6 @@ impl Store {
         answers: Option<KeyedAnswers<'_>>,
         messages: &[NewMessage],
         now: DateTime<Utc>,
-        holding: Holding<'_>,
     ) -> Result<Move, StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         if let Some(used) = used(&mut tx, &current.profile, &answers, now).await? {
@@ -219,9 +218,7 @@ impl Store {
         };
         let mut nearby = nearby(&mut tx, &moved, Some(&current.id)).await?;
         let range = holds::around(start, end);
-        nearby.extend(
-            holds::live_between(&mut tx, &current.profile, range, holding.now, holding.own).await?,
-        );
+        nearby.extend(holds::live_between(&mut tx, &current.profile, range, now, None).await?);
         let free = is_free(nearby);
         if free {
             move_row(&mut tx, current, &current.provider_ref, (start, end), now).await?;
