@@ -83,7 +83,8 @@ size:
 
 ## bench: payload size, the slot engine (criterion), the upstream slots cache (1,000
 ## requests in 45 s against the Cal.com fake), a loopback load run (wrk), and the time
-## to a clickable free day on three networks (Playwright, release proxy)
+## to a clickable free day on three networks (Playwright, release proxy), and Lighthouse's
+## mobile and desktop audits of the booking page and an embedding page
 bench: setup widget
 	@bash scripts/size-report.sh dist
 	cargo bench -p booking-proxy --bench slots
@@ -91,3 +92,4 @@ bench: setup widget
 	cargo build --release -p booking-proxy
 	@bash scripts/bench/load.sh
 	BOOKING_PROXY_BIN=target/release/booking-proxy node scripts/bench/ttc.mjs
+	BOOKING_PROXY_BIN=target/release/booking-proxy node scripts/bench/lighthouse.mjs

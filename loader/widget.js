@@ -13,11 +13,37 @@
 
   let module = null;
   const load = () => {
-    module ??= import(GLUE).then(async (m) => {
-      await m.default({ module_or_path: WASM });
+    // The wasm is fetched beside the glue, not after it; the glue compiles it as it streams.
+    module ??= ((wasm) => import(GLUE).then(async (m) => {
+      await m.default({ module_or_path: wasm });
       return m;
-    });
+    }))(fetch(WASM));
     return module;
+  };
+
+  // Requests started while the wasm loads, URL → promise of the answer's JSON (null when it
+  // failed: the widget then asks itself and shows why). The widget takes each one once.
+  const EARLY = new Map();
+  const ask = (url) => {
+    if (!EARLY.has(url)) EARLY.set(url, fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null));
+    return EARLY.get(url);
+  };
+  const zoneOk = (zone) => {
+    try { return Boolean(zone) && Boolean(new Intl.DateTimeFormat('en', { timeZone: zone })); } catch { return false; }
+  };
+  /** The profile, then its first month's slots as the widget will ask for them. */
+  const prefetch = (api, profile, zoneAttr) => {
+    const base = `${api.replace(/\/+$/, '')}/api/v1/profiles/${encodeURIComponent(profile)}`;
+    const zone = zoneOk(zoneAttr) ? zoneAttr : Intl.DateTimeFormat().resolvedOptions().timeZone;
+    ask(base).then((p) => {
+      const duration = p?.durations?.[0];
+      if (!duration) return;
+      const part = {};
+      for (const { type, value } of new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: 'numeric' }).formatToParts()) part[type] = Number(value);
+      const month = `${part.year}-${String(part.month).padStart(2, '0')}`;
+      const last = new Date(Date.UTC(part.year, part.month, 0)).getUTCDate();
+      ask(`${base}/slots?from=${month}-01&to=${month}-${last}&time_zone=${encodeURIComponent(zone)}&duration=${duration}`);
+    });
   };
 
   const PARTS = 'root, calendar, day, slot, form, field, input, button, primary-button, confirmation, error';
@@ -107,6 +133,10 @@
 
     async #render() {
       const generation = ++this.#generation;
+      const mode = this.getAttribute('mode') || 'inline';
+      const profile = this.getAttribute('profile');
+      // A popup's widget asks nothing until it is opened.
+      if (profile && mode === 'inline') prefetch(this.getAttribute('api') || ORIGIN, profile, this.getAttribute('time-zone'));
       let m;
       try {
         m = await load();
@@ -117,13 +147,12 @@
       if (generation !== this.#generation || !this.isConnected) return;
       this.#teardown();
       const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
-      const mode = this.getAttribute('mode') || 'inline';
       DARK.addEventListener('change', this.#onScheme);
       const mount = (host) => {
         this.#mountHost = host;
         this.#applyTheme();
         try {
-          this.#widget = m.mountWidget(host, this.#options());
+          this.#widget = m.mountWidget(host, this.#options(), EARLY);
         } catch (e) {
           console.error('booking-widget: could not start', e);
         }

@@ -64,6 +64,13 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_m
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json node_modules/.setup-lock
 fi
+# Lighthouse for `make bench`, kept apart from the test tooling (scripts/bench/package.json).
+if [ ! -f scripts/bench/node_modules/.package-lock.json ] \
+  || ! cmp -s scripts/bench/package-lock.json scripts/bench/node_modules/.setup-lock; then
+  say "npm ci (scripts/bench)"
+  npm ci --prefix scripts/bench --no-audit --no-fund --loglevel=error
+  cp scripts/bench/package-lock.json scripts/bench/node_modules/.setup-lock
+fi
 
 # Python tools the tests run (schemathesis for the API contract; a real SMTP server, an
 # iCalendar parser and the Standard Webhooks verifier for notifications), pinned in

@@ -2,8 +2,11 @@
 //! root with options as JSON (its events dispatched on the element), change them in place,
 //! unmount on request.
 
+use js_sys::Map;
 use wasm_bindgen::prelude::*;
 use web_sys::{CssStyleSheet, Element};
+
+use crate::api;
 
 use crate::mount::{mount_with, stylesheet, Mounted};
 use crate::options::WidgetOptions;
@@ -36,10 +39,14 @@ impl Widget {
 }
 
 /// Mounts a widget into `host`'s open shadow root. `options` is JSON:
-/// `{profile, api, locale?, timeZone?, hourCycle?, prefill?}`.
+/// `{profile, api, locale?, timeZone?, hourCycle?, prefill?}`. `early`: the requests the
+/// loader started while the wasm loaded, URL → promise of the answer's JSON.
 #[wasm_bindgen(js_name = mountWidget)]
-pub fn mount_widget(host: Element, options: &str) -> Result<Widget, JsValue> {
+pub fn mount_widget(host: Element, options: &str, early: Option<Map>) -> Result<Widget, JsValue> {
     let options = WidgetOptions::from_json(options).ok_or(EXPECTED)?;
+    if let Some(requests) = early {
+        api::early::keep_requests(requests);
+    }
     Ok(Widget {
         mounted: Some(mount_with(&host, options, true)?),
     })

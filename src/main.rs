@@ -4,8 +4,10 @@
 
 #![no_main]
 
+use booking_widget::api::{early, from_json};
 use booking_widget::mount::mount;
 use booking_widget::options::WidgetOptions;
+use booking_wire::PageData;
 use wasm_bindgen::prelude::*;
 
 // A wasm start function rather than `fn main`: std's runtime around `main` (stdout
@@ -23,6 +25,14 @@ fn start() -> Result<(), JsValue> {
     let Some(host) = document.get_element_by_id("booking-widget") else {
         return Ok(());
     };
+    // The booking page carries its profile and this month's slots: no round trip first.
+    if let Some(data) = document
+        .get_element_by_id("bw-page-data")
+        .and_then(|e| e.text_content())
+        .and_then(|text| from_json::<PageData>(&text))
+    {
+        early::keep_page(data);
+    }
     mount(&host, WidgetOptions::from_page(&host)?)?.forget();
     Ok(())
 }

@@ -13,19 +13,36 @@ thread_local! {
     static FORMATTERS: RefCell<Map<String, Intl::DateTimeFormat>> = const { RefCell::new(Map::new()) };
 }
 
-/// A cached `Intl.DateTimeFormat(locale, {…options, timeZone: zone})`. Option values are
-/// strings or booleans.
-fn formatter(locale: &str, zone: &str, options: &[(&str, JsValue)]) -> Intl::DateTimeFormat {
-    let mut key = format!("{locale}|{zone}");
+/// An `Intl.DateTimeFormat` option's value. Kept as Rust values until a formatter has to
+/// be built: a slot's date and time are formatted thousands of times in a month, and every
+/// string handed to JavaScript costs a copy each way.
+#[derive(Clone, Copy)]
+enum Opt {
+    Text(&'static str),
+    Flag(bool),
+}
+
+impl From<bool> for Opt {
+    fn from(flag: bool) -> Self {
+        Self::Flag(flag)
+    }
+}
+
+/// A cached `Intl.DateTimeFormat(locale, {…options, timeZone: zone})`.
+fn formatter(locale: &str, zone: &str, options: &[(&str, Opt)]) -> Intl::DateTimeFormat {
+    let mut key = String::with_capacity(64);
+    for part in [locale, "|", zone] {
+        key.push_str(part);
+    }
     for (name, value) in options {
-        let value = value.as_string().unwrap_or_else(|| {
-            if value.is_truthy() {
-                "1".into()
-            } else {
-                "0".into()
-            }
-        });
-        key.push_str(&format!("|{name}={value}"));
+        let value = match value {
+            Opt::Text(text) => text,
+            Opt::Flag(true) => "1",
+            Opt::Flag(false) => "0",
+        };
+        for part in ["|", name, "=", value] {
+            key.push_str(part);
+        }
     }
     FORMATTERS.with(|cache| {
         cache
@@ -35,7 +52,11 @@ fn formatter(locale: &str, zone: &str, options: &[(&str, JsValue)]) -> Intl::Dat
                 let opts = Object::new();
                 let _ = Reflect::set(&opts, &"timeZone".into(), &zone.into());
                 for (name, value) in options {
-                    let _ = Reflect::set(&opts, &(*name).into(), value);
+                    let value = match *value {
+                        Opt::Text(text) => JsValue::from_str(text),
+                        Opt::Flag(flag) => JsValue::from_bool(flag),
+                    };
+                    let _ = Reflect::set(&opts, &(*name).into(), &value);
                 }
                 let locales = Array::of1(&locale.into());
                 Intl::DateTimeFormat::new(&locales, &opts)
@@ -66,11 +87,12 @@ fn format(f: &Intl::DateTimeFormat, t: DateTime<Utc>) -> String {
         .unwrap_or_default()
 }
 
-fn s(v: &str) -> JsValue {
-    JsValue::from_str(v)
+fn s(v: &'static str) -> Opt {
+    Opt::Text(v)
 }
 
-/// The calendar date of an instant in `zone`.
+/// The calendar date of an instant in `zone`: US English writes it "12/2/2026" (month,
+/// day, year), one string read back rather than the parts of `formatToParts`.
 pub fn local_date(t: DateTime<Utc>, zone: &str) -> Option<NaiveDate> {
     let f = formatter(
         "en-US",
@@ -81,20 +103,10 @@ pub fn local_date(t: DateTime<Utc>, zone: &str) -> Option<NaiveDate> {
             ("day", s("numeric")),
         ],
     );
-    let parts = f.format_to_parts(&js_date(t));
-    let mut ymd = [0i64; 3];
-    for part in parts.iter() {
-        let kind = Reflect::get(&part, &"type".into()).ok()?.as_string()?;
-        let value = Reflect::get(&part, &"value".into()).ok()?.as_string()?;
-        let slot = match kind.as_str() {
-            "year" => 0,
-            "month" => 1,
-            "day" => 2,
-            _ => continue,
-        };
-        ymd[slot] = value.parse().ok()?;
-    }
-    NaiveDate::from_ymd_opt(ymd[0] as i32, ymd[1] as u32, ymd[2] as u32)
+    let text = format(&f, t);
+    let mut numbers = text.split('/').map(|n| n.trim().parse::<u32>().ok());
+    let (month, day, year) = (numbers.next()??, numbers.next()??, numbers.next()??);
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
 /// "14:30" or "2:30 PM" in `zone`.
@@ -173,7 +185,7 @@ pub fn date_time(t: DateTime<Utc>, locale: &str, zone: &str, hour12: bool) -> St
     format(&f, t)
 }
 
-fn resolved(locale: &str, key: &str, options: &[(&str, JsValue)]) -> Option<JsValue> {
+fn resolved(locale: &str, key: &str, options: &[(&str, Opt)]) -> Option<JsValue> {
     let f = formatter(locale, "UTC", options);
     Reflect::get(&f.resolved_options(), &key.into()).ok()
 }

@@ -173,6 +173,7 @@ fn what_the_widget_writes_is_the_json_serde_writes() {
         guests: vec![],
         notes: String::new(),
         locale: None,
+        hold: None,
     };
     // Empty maps are left out, as serde leaves them out.
     writes_as_serde(&request);
@@ -184,6 +185,8 @@ fn what_the_widget_writes_is_the_json_serde_writes() {
     ] {
         request.fields.insert(name.into(), value);
     }
+    writes_as_serde(&request);
+    request.hold = Some("hd_abc".into());
     writes_as_serde(&request);
     // And the proxy reads it back as the same request.
     let back: BookingRequest = serde_json::from_str(&to_json(&request)).unwrap();

@@ -25,6 +25,7 @@ use crate::state::AppState;
 use crate::store::{Claim, KeyedAnswers, Move, StoredBooking};
 use crate::token;
 
+pub mod holds;
 mod remote;
 
 use remote::{remote_book, remote_reschedule};
@@ -44,7 +45,10 @@ pub async fn book(
     check(&provider.profile().await?, request)?;
     let (token, hash) = token::issue();
     let Some(local) = state.local(profile) else {
-        return remote_book(
+        if holds::held_by_others(state, profile, request).await? {
+            return Err(AppError::SlotUnavailable);
+        }
+        let made = remote_book(
             state,
             profile,
             provider.as_ref(),
@@ -52,7 +56,11 @@ pub async fn book(
             ticket,
             (token, hash),
         )
-        .await;
+        .await?;
+        if let Reply::Made(..) = made {
+            holds::used_up(state, profile, request).await;
+        }
+        return Ok(made);
     };
     let messages = state
         .notifier()
@@ -193,6 +201,7 @@ pub async fn reschedule(
         guests: vec![],
         notes: String::new(),
         locale: row.locale.clone(),
+        hold: None,
     };
     check_time(&provider.profile().await?, &as_booking)?;
     let now = Utc::now();

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::config::{Config, Source};
 use crate::error::AppError;
+use crate::notify::clock::Clock;
 use crate::notify::Notifier;
 use crate::policy::Policy;
 use crate::providers::{self, LocalProvider, Provider};
@@ -25,6 +26,8 @@ struct Inner {
     /// The same providers of local profiles, whose bookings are store transactions.
     locals: BTreeMap<String, Arc<LocalProvider>>,
     notifier: Notifier,
+    /// Holds expire by it.
+    clock: Clock,
 }
 
 /// Why the server cannot start with this configuration.
@@ -46,6 +49,7 @@ impl AppState {
         let client = providers::upstream::client(&config.upstream).map_err(StartError::Http)?;
         let mut built: BTreeMap<String, Arc<dyn Provider>> = BTreeMap::new();
         let mut locals = BTreeMap::new();
+        let clock = Clock::system();
         for (id, profile) in &config.profiles {
             let provider = match &profile.source {
                 Source::Local(rules) => {
@@ -54,6 +58,7 @@ impl AppState {
                         rules.clone(),
                         store.clone(),
                         client.clone(),
+                        clock.clone(),
                     ));
                     locals.insert(id.clone(), local.clone());
                     local as Arc<dyn Provider>
@@ -77,6 +82,7 @@ impl AppState {
                 providers: built,
                 locals,
                 notifier,
+                clock,
             }),
         })
     }
@@ -125,6 +131,11 @@ impl AppState {
     /// The messages each booking change sends.
     pub fn notifier(&self) -> &Notifier {
         &self.inner.notifier
+    }
+
+    /// The clock holds expire by (moved by tests in debug builds).
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
     }
 
     /// The local provider of `profile`, if it is a local profile.

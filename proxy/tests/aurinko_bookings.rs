@@ -179,6 +179,7 @@ async fn cancel_deletes_the_calendar_event() {
         guests: vec![],
         notes: String::new(),
         locale: None,
+        hold: None,
     };
     let booking = provider.book(&request).await.unwrap();
     assert!(booking.id.ends_with('='), "an id that needs encoding");

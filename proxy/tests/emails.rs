@@ -347,3 +347,97 @@ async fn reminders_go_at_their_time_move_with_a_reschedule_and_go_with_a_cancel(
     assert_eq!(setup.smtp.records().len(), 6, "no late reminder");
     drop(proxy);
 }
+
+/// `booking-proxy bookings --config … <args>`, as the operator runs it.
+fn operator(config: &std::path::Path, args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_booking-proxy"))
+        .arg("bookings")
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .output()
+        .expect("run booking-proxy");
+    assert!(out.status.success(), "{args:?}: {out:?}");
+}
+
+#[tokio::test]
+async fn a_request_then_the_hosts_confirm_or_decline_reach_the_visitor() {
+    let setup = Setup::plain("requires_confirmation = true");
+    let proxy = setup.proxy();
+    let (kept, _) = book_plain(&proxy, &tomorrow_plus(600), "en").await;
+    let (refused, _) = book_plain(&proxy, &tomorrow_plus(720), "en").await;
+    // Both requests are told first, so the operator's changes come after them.
+    setup.visitor_mail(2);
+    operator(&setup.config, &["confirm", &kept]);
+    operator(&setup.config, &["decline", &refused]);
+    let mail = setup.visitor_mail(4);
+    let of = |id: &str| -> Vec<&Value> {
+        mail.iter()
+            .filter(|m| m["calendar"]["uid"].as_str().unwrap().contains(id))
+            .collect()
+    };
+    let (kept, refused) = (of(&kept), of(&refused));
+    assert_eq!((kept.len(), refused.len()), (2, 2), "{mail:#?}");
+    let seq = |m: &Value| m["calendar"]["sequence"].as_u64().unwrap();
+    for (m, subject, method, status) in [
+        (kept[0], "Booking request received", "REQUEST", "TENTATIVE"),
+        (kept[1], "Booking confirmed", "REQUEST", "CONFIRMED"),
+        (
+            refused[0],
+            "Booking request received",
+            "REQUEST",
+            "TENTATIVE",
+        ),
+        (refused[1], "Booking cancelled", "CANCEL", "CANCELLED"),
+    ] {
+        assert!(m["subject"].as_str().unwrap().starts_with(subject), "{m}");
+        assert_eq!(m["calendar"]["method"], method, "{m}");
+        assert_eq!(m["calendar"]["status"], status, "{m}");
+    }
+    assert_eq!(seq(kept[1]), seq(kept[0]) + 1);
+    assert_eq!(seq(refused[1]), seq(refused[0]) + 1);
+    assert!(refused[1]["text"]
+        .as_str()
+        .unwrap()
+        .contains("The host declined this booking request."));
+}
+
+#[tokio::test]
+async fn the_file_transport_writes_each_message_as_a_file_a_mail_parser_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let mail = dir.path().join("mail");
+    let config = dir.path().join("proxy.toml");
+    let text = format!(
+        "{}\n[email]\nsmtp_url = \"file://{}\"\nfrom = \"Example Bookings <bookings@example.com>\"\n",
+        open_config("bookings_per_minute = 1000", "")
+            .replace("Open call about {{topic}}", "Open call")
+            .replacen("[server]\n", "[server]\npublic_url = \"https://book.example.com/\"\n", 1),
+        mail.display()
+    );
+    std::fs::write(&config, text).unwrap();
+    let proxy = Proxy::start(&config, &[]);
+    let (id, token) = book_plain(&proxy, &tomorrow_plus(600), "fr").await;
+    let written = || -> Vec<PathBuf> {
+        std::fs::read_dir(&mail)
+            .map(|d| {
+                d.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    until(WAIT, "one .eml file", || written().len() == 1);
+    let parsed = common::peers::parse_messages(&written());
+    let m = &parsed[0];
+    assert_eq!(m["to"], "Ada <ada@example.com>", "{m}");
+    assert!(
+        m["subject"].as_str().unwrap().starts_with("Réservation"),
+        "{m}"
+    );
+    assert_eq!(m["calendar"]["method"], "REQUEST");
+    assert!(m["calendar"]["uid"].as_str().unwrap().contains(&id));
+    assert!(
+        m["text"].as_str().unwrap().contains(&token),
+        "the manage link"
+    );
+}

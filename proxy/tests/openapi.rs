@@ -4,7 +4,7 @@
 mod common;
 
 use booking_wire::{ErrorCode, ErrorEnvelope};
-use common::{open_config, spawn};
+use common::{open_config, spawn, tomorrow_plus};
 
 const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/profiles/{profile}"),
@@ -14,6 +14,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/bookings/{token}/cancel"),
     ("post", "/api/v1/bookings/{token}/reschedule"),
     ("get", "/api/v1/bookings/{token}/slots"),
+    ("post", "/api/v1/profiles/{profile}/holds"),
+    ("delete", "/api/v1/holds/{hold}"),
 ];
 
 /// What the server refuses, the document says: required query parameters, lengths and
@@ -58,7 +60,7 @@ async fn openapi_states_what_the_server_requires() {
 
 #[tokio::test]
 async fn openapi_is_valid_and_covers_every_route() {
-    let server = spawn(&open_config("", "")).await;
+    let server = spawn(&open_config("", "hold_minutes = 5")).await;
     let response = server.get("/api/v1/openapi.json").await;
     assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
@@ -75,6 +77,7 @@ async fn openapi_is_valid_and_covers_every_route() {
         let item = paths.get(*path).unwrap_or_else(|| panic!("{path} missing"));
         let op = match *method {
             "get" => item.get.as_ref(),
+            "delete" => item.delete.as_ref(),
             _ => item.post.as_ref(),
         };
         let op = op.unwrap_or_else(|| panic!("{method} {path} missing"));
@@ -82,6 +85,23 @@ async fn openapi_is_valid_and_covers_every_route() {
         // Each documented operation is really served (not the API's 404 fallback).
         let url = server.url(&path.replace("{profile}", "open").replace("{token}", "t"));
         let sent = match *method {
+            // A real hold, so the answer is the route's own 204.
+            "delete" => {
+                let hold: serde_json::Value = server
+                    .post(
+                        "/api/v1/profiles/open/holds",
+                        &serde_json::json!({ "start": tomorrow_plus(600), "duration": 30 }),
+                        None,
+                    )
+                    .await
+                    .json()
+                    .await
+                    .unwrap();
+                let id = hold["hold"].as_str().expect("a hold");
+                let sent = server.client.delete(url.replace("{hold}", id)).send().await;
+                assert_eq!(sent.as_ref().unwrap().status(), 204, "{method} {path}");
+                sent
+            }
             "get" => {
                 server
                     .client
@@ -114,6 +134,8 @@ async fn openapi_is_valid_and_covers_every_route() {
         "BookingRequest",
         "Booking",
         "ErrorEnvelope",
+        "HoldRequest",
+        "Hold",
     ] {
         assert!(schemas.contains_key(name), "schema {name}");
     }

@@ -2,11 +2,9 @@
 // floor page, the widget embedded in a host page, and the booking page `/book/{p}`, on
 // loopback and on two emulated 4G networks. Release proxy on 127.0.0.1, Debian's Chromium,
 // a fresh browser context per run, median of RUNS. Prints a Markdown table.
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DIST, launchBrowser, startProxy } from '../../tests/e2e/support.mjs';
+import { launchBrowser } from '../../tests/e2e/support.mjs';
 import { SEL } from '../../tests/e2e/widget-page.mjs';
+import { startSite } from './site.mjs';
 
 const RUNS = Number(process.env.TTC_RUNS ?? 5);
 // Chromium's emulation: round trip in ms, throughput in bytes per second.
@@ -15,43 +13,6 @@ const NETWORKS = [
   { name: 'fast 4G (60 ms, 9 Mbps)', conditions: { latency: 60, downloadThroughput: 9e6 / 8, uploadThroughput: 1.5e6 / 8 } },
   { name: 'slow 4G (150 ms, 1.6 Mbps)', conditions: { latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 0.75e6 / 8 } },
 ];
-const PROFILE = `
-[profiles.open]
-provider = "local"
-title = "Open"
-time_zone = "UTC"
-durations = [30]
-horizon_days = 60
-hours = { mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }
-`;
-
-// The floor: one fetch of this month's slots, one button per free day.
-const FLOOR = `<!doctype html><meta charset=utf-8><title>floor</title><div id=days></div>
-<script src="floor.js"></script>`;
-const FLOOR_JS = `
-const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-const now = new Date();
-const pad = (n) => String(n).padStart(2, '0');
-const first = now.getFullYear() + '-' + pad(now.getMonth() + 1) + '-01';
-const lastDay = new Date(now.getFullYear(), now.getMonth() + 1, 0).getDate();
-const last = now.getFullYear() + '-' + pad(now.getMonth() + 1) + '-' + pad(lastDay);
-fetch('/api/v1/profiles/open/slots?from=' + first + '&to=' + last + '&time_zone=' + zone)
-  .then((r) => r.json())
-  .then((body) => {
-    const days = new Set(body.slots.map((s) => new Date(s.start).toLocaleDateString('en-CA', { timeZone: zone })));
-    const box = document.getElementById('days');
-    for (const day of days) {
-      const b = document.createElement('button');
-      b.className = 'bw-day--free';
-      b.textContent = day;
-      box.append(b);
-    }
-  });
-`;
-const HOST = `<!doctype html><meta charset=utf-8><title>host</title>
-<h1>A host page</h1><script src="/widget.js" async></script>
-<booking-widget profile="open"></booking-widget>`;
-
 // In the page from its first script: the first animation frame in which a free day is an
 // enabled button, found through open shadow roots.
 const WATCH = (selector) => {
@@ -79,13 +40,7 @@ const WATCH = (selector) => {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const site = mkdtempSync(join(tmpdir(), 'bw-ttc-'));
-cpSync(DIST, site, { recursive: true });
-writeFileSync(join(site, 'floor.html'), FLOOR);
-writeFileSync(join(site, 'floor.js'), FLOOR_JS);
-writeFileSync(join(site, 'host.html'), HOST);
-
-const proxy = await startProxy(PROFILE, { assetsDir: site });
+const proxy = await startSite();
 const browser = await launchBrowser();
 const pages = [['static floor page', '/floor.html'], ['embed on a host page', '/host.html'], ['`/book/{p}`', '/book/open']];
 const rows = [];

@@ -102,6 +102,7 @@ pub fn build_request(
         guests: vec![],
         notes: String::new(),
         locale: None,
+        hold: None,
     }
 }
 

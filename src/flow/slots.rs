@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 
 use crate::api::{ApiClient, ApiFailure};
-use crate::calendar::last_of_month;
+use crate::calendar::{first_of_month, last_of_month};
 use crate::events::{Events, WidgetEvent};
 use crate::time;
 use booking_wire::{Map, Slot};
@@ -101,16 +101,35 @@ pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
             return;
         }
         let (client, id) = (client.clone(), profile.clone());
+        // A month after the current one comes with the month after it, in one request (at
+        // most 62 days, the API's limit): looking ahead for the first free month, or paging
+        // forward, asks once per two months.
+        let current = time::local_date(time::now(), &z).map_or(m, first_of_month);
+        let next = if m > current {
+            last_of_month(m).succ_opt()
+        } else {
+            None
+        };
+        let to = last_of_month(next.unwrap_or(m));
         leptos::task::spawn_local(async move {
-            let result = client
-                .slots(&id, m, last_of_month(m), &z, d)
-                .await
-                .map(|r| r.slots);
+            let result = client.slots(&id, m, to, &z, d).await.map(|r| r.slots);
             // The widget may have been removed meanwhile, its stored values with it
             // (reading one would trap).
             if asked.is_disposed() {
                 return;
             }
+            let result = match (result, next) {
+                (Ok(both), Some(next)) => {
+                    let (later, this): (Vec<Slot>, Vec<Slot>) = both.into_iter().partition(|s| {
+                        time::local_date(s.start, &z).is_some_and(|day| day >= next)
+                    });
+                    cache.update_value(|c| {
+                        c.insert(format!("{next}|{d}|{z}"), later);
+                    });
+                    Ok(this)
+                }
+                (result, _) => result,
+            };
             let loaded = result.as_ref().ok().map(|found| {
                 cache.update_value(|c| {
                     c.insert(key, found.clone());

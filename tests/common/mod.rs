@@ -1,6 +1,9 @@
 //! What the browser tests share: a container to render into, waiting on frames, and the
 //! values they build.
 
+// Each test file compiles this module on its own and uses only some of it.
+#![allow(dead_code)]
+
 use chrono::{DateTime, Utc};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;

@@ -47,8 +47,19 @@ test('an unknown profile gets a clear, styled message, not a blank box', async (
   await page.close();
 });
 
+/// The booking page as the proxy sends it when it could not read the profile in time: no
+/// data of its own, so the widget asks the API (which these tests then hold or refuse).
+async function withoutPageData(page) {
+  await page.route('**/book/intro', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace(/<script type="application\/json" id="bw-page-data">.*?<\/script>/s, '');
+    await route.fulfill({ response, body });
+  });
+}
+
 test('while the profile loads, a skeleton holds the space', async () => {
   const page = await browser.newPage();
+  await withoutPageData(page);
   let release;
   const held = new Promise((r) => { release = r; });
   await page.route('**/api/v1/profiles/intro', async (route) => { await held; await route.continue(); });
@@ -67,6 +78,7 @@ test('while the profile loads, a skeleton holds the space', async () => {
 
 test('an unreachable proxy gets a message and a retry that recovers', async () => {
   const page = await browser.newPage();
+  await withoutPageData(page);
   await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
   await page.goto(`${proxy.base}/book/intro`);
   const w = new Widget(page);

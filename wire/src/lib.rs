@@ -210,6 +210,31 @@ pub struct BookingRequest {
     /// The visitor's language (BCP 47), for the messages they are sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// The visitor's live hold of this time, which lets the booking take it although it is
+    /// hidden from everyone else; an expired or unknown hold counts as none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold: Option<String>,
+}
+
+/// The body of `POST /api/v1/profiles/{profile}/holds`: the slot to keep while the visitor
+/// fills the form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct HoldRequest {
+    pub start: DateTime<Utc>,
+    /// Minutes, one of the profile's durations.
+    #[serde(deserialize_with = "minutes::deserialize")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    pub duration: u32,
+}
+
+/// A slot held for one visitor: hidden from everyone else until `expires_at`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Hold {
+    /// The hold's id, for the booking's `hold` and `DELETE /api/v1/holds/{id}`.
+    pub hold: String,
+    pub expires_at: DateTime<Utc>,
 }
 
 wire_names! {

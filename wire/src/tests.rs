@@ -88,3 +88,37 @@ fn field_values_are_read_by_their_json_type() {
         assert!(read(bad.clone()).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn holds_and_the_booking_hold_read_and_write_as_the_api_says() {
+    let request: HoldRequest = serde_json::from_value(serde_json::json!({
+        "start": "2026-03-02T09:00:00Z", "duration": 30,
+    }))
+    .unwrap();
+    assert_eq!(request.duration, 30);
+    let hold: Hold = serde_json::from_value(serde_json::json!({
+        "hold": "hd_abc", "expires_at": "2026-03-02T08:10:00Z",
+    }))
+    .unwrap();
+    assert_eq!(hold.hold, "hd_abc");
+    assert_eq!(
+        serde_json::to_value(&hold).unwrap()["expires_at"],
+        "2026-03-02T08:10:00Z"
+    );
+
+    let base = serde_json::json!({
+        "start": "2026-03-02T09:00:00Z", "duration": 30, "time_zone": "UTC",
+        "name": "Ada", "email": "ada@example.com",
+    });
+    let without: BookingRequest = serde_json::from_value(base.clone()).unwrap();
+    assert_eq!(without.hold, None);
+    assert!(serde_json::to_value(&without)
+        .unwrap()
+        .get("hold")
+        .is_none());
+    let mut held = base;
+    held["hold"] = "hd_abc".into();
+    let with: BookingRequest = serde_json::from_value(held).unwrap();
+    assert_eq!(with.hold.as_deref(), Some("hd_abc"));
+    assert_eq!(serde_json::to_value(&with).unwrap()["hold"], "hd_abc");
+}

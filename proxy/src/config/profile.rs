@@ -16,6 +16,8 @@ use crate::policy::Policy;
 use crate::providers::common::{is_name, takes_options, RESERVED};
 
 pub const DEFAULT_CACHE_SECONDS: u32 = 30;
+/// The longest hold: time to fill a form, not to keep a slot from others.
+pub const MAX_HOLD_MINUTES: u32 = 60;
 
 /// One `[profiles.ID]` table, checked.
 #[derive(Debug, Clone)]
@@ -27,6 +29,8 @@ pub struct ProfileConfig {
     pub cache_seconds: u32,
     /// What visitors may do with their bookings afterwards.
     pub policy: Policy,
+    /// How long a visitor may hold a slot while filling the form; 0: no holds.
+    pub hold_minutes: u32,
     /// Who is emailed about its bookings, and when reminders go.
     pub notify: ProfileNotify,
     pub source: Source,
@@ -61,6 +65,7 @@ const COMMON_KEYS: &[&str] = &[
     "max_reschedules",
     "allow_cancel",
     "allow_reschedule",
+    "hold_minutes",
     "emails",
     "notify",
     "reminders",
@@ -160,6 +165,15 @@ pub(super) fn profile(
     }
     let cache_seconds = p.cache_seconds.unwrap_or(DEFAULT_CACHE_SECONDS);
     let policy = policy(id, &p)?;
+    let hold_minutes = match p.hold_minutes {
+        Some(m) if m > MAX_HOLD_MINUTES => {
+            return Err(Problem::at(
+                at("hold_minutes"),
+                format!("must be at most {MAX_HOLD_MINUTES} minutes (0 turns holds off)"),
+            ))
+        }
+        m => m.unwrap_or(0),
+    };
     let notify = notify::profile(id, &p, has_email)?;
     printable(&at("title"), p.title.as_deref(), false)?;
     printable(&at("description"), p.description.as_deref(), true)?;
@@ -186,6 +200,7 @@ pub(super) fn profile(
         fields,
         cache_seconds,
         policy,
+        hold_minutes,
         notify,
         source,
     })

@@ -126,6 +126,8 @@ pub struct RawProfile {
     pub max_reschedules: Option<u32>,
     pub allow_cancel: Option<bool>,
     pub allow_reschedule: Option<bool>,
+    // Any provider: how long a visitor may hold a slot while filling the form.
+    pub hold_minutes: Option<u32>,
     // Any provider: notifications (`emails` is also Vyte's hosts by address).
     pub emails: Option<RawEmails>,
     pub notify: Option<Vec<String>>,

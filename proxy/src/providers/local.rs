@@ -1,6 +1,7 @@
 //! The local provider: booking-proxy itself is the scheduling backend, in SQLite.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -16,9 +17,10 @@ use crate::calendars::{Calendars, Reader};
 use crate::config::{LocalRules, ProfileConfig};
 use crate::error::AppError;
 use crate::idempotency::{self, Reply, Ticket};
+use crate::notify::clock::Clock;
 use crate::notify::NewMessage;
 use crate::slots::{self, Busy, Rules};
-use crate::store::{Insert, KeyedAnswers, Move, Store, StoredBooking};
+use crate::store::{Holding, Insert, KeyedAnswers, Move, Placed, Store, StoredBooking, StoredHold};
 
 pub struct LocalProvider {
     profile: ProfileConfig,
@@ -26,15 +28,21 @@ pub struct LocalProvider {
     store: Store,
     computed: Arc<Computed>,
     calendars: Calendars,
+    /// Holds expire by this clock.
+    clock: Clock,
+    /// When the first hold a kept computation counted expires (unix seconds): then every
+    /// computation is dropped, so the slot is offered again at once.
+    next_expiry: AtomicI64,
 }
 
 impl LocalProvider {
-    /// `client` reads and writes the host's calendars.
+    /// `client` reads and writes the host's calendars; holds expire by `clock`.
     pub fn new(
         profile: ProfileConfig,
         rules: LocalRules,
         store: Store,
         client: reqwest::Client,
+        clock: Clock,
     ) -> Self {
         let computed = Arc::new(Computed::new());
         let reader = Reader {
@@ -54,6 +62,8 @@ impl LocalProvider {
             store,
             computed,
             calendars,
+            clock,
+            next_expiry: AtomicI64::new(i64::MAX),
         }
     }
 
@@ -62,10 +72,19 @@ impl LocalProvider {
         &self.calendars
     }
 
-    /// A booking of this profile changed (here, or in another instance): computed slots
-    /// are out of date.
+    /// A booking or hold of this profile changed (here, or in another instance): computed
+    /// slots are out of date.
     pub fn booking_changed(&self) {
         self.computed.invalidate();
+    }
+
+    /// Drops the computations once a hold they counted has expired.
+    fn expire_holds(&self) {
+        let now = self.clock.now().timestamp();
+        if now >= self.next_expiry.load(Ordering::SeqCst) {
+            self.next_expiry.store(i64::MAX, Ordering::SeqCst);
+            self.computed.invalidate();
+        }
     }
 
     fn engine_rules(&self, duration: u32) -> Rules<'_> {
@@ -94,6 +113,7 @@ impl LocalProvider {
         to: DateTime<Utc>,
         duration: u32,
     ) -> Result<Arc<Kept>, AppError> {
+        self.expire_holds();
         let notice = TimeDelta::minutes(i64::from(self.rules.min_notice));
         // Checked on every request, so a source past its stale time fails the slots even
         // when they were computed before.
@@ -174,18 +194,31 @@ impl LocalProvider {
         calendar: Vec<Arc<Vec<Slot>>>,
     ) -> Result<Vec<Slot>, AppError> {
         let rules = self.engine_rules(duration);
-        // Bookings that can touch a slot starting in [from, to), buffers included.
-        let busy = self
+        // Bookings and holds that can touch a slot starting in [from, to), buffers included.
+        let (near_from, near_to) = (from - rules.buffer, to + rules.duration + rules.buffer);
+        let mut busy = self
             .store
-            .active_between(
+            .active_between(&self.profile.id, near_from, near_to, except)
+            .await
+            .map_err(AppError::internal)?;
+        let held = self
+            .store
+            .holds_between(
                 &self.profile.id,
-                from - rules.buffer,
-                to + rules.duration + rules.buffer,
-                except,
+                (near_from, near_to),
+                self.clock.now(),
+                None,
             )
             .await
             .map_err(AppError::internal)?;
-        let mut busy = busy;
+        for hold in held {
+            self.next_expiry
+                .fetch_min(hold.expires_at.timestamp(), Ordering::SeqCst);
+            busy.push(Slot {
+                start: hold.start,
+                end: hold.end,
+            });
+        }
         busy.extend(calendar.iter().flat_map(|b| b.iter().cloned()));
         Ok(slots::free_slots(
             &rules,
@@ -237,9 +270,19 @@ impl LocalProvider {
             done: (201, &made),
             taken: (409, &taken),
         });
+        let holding = Holding {
+            now: self.clock.now(),
+            own: request.hold.as_deref(),
+        };
         let inserted = self
             .store
-            .insert_if_free(&stored, Self::free(&rules, &slot, now), answers, messages)
+            .insert_if_free(
+                &stored,
+                Self::free(&rules, &slot, now),
+                answers,
+                messages,
+                holding,
+            )
             .await
             .map_err(AppError::internal)?;
         match inserted {
@@ -284,6 +327,30 @@ impl LocalProvider {
             tracing::info!(booking = %row.id, profile = %row.profile, "booking rescheduled");
         }
         Ok(moved)
+    }
+}
+
+impl LocalProvider {
+    /// Places `hold` for `client` if its time is a free slot (bookings, buffers and other
+    /// clients' holds counted as for a booking), replacing the client's earlier hold.
+    pub async fn place_hold(&self, hold: &StoredHold, client: &str) -> Result<Placed, AppError> {
+        let minutes = u32::try_from((hold.end - hold.start).num_minutes()).unwrap_or(0);
+        let (rules, slot) = self.slot(hold.start, minutes)?;
+        let bookable = slots::bookable(&rules, Utc::now(), &slot);
+        let is_free = |near: crate::store::Nearby| {
+            let mut busy = near.bookings;
+            busy.extend(near.holds);
+            bookable && !Busy::new(busy).conflicts(&slot, rules.buffer)
+        };
+        let placed = self
+            .store
+            .place_hold(hold, client, self.clock.now(), is_free)
+            .await
+            .map_err(AppError::internal)?;
+        if let Placed::Done { .. } = placed {
+            self.booking_changed();
+        }
+        Ok(placed)
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod bookings;
+pub mod holds;
 pub mod manage;
 mod openapi;
 pub mod page_data;
@@ -16,8 +17,8 @@ use axum::routing::{any, get};
 use axum::{Json, Router};
 use booking_wire::{
     ApiError, Booking, BookingRequest, BookingStatus, CancelRequest, Created, ErrorCode,
-    ErrorEnvelope, Field, FieldKind, FieldValue, ManagedBooking, Profile, RescheduleRequest, Slot,
-    SlotsResponse,
+    ErrorEnvelope, Field, FieldKind, FieldValue, Hold, HoldRequest, ManagedBooking, Profile,
+    RescheduleRequest, Slot, SlotsResponse,
 };
 use tower::ServiceBuilder;
 use utoipa::OpenApi;
@@ -35,8 +36,8 @@ use crate::state::AppState;
     info(title = "booking-proxy", description = "The booking widget's API: profiles, free slots and bookings."),
     components(schemas(
         Profile, Field, FieldKind, FieldValue, Slot, SlotsResponse, BookingRequest, Booking,
-        BookingStatus, Created, ManagedBooking, CancelRequest, RescheduleRequest, ErrorEnvelope,
-        ApiError, ErrorCode
+        BookingStatus, Created, ManagedBooking, CancelRequest, RescheduleRequest, HoldRequest,
+        Hold, ErrorEnvelope, ApiError, ErrorCode
     )),
     tags(
         (name = "booking", description = "What the widget calls to book"),
@@ -45,12 +46,15 @@ use crate::state::AppState;
 )]
 struct ApiDoc;
 
-/// The route table. Booking POSTs and every manage-link request are rate limited per
-/// client; anything no route takes is looked for among the built widget's files.
+/// The route table. Booking POSTs, holds and every manage-link request are rate limited
+/// per client; anything no route takes is looked for among the built widget's files.
 pub fn table(config: &Config, limit: &RateLimit, manage_limit: &RateLimit) -> Router<AppState> {
     // The documented routes, nested under `/api/v1` in the document too.
+    // Holds share the booking budget: a visitor's hold and booking are one attempt's.
     let bookings = OpenApiRouter::new()
         .routes(routes!(bookings::create_booking))
+        .routes(routes!(holds::create_hold))
+        .routes(routes!(holds::release_hold))
         .layer(limit.layer());
     // A token is the only credential: every manage route is limited, reads too.
     let manage = OpenApiRouter::new()

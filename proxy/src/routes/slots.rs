@@ -9,6 +9,7 @@ use serde_json::value::RawValue;
 use utoipa::IntoParams;
 
 use crate::error::{AppError, PathParam, QueryParam};
+use crate::lifecycle::holds;
 use crate::slots::day_window;
 use crate::state::AppState;
 use crate::store::StoredBooking;
@@ -173,7 +174,12 @@ pub async fn answer(
                 .slots_for_move(&booking.provider_ref, start, end, duration)
                 .await?
         }
-        (None, _) => provider.slots(start, end, duration).await?,
+        (None, Some(_)) => provider.slots(start, end, duration).await?,
+        // Others' holds of a remote profile's slots are kept here, not at the provider.
+        (None, None) => {
+            let slots = provider.slots(start, end, duration).await?;
+            holds::without_held(state, profile, slots).await?
+        }
     };
     Ok(SlotsResponse {
         time_zone: zone.name().to_owned(),

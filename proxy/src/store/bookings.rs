@@ -6,6 +6,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
+use super::holds::{self, Holding};
 use super::keys::{key_state, put_key, Answer};
 use super::outbox;
 use super::{instant, secs, Insert, KeyedAnswers, Move, Store, StoreError, StoredBooking};
@@ -13,16 +14,16 @@ use crate::notify::NewMessage;
 
 mod rows;
 
-use rows::{
-    active_between, answer, get, insert, move_row, nearby, row_to_booking, unchanged, used,
-};
+pub(super) use rows::active_between;
+use rows::{answer, get, insert, move_row, nearby, row_to_booking, unchanged, used};
 
 const COLUMNS: &str = "profile, id, provider_ref, start_at, end_at, status, name, email, time_zone, \
     locale, answers, title, location, token_hash, sequence, reschedules, cancel_reason, created_at, updated_at";
 
 impl Store {
-    /// Inserts `booking` if `is_free` agrees, given the profile's active bookings within a
-    /// day of it. With `answers`, the Idempotency-Key is checked and its answer stored in
+    /// Inserts `booking` if `is_free` agrees, given the profile's active bookings and
+    /// live holds (but the booking's own) within a day of it; its own hold is used up.
+    /// With `answers`, the Idempotency-Key is checked and its answer stored in
     /// the same transaction: a crash can lose the whole booking, never half of it, so a
     /// retry either replays the booking or makes it. `messages` go to the outbox with it.
     pub async fn insert_if_free(
@@ -31,16 +32,24 @@ impl Store {
         is_free: impl FnOnce(Vec<Slot>) -> bool,
         answers: Option<KeyedAnswers<'_>>,
         messages: &[NewMessage],
+        holding: Holding<'_>,
     ) -> Result<Insert, StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         if let Some(used) = used(&mut tx, &booking.profile, &answers, booking.created_at).await? {
             tx.rollback().await?;
             return Ok(Insert::Used(used));
         }
-        let nearby = nearby(&mut tx, booking, None).await?;
+        let mut nearby = nearby(&mut tx, booking, None).await?;
+        let range = holds::around(booking.start, booking.end);
+        nearby.extend(
+            holds::live_between(&mut tx, &booking.profile, range, holding.now, holding.own).await?,
+        );
         let free = is_free(nearby);
         if free {
             self.insert_with(&mut tx, booking, messages).await?;
+            if let Some(own) = holding.own {
+                holds::consume(&mut tx, &booking.profile, own).await?;
+            }
         }
         answer(
             &mut tx,
@@ -181,7 +190,7 @@ impl Store {
     }
 
     /// Moves `current` to `[start, end)` if `is_free` agrees, given the profile's other
-    /// active bookings near the new time (the booking never conflicts with itself), and
+    /// active bookings and live holds near the new time (the booking never conflicts with itself), and
     /// if the booking is still as `current` says (not cancelled or moved meanwhile). Its
     /// reminders are written again, for the new time, with `messages`.
     pub async fn reschedule_if_free(
@@ -207,7 +216,9 @@ impl Store {
             end,
             ..current.clone()
         };
-        let nearby = nearby(&mut tx, &moved, Some(&current.id)).await?;
+        let mut nearby = nearby(&mut tx, &moved, Some(&current.id)).await?;
+        let range = holds::around(start, end);
+        nearby.extend(holds::live_between(&mut tx, &current.profile, range, now, None).await?);
         let free = is_free(nearby);
         if free {
             move_row(&mut tx, current, &current.provider_ref, (start, end), now).await?;

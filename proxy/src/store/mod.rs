@@ -1,10 +1,11 @@
 //! The proxy's database (sqlx, SQLite): a row for every booking made through it (the local
-//! provider's are its schedule), the Idempotency-Key records, and the outbox of
-//! notifications. A change of a booking
+//! provider's are its schedule), the Idempotency-Key records, the visitors' holds, and the
+//! outbox of notifications. A change of a booking
 //! and the checks it depends on run in one `BEGIN IMMEDIATE` transaction, so concurrent
 //! requests for overlapping times give exactly one booking.
 
 mod bookings;
+mod holds;
 mod keys;
 mod outbox;
 
@@ -18,6 +19,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 use tokio::sync::Notify;
 
+pub use holds::{Holding, Nearby, Placed, StoredHold};
 pub use outbox::{OutboxRow, OUTBOX_KEEP};
 
 /// Idempotency records older than this are forgotten.

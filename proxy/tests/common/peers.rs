@@ -17,6 +17,21 @@ pub struct Peer {
     pub log: PathBuf,
 }
 
+/// Each message file parsed as the SMTP peer parses what it receives.
+pub fn parse_messages(files: &[PathBuf]) -> Vec<Value> {
+    let out = Command::new(python())
+        .arg(script())
+        .arg("parse")
+        .args(files)
+        .output()
+        .expect("run the parser");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect()
+}
+
 fn python() -> PathBuf {
     let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
     assert!(

@@ -9,6 +9,9 @@ smtp LOG: an SMTP server (aiosmtpd) that parses each message as MIME and its cal
 with the icalendar package, appending one JSON line per message to LOG.
 
 Both print "listening PORT" once ready.
+
+parse FILE...: each file (an .eml, as the file:// transport writes it) parsed the same
+way, one JSON line per file on standard output.
 """
 
 import email
@@ -165,5 +168,9 @@ def smtp(log):
 if __name__ == "__main__":
     if sys.argv[1] == "webhooks":
         webhooks(int(sys.argv[2]), sys.argv[3], sys.argv[4])
+    elif sys.argv[1] == "parse":
+        for path in sys.argv[2:]:
+            with open(path, "rb") as f:
+                print(json.dumps(parse(f.read())), flush=True)
     else:
         smtp(sys.argv[2])

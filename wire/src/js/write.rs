@@ -157,6 +157,9 @@ impl ToJs for BookingRequest {
         if let Some(locale) = &self.locale {
             let _ = Reflect::set(&o, &string("locale"), &string(locale));
         }
+        if let Some(hold) = &self.hold {
+            let _ = Reflect::set(&o, &string("hold"), &string(hold));
+        }
         // An empty map is left out, as serde writes it.
         if !self.fields.is_empty() {
             let _ = Reflect::set(&o, &string("fields"), &map(&self.fields, ToJs::to_js));

@@ -61,6 +61,7 @@ fn control_characters_are_refused_but_line_breaks_in_multi_line_text() {
         guests: vec![],
         notes: notes.into(),
         locale: None,
+        hold: None,
     };
     let errors = validate_booking(&[], &request("Ada\nforged\trow", "two\nlines"));
     assert_eq!(errors.get("name"), Some(&single));
@@ -251,6 +252,7 @@ fn a_booking_is_checked_whole() {
         guests: vec!["bob@example.com".into()],
         notes: String::new(),
         locale: None,
+        hold: None,
     };
     assert!(validate_booking(&fields, &request).is_empty());
     let bad = BookingRequest {

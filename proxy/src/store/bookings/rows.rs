@@ -129,7 +129,7 @@ pub(super) async fn get(
     row.as_ref().map(row_to_booking).transpose()
 }
 
-pub(super) async fn active_between(
+pub(in crate::store) async fn active_between(
     conn: &mut SqliteConnection,
     profile: &str,
     from: DateTime<Utc>,
