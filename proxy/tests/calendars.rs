@@ -224,22 +224,7 @@ async fn a_feed_s_busy_time_leaves_the_slots_with_the_buffer_and_a_failing_feed_
     .await;
 }
 
-const PARIS_ZONE: &str = "BEGIN:VTIMEZONE\r
-TZID:Europe/Paris\r
-BEGIN:DAYLIGHT\r
-TZOFFSETFROM:+0100\r
-TZOFFSETTO:+0200\r
-DTSTART:19810329T020000\r
-RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r
-END:DAYLIGHT\r
-BEGIN:STANDARD\r
-TZOFFSETFROM:+0200\r
-TZOFFSETTO:+0100\r
-DTSTART:19961027T030000\r
-RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r
-END:STANDARD\r
-END:VTIMEZONE\r
-";
+const PARIS_ZONE: &str = include_str!("data/paris-vtimezone.ics");
 
 const WINDOWS_ZONE: &str = "BEGIN:VTIMEZONE\r
 TZID:W. Europe Standard Time\r

@@ -32,7 +32,8 @@ pub fn parse_messages(files: &[PathBuf]) -> Vec<Value> {
         .collect()
 }
 
-fn python() -> PathBuf {
+/// The project's Python (its .venv, from `make setup`), which runs the test peers.
+pub fn python() -> PathBuf {
     let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
     assert!(
         venv.exists(),

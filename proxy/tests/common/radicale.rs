@@ -2,7 +2,7 @@
 //! `make setup`) on a free loopback port with a throwaway folder and one user, and the
 //! few WebDAV requests a test makes to it directly.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -18,16 +18,6 @@ pub struct Radicale {
     client: reqwest::Client,
 }
 
-fn python() -> PathBuf {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
-    assert!(
-        venv.exists(),
-        "{} is missing: run `make setup` (scripts/setup.sh creates it)",
-        venv.display()
-    );
-    venv
-}
-
 impl Radicale {
     /// Started in `dir`, answering within 20 s.
     pub fn start(dir: &Path) -> Self {
@@ -38,7 +28,7 @@ impl Radicale {
     pub fn start_on(dir: &Path, port: u16) -> Self {
         let users = dir.join("users");
         std::fs::write(&users, format!("{USER}:{PASSWORD}\n")).expect("users file");
-        let child = Command::new(python())
+        let child = Command::new(super::peers::python())
             .args(["-m", "radicale", "--config", ""])
             .arg("--storage-filesystem-folder")
             .arg(dir.join("collections"))

@@ -2,22 +2,8 @@ use chrono::TimeZone;
 
 use super::*;
 
-const PARIS: &str = "BEGIN:VTIMEZONE\r
-TZID:Europe/Paris\r
-BEGIN:DAYLIGHT\r
-TZOFFSETFROM:+0100\r
-TZOFFSETTO:+0200\r
-DTSTART:19810329T020000\r
-RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r
-END:DAYLIGHT\r
-BEGIN:STANDARD\r
-TZOFFSETFROM:+0200\r
-TZOFFSETTO:+0100\r
-DTSTART:19961027T030000\r
-RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r
-END:STANDARD\r
-END:VTIMEZONE\r
-";
+/// Europe/Paris as calendars write it (shared with the CalDAV tests).
+const PARIS: &str = include_str!("../../../tests/data/paris-vtimezone.ics");
 
 fn calendar(body: &str) -> String {
     format!(
