@@ -6,33 +6,26 @@ cd "$(dirname "$0")/../.."
 DURATION=${BENCH_SECONDS:-10}
 dir=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
-cat >"$dir/bench.toml" <<TOML
-[server]
-listen = "127.0.0.1:0"
-database = "sqlite://bench.db"
-[limits]
-bookings_per_minute = 1000000000
-# A typical profile for the slots run.
-[profiles.bench]
-provider = "local"
+# A typical profile for the slots run, plain and with the host's calendar (the demo's
+# sample feed, from a file): the cached case next to the plain one.
+typical='provider = "local"
 title = "Bench"
 time_zone = "America/New_York"
 durations = [30, 60]
 slot_step = 15
 buffer = 10
 horizon_days = 60
-hours = { mon = ["09:00-12:00", "13:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], thu = ["09:00-17:00"], fri = ["09:00-17:00"] }
-# The same profile with the host's calendar (the demo's sample feed, from a file): the
-# cached case, next to the plain one.
+hours = { mon = ["09:00-12:00", "13:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], thu = ["09:00-17:00"], fri = ["09:00-17:00"] }'
+cat >"$dir/bench.toml" <<TOML
+[server]
+listen = "127.0.0.1:0"
+database = "sqlite://bench.db"
+[limits]
+bookings_per_minute = 1000000000
+[profiles.bench]
+$typical
 [profiles.cal]
-provider = "local"
-title = "Bench with a calendar"
-time_zone = "America/New_York"
-durations = [30, 60]
-slot_step = 15
-buffer = 10
-horizon_days = 60
-hours = { mon = ["09:00-12:00", "13:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], thu = ["09:00-17:00"], fri = ["09:00-17:00"] }
+$typical
 [[profiles.cal.calendars]]
 ics_url = "file://$PWD/demo/host-calendar.ics"
 cache_seconds = 3600
