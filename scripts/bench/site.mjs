@@ -43,7 +43,7 @@ fetch('/api/v1/profiles/open/slots?from=' + first + '&to=' + last + '&time_zone=
 // Text below the widget shows whether the widget moves it while it loads (layout shift).
 const HOST = `<!doctype html><html lang=en><meta charset=utf-8><title>host</title>
 <meta name=viewport content="width=device-width, initial-scale=1">
-<meta name=description content="A host page with a booking widget">
+<meta name=description content="A host page with a booking widget"><link rel=icon href="data:,">
 <h1>A host page</h1><script src="/widget.js" async></script>
 <booking-widget profile="open"></booking-widget>
 <p>Text below the widget, which must not move while the widget loads.</p>`;
