@@ -226,22 +226,7 @@ async fn a_feed_s_busy_time_leaves_the_slots_with_the_buffer_and_a_failing_feed_
 
 const PARIS_ZONE: &str = include_str!("data/paris-vtimezone.ics");
 
-const WINDOWS_ZONE: &str = "BEGIN:VTIMEZONE\r
-TZID:W. Europe Standard Time\r
-BEGIN:STANDARD\r
-DTSTART:16010101T030000\r
-TZOFFSETFROM:+0200\r
-TZOFFSETTO:+0100\r
-RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10\r
-END:STANDARD\r
-BEGIN:DAYLIGHT\r
-DTSTART:16010101T020000\r
-TZOFFSETFROM:+0100\r
-TZOFFSETTO:+0200\r
-RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3\r
-END:DAYLIGHT\r
-END:VTIMEZONE\r
-";
+const WINDOWS_ZONE: &str = include_str!("data/windows-vtimezone.ics");
 
 fn vcalendar(body: &str) -> String {
     format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{body}END:VCALENDAR\r\n")

@@ -104,7 +104,7 @@ pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
         // A month after the current one comes with the month after it, in one request (at
         // most 62 days, the API's limit): looking ahead for the first free month, or paging
         // forward, asks once per two months.
-        let current = time::local_date(time::now(), &z).map_or(m, first_of_month);
+        let current = first_of_month(super::today(&z));
         let next = if m > current {
             last_of_month(m).succ_opt()
         } else {

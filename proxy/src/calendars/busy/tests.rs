@@ -158,22 +158,9 @@ END:VEVENT\r
 #[test]
 fn a_windows_zone_name_is_its_iana_zone() {
     // As Outlook writes it: the zone by its Windows name, with its own VTIMEZONE.
-    let body = "BEGIN:VTIMEZONE\r
-TZID:W. Europe Standard Time\r
-BEGIN:STANDARD\r
-DTSTART:16010101T030000\r
-TZOFFSETFROM:+0200\r
-TZOFFSETTO:+0100\r
-RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10\r
-END:STANDARD\r
-BEGIN:DAYLIGHT\r
-DTSTART:16010101T020000\r
-TZOFFSETFROM:+0100\r
-TZOFFSETTO:+0200\r
-RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3\r
-END:DAYLIGHT\r
-END:VTIMEZONE\r
-BEGIN:VEVENT\r
+    let zone = include_str!("../../../tests/data/windows-vtimezone.ics");
+    let body = format!(
+        "{zone}BEGIN:VEVENT\r
 UID:outlook-1\r
 DTSTAMP:20261001T000000Z\r
 DTSTART;TZID=W. Europe Standard Time:20261020T150000\r
@@ -185,9 +172,10 @@ DTSTAMP:20261001T000000Z\r
 DTSTART;TZID=\"Pacific Standard Time\":20261106T090000\r
 DTEND;TZID=\"Pacific Standard Time\":20261106T093000\r
 END:VEVENT\r
-";
+"
+    );
     assert_eq!(
-        busy_in(chrono_tz::Asia::Tokyo, body),
+        busy_in(chrono_tz::Asia::Tokyo, &body),
         vec![
             // Berlin in summer time (UTC+2), Los Angeles in winter time (UTC-8).
             span(at(2026, 10, 20, 13, 0), at(2026, 10, 20, 14, 0)),
