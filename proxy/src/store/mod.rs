@@ -1,26 +1,22 @@
-//! The proxy's database (sqlx, SQLite): a row for every booking made through it (the local
+//! The proxy's database (sqlx): a row for every booking made through it (the local
 //! provider's are its schedule), the Idempotency-Key records, the visitors' holds, and the
-//! outbox of notifications. A change of a booking
-//! and the checks it depends on run in one `BEGIN IMMEDIATE` transaction, so concurrent
-//! requests for overlapping times give exactly one booking.
+//! outbox of notifications. One interface (`backend`), one module per database: SQLite
+//! (the default) and PostgreSQL; `Store` is the handle the rest of the proxy holds.
 
-mod bookings;
-mod holds;
-mod keys;
-mod outbox;
-
-use std::str::FromStr;
-use std::sync::Arc;
-use std::time::Duration;
+mod api;
+mod backend;
+pub mod holds;
+pub mod outbox;
+mod sqlite;
 
 use booking_wire::{Booking, BookingRequest, BookingStatus};
 use chrono::{DateTime, TimeDelta, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
-use tokio::sync::Notify;
 
+pub use api::Store;
+pub use backend::{Backend, Bookings, Holds, IsFree, Keys, Outbox};
 pub use holds::{Holding, Nearby, Placed, StoredHold};
 pub use outbox::{OutboxRow, OUTBOX_KEEP};
+pub use sqlite::SqliteStore;
 
 /// Idempotency records older than this are forgotten.
 pub const IDEMPOTENCY_TTL: TimeDelta = TimeDelta::hours(24);
@@ -30,17 +26,6 @@ pub const IN_FLIGHT_STALE: TimeDelta = TimeDelta::minutes(2);
 #[derive(Debug, thiserror::Error)]
 #[error("database: {0}")]
 pub struct StoreError(#[from] sqlx::Error);
-
-/// Readers share a pool; writes go through one connection, so in-process writers queue
-/// in the pool (fair, async) instead of in SQLite's sleeping busy handler. `BEGIN
-/// IMMEDIATE` still guards against other processes on the same file.
-#[derive(Clone)]
-pub struct Store {
-    pool: SqlitePool,
-    writer: SqlitePool,
-    /// Told when messages are written to the outbox (its worker waits on it).
-    outbox_written: Arc<Notify>,
-}
 
 /// One row of `bookings`.
 #[derive(Debug, Clone, PartialEq)]
@@ -176,35 +161,4 @@ fn secs(t: DateTime<Utc>) -> i64 {
 
 fn instant(secs: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(secs, 0).unwrap_or_default()
-}
-
-impl Store {
-    /// Opens (creating if missing) the database at an sqlx SQLite URL and migrates it.
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(15))
-            .connect_with(options.clone())
-            .await?;
-        sqlx::migrate!("./migrations")
-            .run(&writer)
-            .await
-            .map_err(sqlx::Error::from)?;
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .acquire_timeout(Duration::from_secs(15))
-            .connect_with(options)
-            .await?;
-        Ok(Self {
-            pool,
-            writer,
-            outbox_written: Arc::new(Notify::new()),
-        })
-    }
 }

@@ -1,15 +1,18 @@
 //! Idempotency-Key records: the first answer to a request, replayed to its retries for
 //! 24 hours.
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{Row, SqliteConnection};
 
-use super::{instant, secs, Claim, Store, StoreError, IDEMPOTENCY_TTL, IN_FLIGHT_STALE};
+use super::SqliteStore;
+use crate::store::{instant, secs, Claim, Keys, StoreError, IDEMPOTENCY_TTL, IN_FLIGHT_STALE};
 
-impl Store {
+#[async_trait]
+impl Keys for SqliteStore {
     /// How an Idempotency-Key was used before, if it was (and is not forgotten or
     /// abandoned); `None` when a request may go ahead with it. Reads only.
-    pub async fn key_used(
+    async fn key_used(
         &self,
         profile: &str,
         key: &str,
@@ -21,7 +24,7 @@ impl Store {
     }
 
     /// Records the first use of an Idempotency-Key, or says how it was used before.
-    pub async fn claim(
+    async fn claim(
         &self,
         profile: &str,
         key: &str,
@@ -44,7 +47,7 @@ impl Store {
     }
 
     /// Stores the answer to a claimed key, for replays.
-    pub async fn complete(
+    async fn complete(
         &self,
         profile: &str,
         key: &str,
@@ -62,7 +65,7 @@ impl Store {
     }
 
     /// Forgets a claimed key whose request failed on our side, so a retry runs again.
-    pub async fn release(&self, profile: &str, key: &str) -> Result<(), StoreError> {
+    async fn release(&self, profile: &str, key: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM idempotency WHERE profile = ? AND key = ? AND status IS NULL")
             .bind(profile)
             .bind(key)
@@ -72,7 +75,7 @@ impl Store {
     }
 
     /// Drops idempotency records past their 24 hours.
-    pub async fn purge_idempotency(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    async fn purge_idempotency(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM idempotency WHERE created_at <= ?")
             .bind(secs(now - IDEMPOTENCY_TTL))
             .execute(&self.writer)

@@ -1,16 +1,20 @@
 //! Bookings: made, found, cancelled and moved, each change with its Idempotency-Key's answer
 //! in the same transaction.
 
+use async_trait::async_trait;
 use booking_wire::Slot;
 use chrono::{DateTime, TimeDelta, Utc};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
+use tokio::sync::Notify;
 
-use super::holds::{self, Holding};
 use super::keys::{key_state, put_key, Answer};
-use super::outbox;
-use super::{instant, secs, Insert, KeyedAnswers, Move, Store, StoreError, StoredBooking};
+use super::{holds, outbox, SqliteStore};
 use crate::notify::NewMessage;
+use crate::store::holds::around;
+use crate::store::{
+    instant, secs, Bookings, Holding, Insert, IsFree, KeyedAnswers, Move, StoreError, StoredBooking,
+};
 
 mod rows;
 
@@ -20,16 +24,17 @@ use rows::{answer, get, insert, move_row, nearby, row_to_booking, unchanged, use
 const COLUMNS: &str = "profile, id, provider_ref, start_at, end_at, status, name, email, time_zone, \
     locale, answers, title, location, token_hash, sequence, reschedules, cancel_reason, created_at, updated_at";
 
-impl Store {
+#[async_trait]
+impl Bookings for SqliteStore {
     /// Inserts `booking` if `is_free` agrees, given the profile's active bookings and
     /// live holds (but the booking's own) within a day of it; its own hold is used up.
     /// With `answers`, the Idempotency-Key is checked and its answer stored in
     /// the same transaction: a crash can lose the whole booking, never half of it, so a
     /// retry either replays the booking or makes it. `messages` go to the outbox with it.
-    pub async fn insert_if_free(
+    async fn insert_if_free(
         &self,
         booking: &StoredBooking,
-        is_free: impl FnOnce(Vec<Slot>) -> bool,
+        is_free: IsFree<'_, Vec<Slot>>,
         answers: Option<KeyedAnswers<'_>>,
         messages: &[NewMessage],
         holding: Holding<'_>,
@@ -40,13 +45,13 @@ impl Store {
             return Ok(Insert::Used(used));
         }
         let mut nearby = nearby(&mut tx, booking, None).await?;
-        let range = holds::around(booking.start, booking.end);
+        let range = around(booking.start, booking.end);
         nearby.extend(
             holds::live_between(&mut tx, &booking.profile, range, holding.now, holding.own).await?,
         );
         let free = is_free(nearby);
         if free {
-            self.insert_with(&mut tx, booking, messages).await?;
+            insert_with(&self.outbox_written, &mut tx, booking, messages).await?;
             if let Some(own) = holding.own {
                 holds::consume(&mut tx, &booking.profile, own).await?;
             }
@@ -67,14 +72,14 @@ impl Store {
 
     /// Keeps a row for a booking a remote provider made, with its key's answer and its
     /// `messages`.
-    pub async fn record(
+    async fn record(
         &self,
         booking: &StoredBooking,
         answers: Option<KeyedAnswers<'_>>,
         messages: &[NewMessage],
     ) -> Result<(), StoreError> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        self.insert_with(&mut tx, booking, messages).await?;
+        insert_with(&self.outbox_written, &mut tx, booking, messages).await?;
         answer(
             &mut tx,
             &booking.profile,
@@ -89,7 +94,7 @@ impl Store {
 
     /// Active (not cancelled) bookings of `profile` overlapping `[from, to)`, but booking
     /// `except`.
-    pub async fn active_between(
+    async fn active_between(
         &self,
         profile: &str,
         from: DateTime<Utc>,
@@ -101,7 +106,7 @@ impl Store {
     }
 
     /// All bookings, newest start first; only `profile`'s when given.
-    pub async fn list(&self, profile: Option<&str>) -> Result<Vec<StoredBooking>, StoreError> {
+    async fn list(&self, profile: Option<&str>) -> Result<Vec<StoredBooking>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM bookings WHERE (?1 IS NULL OR profile = ?1) ORDER BY start_at DESC, id"
         );
@@ -113,14 +118,14 @@ impl Store {
     }
 
     /// The bookings with this id, in any profile (ids are unique per profile).
-    pub async fn find(&self, id: &str) -> Result<Vec<StoredBooking>, StoreError> {
+    async fn find(&self, id: &str) -> Result<Vec<StoredBooking>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM bookings WHERE id = ?");
         let rows = sqlx::query(&sql).bind(id).fetch_all(&self.pool).await?;
         rows.iter().map(row_to_booking).collect()
     }
 
     /// The booking whose manage token hashes to `hash`.
-    pub async fn by_token(&self, hash: &str) -> Result<Option<StoredBooking>, StoreError> {
+    async fn by_token(&self, hash: &str) -> Result<Option<StoredBooking>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM bookings WHERE token_hash = ?");
         let row = sqlx::query(&sql)
             .bind(hash)
@@ -132,7 +137,7 @@ impl Store {
     /// Marks a booking cancelled, freeing its time; a cancelled one stays as it is. The row
     /// as it is afterwards, `None` if there is no such booking. Its reminders are dropped
     /// and `messages` written, if it was cancelled now.
-    pub async fn cancel(
+    async fn cancel(
         &self,
         profile: &str,
         id: &str,
@@ -163,7 +168,7 @@ impl Store {
     }
 
     /// Marks a pending booking confirmed, with `messages`. The row as it is afterwards.
-    pub async fn confirm(
+    async fn confirm(
         &self,
         profile: &str,
         id: &str,
@@ -193,11 +198,11 @@ impl Store {
     /// active bookings and live holds near the new time (the booking never conflicts with itself), and
     /// if the booking is still as `current` says (not cancelled or moved meanwhile). Its
     /// reminders are written again, for the new time, with `messages`.
-    pub async fn reschedule_if_free(
+    async fn reschedule_if_free(
         &self,
         current: &StoredBooking,
         (start, end): (DateTime<Utc>, DateTime<Utc>),
-        is_free: impl FnOnce(Vec<Slot>) -> bool,
+        is_free: IsFree<'_, Vec<Slot>>,
         answers: Option<KeyedAnswers<'_>>,
         messages: &[NewMessage],
         now: DateTime<Utc>,
@@ -217,7 +222,7 @@ impl Store {
             ..current.clone()
         };
         let mut nearby = nearby(&mut tx, &moved, Some(&current.id)).await?;
-        let range = holds::around(start, end);
+        let range = around(start, end);
         nearby.extend(holds::live_between(&mut tx, &current.profile, range, now, None).await?);
         let free = is_free(nearby);
         if free {
@@ -239,7 +244,7 @@ impl Store {
 
     /// Records that a remote provider moved `current` (under `provider_ref` now), with
     /// the key's answer and `messages` (its reminders written again for the new time).
-    pub async fn moved(
+    async fn moved(
         &self,
         current: &StoredBooking,
         provider_ref: &str,
@@ -259,22 +264,15 @@ impl Store {
         tx.commit().await?;
         Ok(row)
     }
+}
 
-    /// A new row and its messages, in the caller's transaction.
-    async fn insert_with(
-        &self,
-        tx: &mut SqliteConnection,
-        booking: &StoredBooking,
-        messages: &[NewMessage],
-    ) -> Result<(), StoreError> {
-        insert(tx, booking).await?;
-        outbox::write(
-            tx,
-            &self.outbox_written,
-            booking,
-            messages,
-            booking.created_at,
-        )
-        .await
-    }
+/// A new row and its messages, in the caller's transaction.
+async fn insert_with(
+    written: &Notify,
+    tx: &mut SqliteConnection,
+    booking: &StoredBooking,
+    messages: &[NewMessage],
+) -> Result<(), StoreError> {
+    insert(tx, booking).await?;
+    outbox::write(tx, written, booking, messages, booking.created_at).await
 }
