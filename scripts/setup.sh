@@ -47,7 +47,8 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $BINDGEN_VERSION" 
   cargo install wasm-bindgen-cli --version "$BINDGEN_VERSION" --force
 fi
 
-# Debian's Chromium and its driver for the browser tests; wrk for the load benchmark.
+# Debian's Chromium and its driver for the browser tests; wrk for the load benchmark;
+# PostgreSQL for the store's tests on it.
 # (Debian's binaryen is too old and breaks the bundle: wasm-opt comes from npm below.)
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -55,6 +56,10 @@ missing=()
 have wrk || missing+=(wrk)
 have node || missing+=(nodejs)
 have npm || missing+=(npm)
+# PostgreSQL's programs and btree_gist: the store tests start a throwaway cluster.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+compgen -G '/usr/share/postgresql/*/extension/btree_gist.control' >/dev/null \
+  || missing+=(postgresql-contrib)
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 
 # npm packages from the committed lock file: playwright-core, axe-core, binaryen (wasm-opt),

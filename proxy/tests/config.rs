@@ -88,6 +88,18 @@ fn parse_error(text: &str) -> String {
 }
 
 #[test]
+fn a_postgres_database_url_is_taken_as_it_is() {
+    for url in [
+        "postgres://booking@db.internal:5432/booking",
+        "postgresql://booking:secret@127.0.0.1/booking?sslmode=require",
+    ] {
+        let text = GOOD.replace("sqlite://data/bookings.db", url);
+        let config = config::parse(&text, Path::new("/etc/booking"), &env).expect("valid");
+        assert_eq!(config.server.database, url);
+    }
+}
+
+#[test]
 fn the_whole_format_parses() {
     let config = config::parse(GOOD, Path::new("/etc/booking"), &env).expect("valid");
     assert_eq!(config.server.listen.to_string(), "127.0.0.1:9000");
@@ -185,8 +197,8 @@ fn each_mistake_is_named_by_profile_and_key() {
         ),
         (
             "",
-            "[server]\ndatabase = \"postgres://x\"",
-            &["server.database"],
+            "[server]\ndatabase = \"mysql://x\"",
+            &["server.database", "postgres://"],
         ),
         (
             "",

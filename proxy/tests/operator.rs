@@ -114,7 +114,7 @@ async fn operator_lists_and_cancels_and_a_cancelled_time_is_free_again() {
 
 #[tokio::test]
 async fn the_list_prints_stored_control_characters_escaped_or_as_json() {
-    use booking_proxy::store::{Holding, Store, StoredBooking};
+    use booking_proxy::store::{Free, Holding, Store, StoredBooking};
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path());
     // Text stored before control characters were refused (the API now says 422).
@@ -150,7 +150,10 @@ async fn the_list_prints_stored_control_characters_escaped_or_as_json() {
     store
         .insert_if_free(
             &stored,
-            |_| true,
+            Free {
+                buffer: chrono::TimeDelta::zero(),
+                check: |_| true,
+            },
             None,
             &[],
             Holding {

@@ -1,6 +1,8 @@
 //! The store's conformance suite: every case runs against each database the proxy
-//! supports, with the same expectations.
+//! supports, with the same expectations: SQLite in a temporary file, PostgreSQL in a
+//! throwaway cluster (or at `DATABASE_URL`).
 
+mod common;
 mod conformance;
 
 use booking_proxy::store::Store;
@@ -13,6 +15,12 @@ async fn sqlite() -> (Store, tempfile::TempDir) {
     (store, dir)
 }
 
+/// A fresh PostgreSQL database.
+async fn postgres() -> (Store, String) {
+    let url = common::postgres::database().await;
+    (Store::open(&url).await.unwrap(), url)
+}
+
 macro_rules! suite {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -21,6 +29,15 @@ macro_rules! suite {
                 async fn $case() {
                     let (store, dir) = super::sqlite().await;
                     let url = format!("sqlite://{}", dir.path().join("bookings.db").display());
+                    super::conformance::$case(&store, &url).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    let (store, url) = super::postgres().await;
                     super::conformance::$case(&store, &url).await;
                 }
             )*
@@ -36,3 +53,11 @@ suite!(
     a_manage_token_finds_its_booking,
     an_outbox_row_is_taken_once_by_concurrent_workers,
 );
+
+/// PostgreSQL itself refuses overlapping local bookings, buffers included, even when the
+/// check in the transaction lets one through.
+#[tokio::test]
+async fn postgres_refuses_overlapping_bookings_whatever_the_check_says() {
+    let (store, _) = postgres().await;
+    conformance::the_database_refuses_overlaps(&store).await;
+}

@@ -14,7 +14,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub struct Server {
     pub listen: SocketAddr,
     pub allowed_origins: Vec<String>,
-    /// An sqlx SQLite URL; relative paths are resolved against the config file's folder.
+    /// An sqlx SQLite URL (relative paths resolved against the config file's folder) or a
+    /// PostgreSQL one.
     pub database: String,
     pub assets_dir: PathBuf,
     /// Whether the file names `assets_dir` (then a missing folder stops `serve`; the
@@ -77,12 +78,14 @@ pub(super) fn server(raw: RawServer, base: &Path) -> Result<Server, Problem> {
     let database = raw
         .database
         .unwrap_or_else(|| "sqlite://bookings.db".into());
-    let database = sqlite_url(&database, base).ok_or_else(|| {
-        Problem::at(
-            "server.database",
-            format!("{database:?} is not a sqlite:// URL"),
-        )
-    })?;
+    let database = sqlite_url(&database, base)
+        .or_else(|| postgres_url(&database))
+        .ok_or_else(|| {
+            Problem::at(
+                "server.database",
+                format!("{database:?} is not a sqlite:// or postgres:// URL"),
+            )
+        })?;
     let assets_dir_set = raw.assets_dir.is_some();
     let assets_dir = base.join(raw.assets_dir.unwrap_or_else(|| "dist".into()));
     let trusted_proxies = raw
@@ -183,6 +186,13 @@ fn is_origin(s: &str) -> bool {
     matches!(scheme, "http" | "https")
         && !rest.is_empty()
         && !rest.contains(['/', '?', '#', ' ', '@'])
+}
+
+/// A `postgres://` (or `postgresql://`) URL naming a host, as it is.
+fn postgres_url(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let scheme = matches!(parsed.scheme(), "postgres" | "postgresql");
+    (scheme && parsed.host_str().is_some_and(|h| !h.is_empty())).then(|| url.to_owned())
 }
 
 /// `sqlite://file.db` with a relative path becomes absolute against the config's folder.

@@ -1,4 +1,4 @@
-//! The local provider: booking-proxy itself is the scheduling backend, in SQLite.
+//! The local provider: booking-proxy itself is the scheduling backend, in its database.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -20,7 +20,9 @@ use crate::idempotency::{self, Reply, Ticket};
 use crate::notify::clock::Clock;
 use crate::notify::NewMessage;
 use crate::slots::{self, Busy, Rules};
-use crate::store::{Holding, Insert, KeyedAnswers, Move, Placed, Store, StoredBooking, StoredHold};
+use crate::store::{
+    Free, Holding, Insert, KeyedAnswers, Move, Placed, Store, StoredBooking, StoredHold,
+};
 
 pub struct LocalProvider {
     profile: ProfileConfig,
@@ -155,10 +157,17 @@ impl LocalProvider {
 
     /// Whether `slot` may be taken as of `now`, given the profile's active bookings near
     /// it (inside the transaction that takes it).
-    fn free(rules: &Rules<'_>, slot: &Slot, now: DateTime<Utc>) -> impl FnOnce(Vec<Slot>) -> bool {
+    fn free(
+        rules: &Rules<'_>,
+        slot: &Slot,
+        now: DateTime<Utc>,
+    ) -> Free<impl FnOnce(Vec<Slot>) -> bool + Send> {
         let bookable = slots::bookable(rules, now, slot);
         let (slot, buffer) = (slot.clone(), rules.buffer);
-        move |nearby| bookable && !Busy::new(nearby).conflicts(&slot, buffer)
+        Free {
+            buffer,
+            check: move |nearby| bookable && !Busy::new(nearby).conflicts(&slot, buffer),
+        }
     }
 
     /// Free slots as for a new booking, but with booking `id`'s own time counted free: the

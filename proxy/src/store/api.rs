@@ -7,8 +7,8 @@ use booking_wire::Slot;
 use chrono::{DateTime, Utc};
 
 use super::{
-    Backend, Holding, Insert, KeyedAnswers, Move, Nearby, Placed, SqliteStore, StoreError,
-    StoredBooking, StoredHold,
+    Backend, Free, Holding, Insert, IsFree, KeyedAnswers, Move, Nearby, PgStore, Placed,
+    SqliteStore, StoreError, StoredBooking, StoredHold,
 };
 use crate::notify::NewMessage;
 
@@ -28,13 +28,19 @@ impl Deref for Store {
 }
 
 impl Store {
-    /// Opens (creating if missing) the database at an sqlx URL and migrates it.
+    /// Opens the database at an sqlx URL and migrates it: PostgreSQL for `postgres://`
+    /// (or `postgresql://`), otherwise SQLite (the file created if missing).
     pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let backend: Arc<dyn Backend> = Arc::new(SqliteStore::open(url).await?);
+        let backend: Arc<dyn Backend> =
+            if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+                Arc::new(PgStore::open(url).await?)
+            } else {
+                Arc::new(SqliteStore::open(url).await?)
+            };
         Ok(Self { backend })
     }
 
-    /// Inserts `booking` if `is_free` agrees, given the profile's active bookings and
+    /// Inserts `booking` if `free` agrees, given the profile's active bookings and
     /// live holds (but the booking's own) within a day of it; its own hold is used up.
     /// With `answers`, the Idempotency-Key is checked and its answer stored in
     /// the same transaction: a crash can lose the whole booking, never half of it, so a
@@ -42,17 +48,17 @@ impl Store {
     pub async fn insert_if_free(
         &self,
         booking: &StoredBooking,
-        is_free: impl FnOnce(Vec<Slot>) -> bool + Send,
+        free: Free<impl FnOnce(Vec<Slot>) -> bool + Send>,
         answers: Option<KeyedAnswers<'_>>,
         messages: &[NewMessage],
         holding: Holding<'_>,
     ) -> Result<Insert, StoreError> {
         self.backend
-            .insert_if_free(booking, Box::new(is_free), answers, messages, holding)
+            .insert_if_free(booking, boxed(free), answers, messages, holding)
             .await
     }
 
-    /// Moves `current` to `[start, end)` if `is_free` agrees, given the profile's other
+    /// Moves `current` to `[start, end)` if `free` agrees, given the profile's other
     /// active bookings and live holds near the new time (the booking never conflicts with
     /// itself), and if the booking is still as `current` says (not cancelled or moved
     /// meanwhile). Its reminders are written again, for the new time, with `messages`.
@@ -60,13 +66,13 @@ impl Store {
         &self,
         current: &StoredBooking,
         range: (DateTime<Utc>, DateTime<Utc>),
-        is_free: impl FnOnce(Vec<Slot>) -> bool + Send,
+        free: Free<impl FnOnce(Vec<Slot>) -> bool + Send>,
         answers: Option<KeyedAnswers<'_>>,
         messages: &[NewMessage],
         now: DateTime<Utc>,
     ) -> Result<Move, StoreError> {
         self.backend
-            .reschedule_if_free(current, range, Box::new(is_free), answers, messages, now)
+            .reschedule_if_free(current, range, boxed(free), answers, messages, now)
             .await
     }
 
@@ -82,5 +88,14 @@ impl Store {
         self.backend
             .place_hold(hold, client, now, Box::new(is_free))
             .await
+    }
+}
+
+fn boxed<'a>(
+    free: Free<impl FnOnce(Vec<Slot>) -> bool + Send + 'a>,
+) -> Free<IsFree<'a, Vec<Slot>>> {
+    Free {
+        buffer: free.buffer,
+        check: Box::new(free.check),
     }
 }

@@ -11,7 +11,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use tokio::sync::Notify;
 
 use super::{
-    Claim, Holding, Insert, KeyedAnswers, Move, Nearby, OutboxRow, Placed, StoreError,
+    Claim, Free, Holding, Insert, KeyedAnswers, Move, Nearby, OutboxRow, Placed, StoreError,
     StoredBooking, StoredHold,
 };
 use crate::notify::NewMessage;
@@ -28,12 +28,12 @@ impl<T: Bookings + Holds + Keys + Outbox + Send + Sync> Backend for T {}
 /// answer and its outbox messages in the same transaction.
 #[async_trait]
 pub trait Bookings {
-    /// Inserts `booking` if `is_free` agrees, given the profile's active bookings and
+    /// Inserts `booking` if `free` agrees, given the profile's active bookings and
     /// live holds (but the booking's own) within a day of it; its own hold is used up.
     async fn insert_if_free(
         &self,
         booking: &StoredBooking,
-        is_free: IsFree<'_, Vec<Slot>>,
+        free: Free<IsFree<'_, Vec<Slot>>>,
         answers: Option<KeyedAnswers<'_>>,
         messages: &[NewMessage],
         holding: Holding<'_>,
@@ -84,12 +84,12 @@ pub trait Bookings {
         messages: &[NewMessage],
     ) -> Result<Option<StoredBooking>, StoreError>;
 
-    /// Moves `current` to `[start, end)` if `is_free` agrees and it is unchanged.
+    /// Moves `current` to `[start, end)` if `free` agrees and it is unchanged.
     async fn reschedule_if_free(
         &self,
         current: &StoredBooking,
         range: (DateTime<Utc>, DateTime<Utc>),
-        is_free: IsFree<'_, Vec<Slot>>,
+        free: Free<IsFree<'_, Vec<Slot>>>,
         answers: Option<KeyedAnswers<'_>>,
         messages: &[NewMessage],
         now: DateTime<Utc>,

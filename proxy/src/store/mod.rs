@@ -7,6 +7,7 @@ mod api;
 mod backend;
 pub mod holds;
 pub mod outbox;
+mod postgres;
 mod sqlite;
 
 use booking_wire::{Booking, BookingRequest, BookingStatus};
@@ -16,6 +17,7 @@ pub use api::Store;
 pub use backend::{Backend, Bookings, Holds, IsFree, Keys, Outbox};
 pub use holds::{Holding, Nearby, Placed, StoredHold};
 pub use outbox::{OutboxRow, OUTBOX_KEEP};
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 /// Idempotency records older than this are forgotten.
@@ -108,6 +110,14 @@ impl StoredBooking {
             location: self.location.clone(),
         }
     }
+}
+
+/// How a write decides that its time is free: `check` runs inside its transaction on what
+/// stands near the time; `buffer` is what the profile keeps free after each booking, which
+/// PostgreSQL's exclusion constraint enforces as well.
+pub struct Free<F> {
+    pub buffer: TimeDelta,
+    pub check: F,
 }
 
 /// What happened to a write that first checks the time is free.

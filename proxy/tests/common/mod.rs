@@ -12,6 +12,7 @@ pub mod jicoo;
 pub mod local;
 pub mod logs;
 pub mod peers;
+pub mod postgres;
 pub mod process;
 pub mod radicale;
 pub mod remote;

@@ -4,7 +4,7 @@
 use booking_proxy::notify::{Event, NewMessage, Recipient};
 use booking_proxy::slots::Busy;
 use booking_proxy::store::{
-    Claim, Holding, Insert, KeyedAnswers, Nearby, Placed, Store, StoredBooking, StoredHold,
+    Claim, Free, Holding, Insert, KeyedAnswers, Nearby, Placed, Store, StoredBooking, StoredHold,
 };
 use booking_wire::Slot;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
@@ -50,12 +50,16 @@ fn booking(id: &str, start: i64, minutes: i64) -> StoredBooking {
 }
 
 /// The check the local provider runs: nothing near conflicts, `buffer` included.
-fn free(b: &StoredBooking, buffer: i64) -> impl FnOnce(Vec<Slot>) -> bool + Send {
+fn free(b: &StoredBooking, buffer: i64) -> Free<impl FnOnce(Vec<Slot>) -> bool + Send> {
     let slot = Slot {
         start: b.start,
         end: b.end,
     };
-    move |near| !Busy::new(near).conflicts(&slot, TimeDelta::minutes(buffer))
+    let buffer = TimeDelta::minutes(buffer);
+    Free {
+        buffer,
+        check: move |near| !Busy::new(near).conflicts(&slot, buffer),
+    }
 }
 
 fn holding(own: Option<&str>) -> Holding<'_> {
@@ -422,4 +426,66 @@ pub async fn an_outbox_row_is_taken_once_by_concurrent_workers(store: &Store, ur
         .is_empty());
     assert_eq!(store.messages(Some("sent")).await.unwrap().len(), 1);
     assert_eq!(store.next_message_at().await.unwrap(), None);
+}
+
+/// With a check that lets everything through: only a database constraint stands between
+/// overlapping bookings (PostgreSQL's).
+pub async fn the_database_refuses_overlaps(store: &Store) {
+    let anything = |_: &StoredBooking| Free {
+        buffer: TimeDelta::minutes(15),
+        check: |_: Vec<Slot>| true,
+    };
+    let add = |b: StoredBooking, answers: Option<KeyedAnswers<'static>>| {
+        let store = store.clone();
+        async move {
+            store
+                .insert_if_free(&b, anything(&b), answers, &[], holding(None))
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(add(booking("bk_a", 0, 30), None).await, Insert::Done);
+    let keyed = KeyedAnswers {
+        key: "key-x",
+        fingerprint: "fp",
+        done: (201, "made"),
+        taken: (409, "taken"),
+    };
+    // Inside the first one's buffer: refused, and the key keeps the refusal.
+    assert_eq!(
+        add(booking("bk_b", 40, 30), Some(keyed)).await,
+        Insert::Taken
+    );
+    let refusal = Claim::Done {
+        status: 409,
+        body: "taken".into(),
+    };
+    let used = store.key_used(PROFILE, "key-x", "fp", now()).await.unwrap();
+    assert_eq!(used, Some(refusal));
+    assert_eq!(add(booking("bk_c", 45, 30), None).await, Insert::Done);
+    // A remote provider's rows are its own business.
+    store
+        .record(&booking("bk_remote", 0, 30), None, &[])
+        .await
+        .unwrap();
+    // Cancelled, the time is free again; moved onto another, refused.
+    store
+        .cancel(PROFILE, "bk_a", None, now(), &[])
+        .await
+        .unwrap();
+    assert_eq!(add(booking("bk_d", 0, 30), None).await, Insert::Done);
+    let c = store.find("bk_c").await.unwrap().remove(0);
+    let moved = store
+        .reschedule_if_free(&c, (at(10), at(40)), anything(&c), None, &[], now())
+        .await
+        .unwrap();
+    assert_eq!(moved, booking_proxy::store::Move::Taken);
+    let ids: Vec<String> = store
+        .list(Some(PROFILE))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    assert_eq!(ids, ["bk_c", "bk_a", "bk_d", "bk_remote"]);
 }

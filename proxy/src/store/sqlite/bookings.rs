@@ -13,7 +13,8 @@ use super::{holds, outbox, SqliteStore};
 use crate::notify::NewMessage;
 use crate::store::holds::around;
 use crate::store::{
-    instant, secs, Bookings, Holding, Insert, IsFree, KeyedAnswers, Move, StoreError, StoredBooking,
+    instant, secs, Bookings, Free, Holding, Insert, IsFree, KeyedAnswers, Move, StoreError,
+    StoredBooking,
 };
 
 mod rows;
@@ -26,7 +27,7 @@ const COLUMNS: &str = "profile, id, provider_ref, start_at, end_at, status, name
 
 #[async_trait]
 impl Bookings for SqliteStore {
-    /// Inserts `booking` if `is_free` agrees, given the profile's active bookings and
+    /// Inserts `booking` if `free` agrees, given the profile's active bookings and
     /// live holds (but the booking's own) within a day of it; its own hold is used up.
     /// With `answers`, the Idempotency-Key is checked and its answer stored in
     /// the same transaction: a crash can lose the whole booking, never half of it, so a
@@ -34,7 +35,7 @@ impl Bookings for SqliteStore {
     async fn insert_if_free(
         &self,
         booking: &StoredBooking,
-        is_free: IsFree<'_, Vec<Slot>>,
+        free: Free<IsFree<'_, Vec<Slot>>>,
         answers: Option<KeyedAnswers<'_>>,
         messages: &[NewMessage],
         holding: Holding<'_>,
@@ -49,7 +50,7 @@ impl Bookings for SqliteStore {
         nearby.extend(
             holds::live_between(&mut tx, &booking.profile, range, holding.now, holding.own).await?,
         );
-        let free = is_free(nearby);
+        let free = (free.check)(nearby);
         if free {
             insert_with(&self.outbox_written, &mut tx, booking, messages).await?;
             if let Some(own) = holding.own {
@@ -194,7 +195,7 @@ impl Bookings for SqliteStore {
         Ok(row)
     }
 
-    /// Moves `current` to `[start, end)` if `is_free` agrees, given the profile's other
+    /// Moves `current` to `[start, end)` if `free` agrees, given the profile's other
     /// active bookings and live holds near the new time (the booking never conflicts with itself), and
     /// if the booking is still as `current` says (not cancelled or moved meanwhile). Its
     /// reminders are written again, for the new time, with `messages`.
@@ -202,7 +203,7 @@ impl Bookings for SqliteStore {
         &self,
         current: &StoredBooking,
         (start, end): (DateTime<Utc>, DateTime<Utc>),
-        is_free: IsFree<'_, Vec<Slot>>,
+        free: Free<IsFree<'_, Vec<Slot>>>,
         answers: Option<KeyedAnswers<'_>>,
         messages: &[NewMessage],
         now: DateTime<Utc>,
@@ -224,7 +225,7 @@ impl Bookings for SqliteStore {
         let mut nearby = nearby(&mut tx, &moved, Some(&current.id)).await?;
         let range = around(start, end);
         nearby.extend(holds::live_between(&mut tx, &current.profile, range, now, None).await?);
-        let free = is_free(nearby);
+        let free = (free.check)(nearby);
         if free {
             move_row(&mut tx, current, &current.provider_ref, (start, end), now).await?;
         }

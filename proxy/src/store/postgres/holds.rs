@@ -1,0 +1,197 @@
+//! Holds in PostgreSQL.
+
+use async_trait::async_trait;
+use booking_wire::Slot;
+use chrono::{DateTime, Utc};
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Row};
+
+use super::bookings::active_between;
+use super::{begin, PgStore};
+use crate::store::holds::around;
+use crate::store::{instant, secs, Holds, IsFree, Nearby, Placed, StoreError, StoredHold};
+
+const COLUMNS: &str = "id, profile, start_at, end_at, expires_at, provider_ref";
+
+#[async_trait]
+impl Holds for PgStore {
+    /// Places `hold` for `client` if `is_free` agrees, in one transaction that also removes
+    /// the client's earlier hold of the profile (live or not) and the profile's expired ones.
+    async fn place_hold(
+        &self,
+        hold: &StoredHold,
+        client: &str,
+        now: DateTime<Utc>,
+        is_free: IsFree<'_, Nearby>,
+    ) -> Result<Placed, StoreError> {
+        let mut tx = begin(&self.pool, &hold.profile).await?;
+        let (from, to) = around(hold.start, hold.end);
+        let bookings = active_between(&mut tx, &hold.profile, from, to, None).await?;
+        let earlier = by_client(&mut tx, &hold.profile, client, now).await?;
+        let holds = live_between(
+            &mut tx,
+            &hold.profile,
+            (from, to),
+            now,
+            earlier.as_ref().map(|h| h.id.as_str()),
+        )
+        .await?;
+        if !is_free(Nearby { bookings, holds }) {
+            tx.rollback().await?;
+            return Ok(Placed::Taken);
+        }
+        sqlx::query("DELETE FROM holds WHERE profile = $1 AND (client = $2 OR expires_at <= $3)")
+            .bind(&hold.profile)
+            .bind(client)
+            .bind(secs(now))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(&format!(
+            "INSERT INTO holds ({COLUMNS}, client) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        ))
+        .bind(&hold.id)
+        .bind(&hold.profile)
+        .bind(secs(hold.start))
+        .bind(secs(hold.end))
+        .bind(secs(hold.expires_at))
+        .bind(&hold.provider_ref)
+        .bind(client)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Placed::Done { replaced: earlier })
+    }
+
+    /// Removes hold `id` if it is still live; the row it was.
+    async fn release_hold(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<StoredHold>, StoreError> {
+        let sql =
+            format!("DELETE FROM holds WHERE id = $1 AND expires_at > $2 RETURNING {COLUMNS}");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .bind(secs(now))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(to_hold).transpose()
+    }
+
+    /// Hold `id` if it is live and of `profile`.
+    async fn live_hold(
+        &self,
+        profile: &str,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<StoredHold>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM holds WHERE id = $1 AND profile = $2 AND expires_at > $3"
+        );
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .bind(profile)
+            .bind(secs(now))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(to_hold).transpose()
+    }
+
+    /// The live holds of `profile` overlapping `[from, to)`, but hold `except`.
+    async fn holds_between(
+        &self,
+        profile: &str,
+        range: (DateTime<Utc>, DateTime<Utc>),
+        now: DateTime<Utc>,
+        except: Option<&str>,
+    ) -> Result<Vec<StoredHold>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        live_rows(&mut conn, profile, range, now, except).await
+    }
+}
+
+/// The times of the live holds of `profile` overlapping `[from, to)`, but hold `except`.
+pub(super) async fn live_between(
+    conn: &mut PgConnection,
+    profile: &str,
+    range: (DateTime<Utc>, DateTime<Utc>),
+    now: DateTime<Utc>,
+    except: Option<&str>,
+) -> Result<Vec<Slot>, StoreError> {
+    let rows = live_rows(conn, profile, range, now, except).await?;
+    Ok(rows
+        .into_iter()
+        .map(|h| Slot {
+            start: h.start,
+            end: h.end,
+        })
+        .collect())
+}
+
+async fn live_rows(
+    conn: &mut PgConnection,
+    profile: &str,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    now: DateTime<Utc>,
+    except: Option<&str>,
+) -> Result<Vec<StoredHold>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM holds
+         WHERE profile = $1 AND start_at < $2 AND end_at > $3 AND expires_at > $4
+           AND ($5::text IS NULL OR id != $5)
+         ORDER BY start_at"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(profile)
+        .bind(secs(to))
+        .bind(secs(from))
+        .bind(secs(now))
+        .bind(except)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(to_hold).collect()
+}
+
+/// The client's live hold of `profile`, if any.
+async fn by_client(
+    conn: &mut PgConnection,
+    profile: &str,
+    client: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<StoredHold>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM holds WHERE profile = $1 AND client = $2 AND expires_at > $3"
+    );
+    let row = sqlx::query(&sql)
+        .bind(profile)
+        .bind(client)
+        .bind(secs(now))
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(to_hold).transpose()
+}
+
+/// Removes hold `id` (the booking that used it was made), inside the caller's transaction.
+pub(super) async fn consume(
+    conn: &mut PgConnection,
+    profile: &str,
+    id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM holds WHERE id = $1 AND profile = $2")
+        .bind(id)
+        .bind(profile)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+fn to_hold(row: &PgRow) -> Result<StoredHold, StoreError> {
+    Ok(StoredHold {
+        id: row.try_get("id")?,
+        profile: row.try_get("profile")?,
+        start: instant(row.try_get("start_at")?),
+        end: instant(row.try_get("end_at")?),
+        expires_at: instant(row.try_get("expires_at")?),
+        provider_ref: row.try_get("provider_ref")?,
+    })
+}
