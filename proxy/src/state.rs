@@ -70,6 +70,9 @@ impl AppState {
             };
             built.insert(id.clone(), provider);
         }
+        if let Some(heard) = store.changed_elsewhere() {
+            tokio::spawn(drop_changed(heard, locals.clone()));
+        }
         let notifier = Notifier::new(&config);
         let rate_limit = RateLimit::per_minute(config.limits.bookings_per_minute);
         let manage_limit = RateLimit::per_minute(config.limits.bookings_per_minute);
@@ -141,5 +144,27 @@ impl AppState {
     /// The local provider of `profile`, if it is a local profile.
     pub fn local(&self, profile: &str) -> Option<&Arc<LocalProvider>> {
         self.inner.locals.get(profile)
+    }
+}
+
+/// Drops what was computed from a local profile's bookings when another process changed
+/// them (an empty name: any profile may have changed), until the store closes.
+async fn drop_changed(
+    mut heard: tokio::sync::broadcast::Receiver<String>,
+    locals: BTreeMap<String, Arc<LocalProvider>>,
+) {
+    use tokio::sync::broadcast::error::RecvError;
+    loop {
+        match heard.recv().await {
+            Ok(profile) if !profile.is_empty() => {
+                if let Some(local) = locals.get(&profile) {
+                    local.booking_changed();
+                }
+            }
+            Ok(_) | Err(RecvError::Lagged(_)) => {
+                locals.values().for_each(|local| local.booking_changed());
+            }
+            Err(RecvError::Closed) => break,
+        }
     }
 }

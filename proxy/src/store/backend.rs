@@ -8,7 +8,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use booking_wire::Slot;
 use chrono::{DateTime, TimeDelta, Utc};
-use tokio::sync::Notify;
+use tokio::sync::{broadcast, Notify};
 
 use super::{
     Claim, Free, Holding, Insert, KeyedAnswers, Move, Nearby, OutboxRow, Placed, StoreError,
@@ -28,6 +28,12 @@ impl<T: Bookings + Holds + Keys + Outbox + Send + Sync> Backend for T {}
 /// answer and its outbox messages in the same transaction.
 #[async_trait]
 pub trait Bookings {
+    /// The profiles whose bookings or holds other processes changed, as they commit (an
+    /// empty name: any may have changed); `None` where no other process shares the data.
+    fn changed_elsewhere(&self) -> Option<broadcast::Receiver<String>> {
+        None
+    }
+
     /// Inserts `booking` if `free` agrees, given the profile's active bookings and
     /// live holds (but the booking's own) within a day of it; its own hold is used up.
     async fn insert_if_free(

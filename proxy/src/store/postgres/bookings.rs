@@ -6,9 +6,10 @@ use booking_wire::Slot;
 use chrono::{DateTime, TimeDelta, Utc};
 use sqlx::postgres::PgRow;
 use sqlx::{Acquire, PgConnection, Row};
+use tokio::sync::broadcast;
 
 use super::keys::{key_state, put_key, Answer};
-use super::{begin, holds, is_overlap, outbox, PgStore};
+use super::{announce, begin, holds, is_overlap, outbox, PgStore};
 use crate::notify::NewMessage;
 use crate::store::holds::around;
 use crate::store::{
@@ -26,6 +27,10 @@ const COLUMNS: &str = "profile, id, provider_ref, start_at, end_at, status, name
 
 #[async_trait]
 impl Bookings for PgStore {
+    fn changed_elsewhere(&self) -> Option<broadcast::Receiver<String>> {
+        Some(self.changes.subscribe())
+    }
+
     /// Inserts `booking` if `free` agrees, given the profile's active bookings and
     /// live holds (but the booking's own) within a day of it; its own hold is used up.
     /// With `answers`, the Idempotency-Key is checked and its answer stored in
@@ -175,6 +180,7 @@ impl Bookings for PgStore {
         if let (1, Some(row)) = (changed, &row) {
             outbox::drop_reminders(&mut tx, row).await?;
             outbox::write(&mut tx, row, messages, now).await?;
+            announce(&mut tx, &row.profile).await?;
         }
         tx.commit().await?;
         self.written(messages);
@@ -203,6 +209,7 @@ impl Bookings for PgStore {
         let row = get(&mut tx, profile, id).await?;
         if let (1, Some(row)) = (changed, &row) {
             outbox::write(&mut tx, row, messages, now).await?;
+            announce(&mut tx, &row.profile).await?;
         }
         tx.commit().await?;
         self.written(messages);
@@ -267,6 +274,7 @@ impl Bookings for PgStore {
         if let (true, Some(row)) = (free, &row) {
             outbox::drop_reminders(&mut tx, row).await?;
             outbox::write(&mut tx, row, messages, now).await?;
+            announce(&mut tx, &row.profile).await?;
         }
         tx.commit().await?;
         self.written(messages);
@@ -295,6 +303,7 @@ impl Bookings for PgStore {
         if let Some(row) = &row {
             outbox::drop_reminders(&mut tx, row).await?;
             outbox::write(&mut tx, row, messages, now).await?;
+            announce(&mut tx, &row.profile).await?;
         }
         tx.commit().await?;
         self.written(messages);
@@ -310,5 +319,6 @@ async fn insert_with(
     messages: &[NewMessage],
 ) -> Result<(), StoreError> {
     insert(tx, booking, buffer).await?;
-    outbox::write(tx, booking, messages, booking.created_at).await
+    outbox::write(&mut *tx, booking, messages, booking.created_at).await?;
+    announce(tx, &booking.profile).await
 }

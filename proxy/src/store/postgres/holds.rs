@@ -7,7 +7,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
 use super::bookings::active_between;
-use super::{begin, PgStore};
+use super::{announce, begin, PgStore};
 use crate::store::holds::around;
 use crate::store::{instant, secs, Holds, IsFree, Nearby, Placed, StoreError, StoredHold};
 
@@ -58,6 +58,7 @@ impl Holds for PgStore {
         .bind(client)
         .execute(&mut *tx)
         .await?;
+        announce(&mut tx, &hold.profile).await?;
         tx.commit().await?;
         Ok(Placed::Done { replaced: earlier })
     }
@@ -75,7 +76,11 @@ impl Holds for PgStore {
             .bind(secs(now))
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(to_hold).transpose()
+        let hold = row.as_ref().map(to_hold).transpose()?;
+        if let Some(hold) = &hold {
+            announce(&mut *self.pool.acquire().await?, &hold.profile).await?;
+        }
+        Ok(hold)
     }
 
     /// Hold `id` if it is live and of `profile`.

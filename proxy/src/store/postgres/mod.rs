@@ -8,12 +8,12 @@ mod holds;
 mod keys;
 mod outbox;
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use sqlx::postgres::PgPoolOptions;
-use sqlx::{PgPool, Postgres, Transaction};
-use tokio::sync::Notify;
+use sqlx::postgres::{PgListener, PgPoolOptions};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use tokio::sync::{broadcast, Notify};
 
 use super::StoreError;
 use crate::notify::NewMessage;
@@ -22,7 +22,15 @@ pub struct PgStore {
     pool: PgPool,
     /// Told when messages written here are committed (its worker waits on it).
     outbox_written: Arc<Notify>,
+    /// The profiles changed, by any process: what `LISTEN` hears.
+    changes: broadcast::Sender<String>,
+    /// Its listener stops once this is gone.
+    _alive: Arc<()>,
 }
+
+/// The channel every process `NOTIFY`s with a profile's id when its bookings or holds
+/// change, in the transaction of the change (so it is heard once committed).
+const CHANNEL: &str = "booking_changed";
 
 impl PgStore {
     /// Connects to the database at a `postgres://` URL and migrates it (sqlx's migrator
@@ -37,9 +45,16 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(sqlx::Error::from)?;
+        let mut listener = PgListener::connect_with(&pool).await?;
+        listener.listen(CHANNEL).await?;
+        let (changes, _) = broadcast::channel(1024);
+        let alive = Arc::new(());
+        tokio::spawn(listen(listener, changes.clone(), Arc::downgrade(&alive)));
         Ok(Self {
             pool,
             outbox_written: Arc::new(Notify::new()),
+            changes,
+            _alive: alive,
         })
     }
 
@@ -49,6 +64,34 @@ impl PgStore {
             self.outbox_written.notify_one();
         }
     }
+}
+
+/// Passes on what `LISTEN` hears while the store lives. A lost connection is re-opened;
+/// what was said meanwhile is unknown, so then every profile counts as changed.
+async fn listen(mut listener: PgListener, changes: broadcast::Sender<String>, alive: Weak<()>) {
+    while alive.strong_count() > 0 {
+        let heard = match listener.try_recv().await {
+            Ok(Some(n)) => n.payload().to_owned(),
+            Ok(None) => String::new(),
+            Err(e) => {
+                tracing::warn!(error = %e, "database: listening for changes failed");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                String::new()
+            }
+        };
+        // No one subscribed (yet) is fine.
+        let _ = changes.send(heard);
+    }
+}
+
+/// Tells every process that `profile`'s bookings or holds change with this transaction.
+async fn announce(conn: &mut PgConnection, profile: &str) -> Result<(), StoreError> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(profile)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Begins a transaction that writes `profile`'s rows, holding its advisory lock until the

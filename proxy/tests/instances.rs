@@ -1,0 +1,170 @@
+//! Three `booking-proxy serve` processes on one PostgreSQL database, as behind a load
+//! balancer: one booking per time across them, Idempotency-Keys and cached slots shared,
+//! each webhook delivered once.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use booking_wire::SlotsResponse;
+use common::local::{BOOK, LIMITS};
+use common::process::Proxy;
+use common::{booking, open_config, tomorrow_plus};
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+/// The webhook-ids a receiver got, in order, repeats included.
+type Received = Arc<Mutex<Vec<String>>>;
+
+async fn receiver() -> (u16, Received) {
+    let received: Received = Arc::default();
+    let sink = received.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: axum::http::HeaderMap| {
+            let sink = sink.clone();
+            async move {
+                let id = headers
+                    .get("webhook-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_owned();
+                sink.lock().unwrap().push(id);
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (port, received)
+}
+
+struct Instances {
+    proxies: Vec<Proxy>,
+    client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+impl Instances {
+    /// Three processes on a fresh database, their webhooks sent to `hook_port`.
+    async fn start(hook_port: u16) -> Self {
+        let url = common::postgres::database().await;
+        let dir = tempfile::tempdir().unwrap();
+        let text = open_config(LIMITS, "").replace("sqlite://bookings.db", &url);
+        let text = format!(
+            "{text}\n[[webhooks]]\nurl = \"http://127.0.0.1:{hook_port}/hook\"\nsecret_env = \"TEST_WEBHOOK_SECRET\"\n"
+        );
+        let config = dir.path().join("proxy.toml");
+        std::fs::write(&config, text).unwrap();
+        let proxies = (0..3)
+            .map(|_| Proxy::start(&config, &[("TEST_WEBHOOK_SECRET", SECRET)]))
+            .collect();
+        Self {
+            proxies,
+            client: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
+    async fn post(
+        &self,
+        i: usize,
+        body: &serde_json::Value,
+        key: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self.client.post(self.proxies[i % 3].url(BOOK)).json(body);
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        request.send().await.unwrap()
+    }
+
+    async fn slot_starts(&self, i: usize, day: &str) -> BTreeSet<String> {
+        let path = format!("/api/v1/profiles/open/slots?from={day}&to={day}&duration=30");
+        let response = self
+            .client
+            .get(self.proxies[i].url(&path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let body: SlotsResponse = response.json().await.unwrap();
+        body.slots
+            .iter()
+            .map(|s| s.start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .collect()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_instances_book_each_time_once_replay_keys_and_deliver_each_webhook_once() {
+    let (port, received) = receiver().await;
+    let instances = Instances::start(port).await;
+
+    // 20 concurrent requests for one slot, spread over the three: one 201 each round.
+    for round in 0..50 {
+        let body = booking(&tomorrow_plus(round * 60), 30);
+        let requests = (0..20).map(|i| instances.post(i, &body, None));
+        let statuses: Vec<u16> = futures::future::join_all(requests)
+            .await
+            .iter()
+            .map(|r| r.status().as_u16())
+            .collect();
+        let created = statuses.iter().filter(|s| **s == 201).count();
+        let conflicts = statuses.iter().filter(|s| **s == 409).count();
+        assert_eq!((created, conflicts), (1, 19), "round {round}: {statuses:?}");
+    }
+
+    // A key used on one instance is replayed by another, and refused for another body.
+    let body = booking(&tomorrow_plus(51 * 60), 30);
+    let first = instances.post(0, &body, Some("key-1")).await;
+    assert_eq!(first.status(), 201);
+    let mut first: serde_json::Value = first.json().await.unwrap();
+    first.as_object_mut().unwrap().remove("manage_token");
+    let again = instances.post(1, &body, Some("key-1")).await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.json::<serde_json::Value>().await.unwrap(), first);
+    let other = booking(&tomorrow_plus(52 * 60), 30);
+    assert_eq!(instances.post(2, &other, Some("key-1")).await.status(), 422);
+
+    // 51 bookings made: 51 webhooks, each delivered once though three workers poll.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while received.lock().unwrap().len() < 51 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let ids = received.lock().unwrap().clone();
+    let distinct: BTreeSet<&String> = ids.iter().collect();
+    assert_eq!((ids.len(), distinct.len()), (51, 51), "{ids:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_booking_on_one_instance_leaves_the_slots_another_keeps_at_once() {
+    let (port, _) = receiver().await;
+    let instances = Instances::start(port).await;
+    let day = &tomorrow_plus(0)[..10];
+    let start = tomorrow_plus(10 * 60);
+    // Instance 1 computes the day's slots and keeps them.
+    assert!(instances.slot_starts(1, day).await.contains(&start));
+    assert!(instances.slot_starts(1, day).await.contains(&start));
+
+    assert_eq!(
+        instances.post(0, &booking(&start, 30), None).await.status(),
+        201
+    );
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        if !instances.slot_starts(1, day).await.contains(&start) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "instance 1 still offers the booked slot"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(!instances.slot_starts(2, day).await.contains(&start));
+}
