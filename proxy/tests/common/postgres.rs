@@ -2,7 +2,7 @@
 //! create databases) names an existing one; otherwise one throwaway cluster per test
 //! binary is started from Debian's packages: `initdb` in a temporary folder (as `nobody`
 //! when run as root, since PostgreSQL refuses root), `postgres` on a free loopback port.
-//! Every test gets a database of its own.
+//! Every test gets a database of its own; those of earlier runs are dropped.
 
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
@@ -26,11 +26,33 @@ pub async fn database() -> String {
     let mut admin = sqlx::PgConnection::connect(&server.url("postgres"))
         .await
         .expect("connect to the test server");
+    static SWEPT: OnceLock<()> = OnceLock::new();
+    if SWEPT.set(()).is_ok() {
+        drop_leftovers(&mut admin).await;
+    }
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut admin)
         .await
         .expect("create a test database");
     server.url(&name)
+}
+
+/// Drops the databases earlier runs made whose process is gone (on a `DATABASE_URL`
+/// server they would pile up).
+async fn drop_leftovers(admin: &mut sqlx::PgConnection) {
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'booking_test_%'")
+            .fetch_all(&mut *admin)
+            .await
+            .unwrap_or_default();
+    for name in names {
+        let pid = name.split('_').nth(2).unwrap_or("");
+        if !pid.is_empty() && !Path::new("/proc").join(pid).exists() {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut *admin)
+                .await;
+        }
+    }
 }
 
 struct Server {

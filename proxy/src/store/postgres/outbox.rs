@@ -252,7 +252,7 @@ impl Outbox for PgStore {
 }
 
 async fn finish(
-    writer: &sqlx::PgPool,
+    pool: &sqlx::PgPool,
     id: i64,
     state: &str,
     error: Option<&str>,
@@ -268,7 +268,7 @@ async fn finish(
     .bind(secs(now))
     .bind(state)
     .bind(id)
-    .execute(writer)
+    .execute(pool)
     .await?;
     Ok(())
 }
