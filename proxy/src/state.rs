@@ -71,7 +71,7 @@ impl AppState {
             built.insert(id.clone(), provider);
         }
         if let Some(heard) = store.changed_elsewhere() {
-            tokio::spawn(drop_changed(heard, locals.clone()));
+            tokio::spawn(drop_changed(heard, built.clone()));
         }
         let notifier = Notifier::new(&config);
         let rate_limit = RateLimit::per_minute(config.limits.bookings_per_minute);
@@ -147,22 +147,23 @@ impl AppState {
     }
 }
 
-/// Drops what was computed from a local profile's bookings when another process changed
-/// them (an empty name: any profile may have changed), until the store closes.
+/// Drops what is kept of a profile's slots (computed, or a remote provider's answers) when
+/// another process changed its bookings or holds (an empty name: any profile may have
+/// changed), until the store closes.
 async fn drop_changed(
     mut heard: tokio::sync::broadcast::Receiver<String>,
-    locals: BTreeMap<String, Arc<LocalProvider>>,
+    providers: BTreeMap<String, Arc<dyn Provider>>,
 ) {
     use tokio::sync::broadcast::error::RecvError;
     loop {
         match heard.recv().await {
             Ok(profile) if !profile.is_empty() => {
-                if let Some(local) = locals.get(&profile) {
-                    local.booking_changed();
+                if let Some(provider) = providers.get(&profile) {
+                    provider.changed_elsewhere();
                 }
             }
             Ok(_) | Err(RecvError::Lagged(_)) => {
-                locals.values().for_each(|local| local.booking_changed());
+                providers.values().for_each(|p| p.changed_elsewhere());
             }
             Err(RecvError::Closed) => break,
         }

@@ -168,3 +168,47 @@ async fn a_booking_on_one_instance_leaves_the_slots_another_keeps_at_once() {
     }
     assert!(!instances.slot_starts(2, day).await.contains(&start));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_remote_booking_on_one_instance_leaves_the_slots_another_caches_at_once() {
+    let case = common::calcom::case();
+    let remote = common::remote::start(&case, common::calcom::KEY, "").await;
+    let mut config = remote.config.clone();
+    config.server.database = common::postgres::database().await;
+    let a = common::spawn_with(config.clone(), tempfile::tempdir().unwrap()).await;
+    let b = common::spawn_with(config, tempfile::tempdir().unwrap()).await;
+    let today = chrono::Utc::now().date_naive();
+    let last = today + chrono::Days::new(13);
+    let slots = remote.path(&format!("/slots?from={today}&to={last}&time_zone=UTC"));
+    // Instance b asks Cal.com once and keeps the answer.
+    let start = starts(&b, &slots)
+        .await
+        .into_iter()
+        .next()
+        .expect("the fake offers slots");
+    assert!(starts(&b, &slots).await.contains(&start));
+
+    let body = serde_json::json!({
+        "start": start, "duration": 30, "time_zone": "Europe/Paris",
+        "name": "Ada Lovelace", "email": "ada@example.com",
+        "fields": (case.fields)(), "guests": [], "notes": ""
+    });
+    let made = a.post(&remote.path("/bookings"), &body, None).await;
+    assert_eq!(made.status(), 201);
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while starts(&b, &slots).await.contains(&start) {
+        assert!(
+            Instant::now() < deadline,
+            "instance b still offers the booked slot"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn starts(server: &common::TestServer, path: &str) -> BTreeSet<String> {
+    let body: SlotsResponse = server.get(path).await.json().await.unwrap();
+    body.slots
+        .iter()
+        .map(|s| common::rfc3339(s.start))
+        .collect()
+}

@@ -91,6 +91,10 @@ impl Provider for Cached {
         self.inner.reschedules()
     }
 
+    fn changed_elsewhere(&self) {
+        self.invalidate();
+    }
+
     /// Not cached: one booking's view, asked rarely.
     async fn slots_for_move(
         &self,

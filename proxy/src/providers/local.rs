@@ -401,6 +401,10 @@ impl Provider for LocalProvider {
     }
 
     /// Moved in one store transaction by `lifecycle::reschedule`, not through the trait.
+    fn changed_elsewhere(&self) {
+        self.booking_changed();
+    }
+
     fn reschedules(&self) -> bool {
         true
     }

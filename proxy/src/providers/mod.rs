@@ -52,6 +52,10 @@ pub trait Provider: Send + Sync {
         false
     }
 
+    /// Another proxy process changed this profile's bookings or holds: whatever is kept
+    /// of its slots is out of date.
+    fn changed_elsewhere(&self) {}
+
     /// Free slots for moving booking `id`: its own time is not in its way where the
     /// provider can say so (Cal.com); elsewhere the ordinary slots.
     async fn slots_for_move(
