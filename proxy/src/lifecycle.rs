@@ -48,17 +48,18 @@ pub async fn book(
         if holds::held_by_others(state, profile, request).await? {
             return Err(AppError::SlotUnavailable);
         }
+        let reservation = holds::reservation(state, profile, request).await?;
         let made = remote_book(
             state,
-            profile,
-            provider.as_ref(),
-            request,
+            (profile, provider.as_ref()),
+            (request, reservation.as_deref()),
             ticket,
             (token, hash),
         )
         .await?;
         if let Reply::Made(..) = made {
-            holds::used_up(state, profile, request).await;
+            let used = reservation.as_deref();
+            holds::used_up(state, provider.as_ref(), profile, request, used).await;
         }
         return Ok(made);
     };

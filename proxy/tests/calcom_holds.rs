@@ -1,0 +1,147 @@
+//! Holds at Cal.com: a hold is a slot reservation (`/v2/slots/reservations`), the booking
+//! names it, and a release or a replacement deletes it; outgoing requests are validated
+//! against Cal.com's OpenAPI file.
+
+mod common;
+
+use axum::http::Method;
+use booking_wire::ErrorCode;
+use common::calcom::{case, spec, KEY};
+use common::holds::{check_hold_faults, code, HOLDING};
+use common::remote::start_with_fake;
+use provider_fakes::calcom::Calcom;
+use serde_json::json;
+
+const RESERVATIONS: &str = "/v2/slots/reservations";
+
+fn post(method: &str, path: &str) -> (String, String) {
+    (method.to_owned(), path.to_owned())
+}
+
+#[tokio::test]
+async fn a_hold_is_a_reservation_at_cal_com_and_the_booking_uses_it_up() {
+    let fake = Calcom::new(KEY);
+    let r = start_with_fake(&case(), fake.router(), KEY, HOLDING).await;
+    let first = r.first_slot().await;
+    let before = r.fake.control.requests().len();
+    let hold = r.held(&first).await;
+
+    let reserve = r.requests(Method::POST, RESERVATIONS);
+    assert_eq!(reserve.len(), 1);
+    assert_eq!(reserve[0].header("cal-api-version"), Some("2024-09-04"));
+    let problems = spec().check(&reserve[0], Some("ReserveSlotInput_2024_09_04"));
+    assert_eq!(problems, Vec::<String>::new());
+    let sent = reserve[0].body.clone().unwrap();
+    assert_eq!(
+        sent,
+        json!({ "eventTypeId": 1234, "slotStart": first, "slotDuration": 30, "reservationDuration": 10 })
+    );
+    let reservations = fake.reservations();
+    assert_eq!(reservations.len(), 1);
+    let uid = reservations[0].uid.clone();
+
+    // Hidden from everyone else, at Cal.com and in the proxy's answers.
+    assert!(!r.offered().await.contains(&first));
+    let fields = (case().fields)();
+    let (status, code) = code(r.book(&first, 30, fields.clone()).await).await;
+    assert_eq!((status, code), (409, ErrorCode::SlotUnavailable));
+    assert!(
+        r.requests(Method::POST, "/v2/bookings").is_empty(),
+        "Cal.com not asked"
+    );
+
+    let response = r.book_held(&first, fields, &hold).await;
+    assert_eq!(response.status(), 201, "{:?}", response.text().await);
+    let book = r.requests(Method::POST, "/v2/bookings");
+    assert_eq!(book.len(), 1);
+    let problems = spec().check(&book[0], Some("CreateBookingInput_2024_08_13"));
+    assert_eq!(problems, Vec::<String>::new());
+    assert_eq!(
+        book[0].body.as_ref().unwrap()["reservedSlotUid"],
+        json!(uid)
+    );
+    assert_eq!(fake.reservations()[0].gone, Some("booked"));
+    assert_eq!(
+        r.changes_since(before),
+        [post("POST", RESERVATIONS), post("POST", "/v2/bookings")],
+        "exactly the reservation and the booking"
+    );
+    assert_eq!(r.release(&hold).await.status(), 404, "used up");
+    assert!(!r.offered().await.contains(&first), "booked");
+}
+
+#[tokio::test]
+async fn a_released_hold_deletes_the_reservation_and_the_slot_is_back() {
+    let fake = Calcom::new(KEY);
+    let r = start_with_fake(&case(), fake.router(), KEY, HOLDING).await;
+    let first = r.first_slot().await;
+    let before = r.fake.control.requests().len();
+    let hold = r.held(&first).await;
+    assert!(!r.offered().await.contains(&first));
+    let uid = fake.reservations()[0].uid.clone();
+
+    assert_eq!(r.release(&hold).await.status(), 204);
+    let path = format!("{RESERVATIONS}/{uid}");
+    let delete = r.requests(Method::DELETE, &path);
+    assert_eq!(delete.len(), 1);
+    assert_eq!(delete[0].header("cal-api-version"), Some("2024-09-04"));
+    assert_eq!(spec().check(&delete[0], None), Vec::<String>::new());
+    assert_eq!(fake.reservations()[0].gone, Some("deleted"));
+    assert!(r.offered().await.contains(&first), "offered again");
+    assert_eq!(
+        r.changes_since(before),
+        [post("POST", RESERVATIONS), post("DELETE", &path)]
+    );
+    assert_eq!(r.release(&hold).await.status(), 404, "released once only");
+    let response = r.book(&first, 30, (case().fields)()).await;
+    assert_eq!(response.status(), 201, "anyone may book it now");
+}
+
+#[tokio::test]
+async fn a_new_hold_of_the_same_visitor_deletes_the_old_reservation() {
+    let fake = Calcom::new(KEY);
+    let r = start_with_fake(&case(), fake.router(), KEY, HOLDING).await;
+    let offered = r.offered().await;
+    let (first, second) = (offered[0].clone(), offered[1].clone());
+    let old = r.held(&first).await;
+    let new = r.held(&second).await;
+    let reservations = fake.reservations();
+    assert_eq!(reservations.len(), 2);
+    assert_eq!(
+        reservations[0].gone,
+        Some("deleted"),
+        "the old one given up"
+    );
+    assert_eq!(reservations[1].gone, None);
+    let path = format!("{RESERVATIONS}/{}", reservations[0].uid);
+    assert_eq!(r.requests(Method::DELETE, &path).len(), 1);
+    let offered = r.offered().await;
+    assert!(offered.contains(&first) && !offered.contains(&second));
+    assert_eq!(r.release(&old).await.status(), 404);
+    let fields = (case().fields)();
+    let response = r.book_held(&second, fields, &new).await;
+    assert_eq!(response.status(), 201, "{:?}", response.text().await);
+}
+
+#[tokio::test]
+async fn a_time_cal_com_will_not_reserve_is_409() {
+    let fake = Calcom::new(KEY);
+    // Cached slots still offer a time another visitor took at Cal.com meanwhile.
+    let r = start_with_fake(&case(), fake.router(), KEY, HOLDING).await;
+    let first = r.first_slot().await;
+    let other = reqwest::Client::new()
+        .post(format!("{}{RESERVATIONS}", r.fake.base_url))
+        .header("cal-api-version", "2024-09-04")
+        .json(&json!({ "eventTypeId": 1234, "slotStart": first }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 201);
+    let (status, code) = code(r.hold(&first).await).await;
+    assert_eq!((status, code), (409, ErrorCode::SlotUnavailable));
+}
+
+#[tokio::test]
+async fn hold_faults_are_mapped_like_booking_faults() {
+    check_hold_faults(&case(), Method::DELETE).await;
+}
