@@ -145,3 +145,97 @@ async fn a_time_cal_com_will_not_reserve_is_409() {
 async fn hold_faults_are_mapped_like_booking_faults() {
     check_hold_faults(&case(), Method::DELETE).await;
 }
+
+/// The real binary, its clock moved past the hold while Cal.com's is not: the proxy
+/// forgets the hold, Cal.com still hides the time, and the next hold of the profile
+/// deletes the lapsed reservation there, which gives the time back.
+#[tokio::test]
+async fn an_expired_hold_is_deleted_at_cal_com_when_the_next_is_placed() {
+    use common::process::Proxy;
+
+    let fake = Calcom::new(KEY);
+    let running = provider_fakes::spawn(fake.router(), provider_fakes::Control::new()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        r#"
+[server]
+database = "sqlite://bookings.db"
+
+[profiles.cal]
+provider = "calcom"
+api_key_env = "FAKE_PROVIDER_KEY"
+base_url = "{}"
+event_type_id = 1234
+time_zone = "Europe/Rome"
+hold_minutes = 5
+cache_seconds = 0
+"#,
+        running.base_url
+    );
+    let path = dir.path().join("proxy.toml");
+    std::fs::write(&path, config).unwrap();
+    let clock = dir.path().join("clock");
+    std::fs::write(&clock, "0").unwrap();
+    let proxy = Proxy::start(
+        &path,
+        &[
+            ("BOOKING_PROXY_CLOCK_FILE", clock.to_str().unwrap()),
+            ("FAKE_PROVIDER_KEY", KEY),
+        ],
+    );
+    let client = reqwest::Client::new();
+    let offered = || async {
+        let today = chrono::Utc::now().date_naive();
+        let last = today + chrono::Days::new(13);
+        let url = format!(
+            "{}/api/v1/profiles/cal/slots?from={today}&to={last}&time_zone=UTC",
+            proxy.base
+        );
+        let body: booking_wire::SlotsResponse =
+            client.get(url).send().await.unwrap().json().await.unwrap();
+        body.slots
+            .iter()
+            .map(|s| common::rfc3339(s.start))
+            .collect::<Vec<_>>()
+    };
+    let hold = |start: String| {
+        let url = format!("{}/api/v1/profiles/cal/holds", proxy.base);
+        let request = client
+            .post(url)
+            .json(&json!({ "start": start, "duration": 30 }));
+        async move { request.send().await.unwrap() }
+    };
+    let slots = offered().await;
+    let (first, second) = (slots[0].clone(), slots[1].clone());
+    assert_eq!(hold(first.clone()).await.status(), 201);
+    assert!(!offered().await.contains(&first));
+    let uid = fake.reservations()[0].uid.clone();
+
+    std::fs::write(&clock, "360").unwrap();
+    assert!(
+        !offered().await.contains(&first),
+        "still reserved at Cal.com"
+    );
+    assert_eq!(hold(second.clone()).await.status(), 201);
+    let deleted = running
+        .control
+        .requests()
+        .into_iter()
+        .filter(|q| q.method == Method::DELETE && q.path == format!("{RESERVATIONS}/{uid}"))
+        .count();
+    assert_eq!(deleted, 1, "the lapsed reservation deleted at Cal.com");
+    assert_eq!(fake.reservations()[0].gone, Some("deleted"));
+    let slots = offered().await;
+    assert!(
+        slots.contains(&first) && !slots.contains(&second),
+        "{slots:?}"
+    );
+
+    // Both clocks past the second hold: the time is back without a call.
+    std::fs::write(&clock, "720").unwrap();
+    fake.expire_reservations();
+    let before = running.control.requests().len();
+    assert!(offered().await.contains(&second), "expiry returns it");
+    let calls = running.control.requests()[before..].to_vec();
+    assert!(calls.iter().all(|q| q.method == Method::GET), "{calls:?}");
+}
