@@ -26,6 +26,31 @@ fn reservations(fake: &Aurinko) -> Vec<Value> {
         .collect()
 }
 
+/// Whether Aurinko's own availability (what its booking page shows) offers `start`.
+async fn aurinko_offers(r: &common::remote::Remote, start: &str) -> bool {
+    let at: chrono::DateTime<chrono::Utc> = start.parse().unwrap();
+    let day = (at - chrono::TimeDelta::days(1)).date_naive();
+    let body: Value = reqwest::Client::new()
+        .get(format!("{}{MEETING}", r.fake.base_url))
+        .query(&[
+            ("fromDate", day.to_string()),
+            ("intervalLength", "P3D".into()),
+        ])
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["start"].as_str().and_then(|t| t.parse().ok()))
+        .any(|t: chrono::DateTime<chrono::Utc>| t == at)
+}
+
 #[tokio::test]
 async fn a_hold_is_a_reservation_and_the_booking_replaces_it_with_the_full_meeting() {
     let fake = Aurinko::new(KEY);
@@ -57,6 +82,10 @@ async fn a_hold_is_a_reservation_and_the_booking_replaces_it_with_the_full_meeti
     let id = held[0]["reservationId"].as_i64().unwrap();
 
     assert!(!r.offered().await.contains(&first), "hidden");
+    assert!(
+        !aurinko_offers(&r, &first).await,
+        "Aurinko's own items hide it"
+    );
     let fields = (case().fields)();
     let (status, code) = code(r.book(&first, 30, fields.clone()).await).await;
     assert_eq!((status, code), (409, ErrorCode::SlotUnavailable));
@@ -105,6 +134,7 @@ async fn a_released_hold_deletes_the_reservation_and_the_slot_is_back() {
     assert_eq!(spec().check(&delete[0], None), Vec::<String>::new());
     assert_eq!(reservations(&fake)[0]["released"], true);
     assert!(r.offered().await.contains(&first), "offered again");
+    assert!(aurinko_offers(&r, &first).await, "and by Aurinko");
     let response = r.book(&first, 30, (case().fields)()).await;
     assert_eq!(response.status(), 201, "anyone may book it now");
 }

@@ -42,6 +42,10 @@ async fn a_hold_is_a_reservation_at_cal_com_and_the_booking_uses_it_up() {
 
     // Hidden from everyone else, at Cal.com and in the proxy's answers.
     assert!(!r.offered().await.contains(&first));
+    assert!(
+        !cal_com_offers(&r, &first).await,
+        "Cal.com's own slots hide it"
+    );
     let fields = (case().fields)();
     let (status, code) = code(r.book(&first, 30, fields.clone()).await).await;
     assert_eq!((status, code), (409, ErrorCode::SlotUnavailable));
@@ -70,6 +74,33 @@ async fn a_hold_is_a_reservation_at_cal_com_and_the_booking_uses_it_up() {
     assert!(!r.offered().await.contains(&first), "booked");
 }
 
+/// Whether Cal.com's own `/v2/slots` (what its booking page shows) offers `start`.
+async fn cal_com_offers(r: &common::remote::Remote, start: &str) -> bool {
+    let at: chrono::DateTime<chrono::Utc> = start.parse().unwrap();
+    let url = format!("{}/v2/slots", r.fake.base_url);
+    let query = [
+        ("eventTypeId", "1234".to_owned()),
+        ("start", common::rfc3339(at - chrono::TimeDelta::hours(1))),
+        ("end", common::rfc3339(at + chrono::TimeDelta::hours(1))),
+        ("duration", "30".to_owned()),
+    ];
+    let body: serde_json::Value = reqwest::Client::new()
+        .get(url)
+        .query(&query)
+        .header("cal-api-version", "2024-09-04")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let days = body["data"].as_object().expect("slots by day");
+    days.values()
+        .flat_map(|d| d.as_array().cloned().unwrap_or_default())
+        .filter_map(|s| s["start"].as_str().and_then(|t| t.parse().ok()))
+        .any(|t: chrono::DateTime<chrono::Utc>| t == at)
+}
+
 #[tokio::test]
 async fn a_released_hold_deletes_the_reservation_and_the_slot_is_back() {
     let fake = Calcom::new(KEY);
@@ -88,6 +119,7 @@ async fn a_released_hold_deletes_the_reservation_and_the_slot_is_back() {
     assert_eq!(spec().check(&delete[0], None), Vec::<String>::new());
     assert_eq!(fake.reservations()[0].gone, Some("deleted"));
     assert!(r.offered().await.contains(&first), "offered again");
+    assert!(cal_com_offers(&r, &first).await, "and by Cal.com");
     assert_eq!(
         r.changes_since(before),
         [post("POST", RESERVATIONS), post("DELETE", &path)]
