@@ -523,6 +523,10 @@ async fn reschedule(
     if busy.iter().any(|(b0, b1)| start < *b1 && *b0 < end) {
         return bad_request(TAKEN, &path);
     }
+    let reserved = fake.reserved(None);
+    if reserved.iter().any(|(r0, r1)| start < *r1 && *r0 < end) {
+        return bad_request(&format!("{RESERVED_BY_OTHERS} 300 seconds."), &path);
+    }
     if !fake.schedule.is_free(start, length, &[]) {
         return bad_request(OUT_OF_BOUNDS, &path);
     }

@@ -241,6 +241,10 @@ pub async fn reschedule(
                 .await?
         }
         None => {
+            // A time another visitor holds is not free for a move either.
+            if holds::held_by_others(state, &row.profile, &as_booking).await? {
+                return Err(AppError::SlotUnavailable);
+            }
             let moving = (provider.as_ref(), &row);
             let messages = state
                 .notifier()

@@ -405,3 +405,52 @@ async fn a_remote_profile_without_provider_holds_is_held_by_the_proxy() {
         .unwrap();
     assert_eq!(gone.status(), 404, "used up");
 }
+
+/// A held time is not free for moving another booking either: not offered for the move,
+/// and the move refused before the provider is asked.
+#[tokio::test]
+async fn a_remote_booking_cannot_be_moved_onto_a_held_time() {
+    use axum::http::Method;
+    use common::remote::start;
+
+    let r = start(
+        &common::jicoo::case(),
+        common::jicoo::KEY,
+        "hold_minutes = 10",
+    )
+    .await;
+    let offered = r.first_slot().await;
+    let made = r
+        .book_managed(&offered, (common::jicoo::case().fields)())
+        .await;
+    let target = r.move_slots(&made.token).await.last().unwrap().clone();
+    let response = r
+        .proxy
+        .post(
+            &r.path("/holds"),
+            &json!({ "start": target, "duration": 30 }),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{:?}", response.text().await);
+
+    assert!(!r.move_slots(&made.token).await.contains(&target));
+    let moves = r.requests(
+        Method::POST,
+        &format!("/v1/bookings/{}/reschedule", made.booking.id),
+    );
+    let (status, envelope) = error(r.reschedule(&made.token, &target, None).await).await;
+    assert_eq!(
+        (status, envelope.error.code.as_str()),
+        (409, "slot_unavailable")
+    );
+    let after = r.requests(
+        Method::POST,
+        &format!("/v1/bookings/{}/reschedule", made.booking.id),
+    );
+    assert_eq!(after.len(), moves.len(), "Jicoo not asked");
+    assert_eq!(
+        r.manage(&made.token).await.booking.start,
+        made.booking.start
+    );
+}
