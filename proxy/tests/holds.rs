@@ -454,3 +454,25 @@ async fn a_remote_booking_cannot_be_moved_onto_a_held_time() {
         made.booking.start
     );
 }
+
+/// A hold's id is a credential like a manage token: no log line carries it, debug lines
+/// of the requests that name it in their path included.
+#[tokio::test]
+async fn hold_ids_never_reach_a_log_line() {
+    common::logs::capture();
+    let server = spawn(&config(LIMITS, 10)).await;
+    let api = Api::of(&server);
+    let (ten, eleven) = (tomorrow_plus(600), tomorrow_plus(660));
+    let (released, _) = api.held(ADA, &ten).await;
+    assert_eq!(api.release(&released).await, 204);
+    assert_eq!(api.release(&released).await, 404);
+    let (used, _) = api.held(ADA, &eleven).await;
+    let response = api.book(ADA, &eleven, Some(&used)).await;
+    assert_eq!(response.status(), 201);
+
+    let logs = common::logs::text();
+    assert!(logs.contains("/api/v1/holds/"), "the release was logged");
+    for id in [&released, &used] {
+        assert!(!logs.contains(id.as_str()), "a hold id reached a log line");
+    }
+}
