@@ -7,7 +7,7 @@ mod common;
 use axum::http::Method;
 use booking_wire::ErrorCode;
 use common::aurinko::{bearer, case, spec, KEY, MEETING};
-use common::holds::{check_hold_faults, code, HOLDING};
+use common::holds::{check_hold_faults, check_taken_meanwhile, code, HOLDING};
 use common::remote::start_with_fake;
 use provider_fakes::aurinko::Aurinko;
 use serde_json::{json, Value};
@@ -157,6 +157,23 @@ async fn a_new_hold_of_the_same_visitor_releases_the_old_reservation() {
     assert!(offered.contains(&first) && !offered.contains(&second));
     let response = r.book_held(&second, (case().fields)(), &new).await;
     assert_eq!(response.status(), 201, "{:?}", response.text().await);
+}
+
+#[tokio::test]
+async fn a_time_aurinko_will_not_reserve_is_409() {
+    check_taken_meanwhile(&case(), MEETING, |base, start| async move {
+        let at: chrono::DateTime<chrono::Utc> = start.parse().unwrap();
+        let end = common::rfc3339(at + chrono::TimeDelta::minutes(30));
+        let other = reqwest::Client::new()
+            .post(format!("{base}{MEETING}?reserveForMinutes=5"))
+            .bearer_auth(KEY)
+            .json(&json!({ "time": { "start": start, "end": end } }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(other.status(), 200);
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ mod common;
 use axum::http::Method;
 use booking_wire::ErrorCode;
 use common::calcom::{case, spec, KEY};
-use common::holds::{check_hold_faults, code, HOLDING};
+use common::holds::{check_hold_faults, check_taken_meanwhile, code, HOLDING};
 use common::remote::start_with_fake;
 use provider_fakes::calcom::Calcom;
 use serde_json::json;
@@ -157,20 +157,17 @@ async fn a_new_hold_of_the_same_visitor_deletes_the_old_reservation() {
 
 #[tokio::test]
 async fn a_time_cal_com_will_not_reserve_is_409() {
-    let fake = Calcom::new(KEY);
-    // Cached slots still offer a time another visitor took at Cal.com meanwhile.
-    let r = start_with_fake(&case(), fake.router(), KEY, HOLDING).await;
-    let first = r.first_slot().await;
-    let other = reqwest::Client::new()
-        .post(format!("{}{RESERVATIONS}", r.fake.base_url))
-        .header("cal-api-version", "2024-09-04")
-        .json(&json!({ "eventTypeId": 1234, "slotStart": first }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(other.status(), 201);
-    let (status, code) = code(r.hold(&first).await).await;
-    assert_eq!((status, code), (409, ErrorCode::SlotUnavailable));
+    check_taken_meanwhile(&case(), RESERVATIONS, |base, start| async move {
+        let other = reqwest::Client::new()
+            .post(format!("{base}{RESERVATIONS}"))
+            .header("cal-api-version", "2024-09-04")
+            .json(&json!({ "eventTypeId": 1234, "slotStart": start }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(other.status(), 201);
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -125,3 +125,39 @@ pub async fn check_hold_faults(case: &Case, release: Method) {
         assert_eq!(retried.status(), 201, "{what}: {:?}", retried.text().await);
     }
 }
+
+/// A time the provider will not reserve, because someone took it between the proxy's look
+/// at the slots and its reservation, is 409: the fake holds the proxy's reservation back
+/// until `take` (a direct call to the fake) has taken the time.
+pub async fn check_taken_meanwhile<F, Fut>(case: &Case, path: &str, take: F)
+where
+    F: FnOnce(String, String) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let r = start(case, case.key, HOLDING).await;
+    let first = r.first_slot().await;
+    r.fake.control.set_fault(Some(Fault {
+        kind: FaultKind::Slow(Duration::from_millis(300)),
+        method: Some(Method::POST),
+        times: Some(1),
+    }));
+    let holding = r.hold(&first);
+    let taking = async {
+        // Bounded: the proxy's reservation reaches the fake within two seconds.
+        for _ in 0..200 {
+            if !r.requests(Method::POST, path).is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        take(r.fake.base_url.clone(), first.clone()).await;
+    };
+    let (response, ()) = tokio::join!(holding, taking);
+    assert_eq!(
+        code(response).await,
+        (409, ErrorCode::SlotUnavailable),
+        "{}",
+        case.provider
+    );
+    assert_eq!(r.requests(Method::POST, path).len(), 2, "{}", case.provider);
+}
