@@ -5,6 +5,7 @@
 //! bookings of it without the hold.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use booking_wire::{BookingRequest, Hold, HoldRequest, Slot};
 use chrono::TimeDelta;
@@ -55,7 +56,7 @@ pub async fn place(
     let client = client_key(profile, client);
     let placed = match state.local(profile) {
         Some(local) => local.place_hold(&hold, &client).await?,
-        None => return remote_place(state, provider.as_ref(), hold, &client, minutes).await,
+        None => return remote_place(state, provider, hold, &client, minutes).await,
     };
     match placed {
         Placed::Done { .. } => Ok(Hold {
@@ -68,10 +69,11 @@ pub async fn place(
 
 /// A remote profile's hold: the slot checked among the provider's free ones, reserved at
 /// the provider where it keeps holds, then kept in the store; the reservations the store
-/// let go of (the client's earlier hold, expired ones) are given up at the provider.
+/// let go of are given up at the provider: the client's earlier one at once, expired ones
+/// (lapsed at the provider too, in all likelihood) off the request's path.
 async fn remote_place(
     state: &AppState,
-    provider: &dyn Provider,
+    provider: &Arc<dyn Provider>,
     mut hold: StoredHold,
     client: &str,
     minutes: u32,
@@ -95,19 +97,28 @@ async fn remote_place(
         .store()
         .place_hold(&hold, client, state.clock().now(), is_free)
         .await;
-    let gone = match placed {
-        Ok(Placed::Done { replaced, lapsed }) => replaced.into_iter().chain(lapsed),
+    let (replaced, lapsed) = match placed {
+        Ok(Placed::Done { replaced, lapsed }) => (replaced, lapsed),
         Ok(Placed::Taken) => {
-            give_up(provider, hold.provider_ref.as_deref()).await;
+            give_up(provider.as_ref(), hold.provider_ref.as_deref()).await;
             return Err(AppError::SlotUnavailable);
         }
         Err(e) => {
-            give_up(provider, hold.provider_ref.as_deref()).await;
+            give_up(provider.as_ref(), hold.provider_ref.as_deref()).await;
             return Err(AppError::internal(e));
         }
     };
-    for old in gone {
-        give_up(provider, old.provider_ref.as_deref()).await;
+    if let Some(old) = replaced {
+        give_up(provider.as_ref(), old.provider_ref.as_deref()).await;
+    }
+    let lapsed: Vec<String> = lapsed.into_iter().filter_map(|h| h.provider_ref).collect();
+    if !lapsed.is_empty() {
+        let provider = Arc::clone(provider);
+        tokio::spawn(async move {
+            for reference in lapsed {
+                give_up(provider.as_ref(), Some(&reference)).await;
+            }
+        });
     }
     Ok(Hold {
         hold: hold.id,
