@@ -48,6 +48,8 @@ struct Knobs {
     /// Most days one availability call covers (Aurinko's cap is unknown).
     interval_cap: u64,
     list_system_variables: bool,
+    /// Answer a reservation with the spec's `ReservationId` instead of `reservationId`.
+    spec_casing: bool,
 }
 
 impl Aurinko {
@@ -64,6 +66,7 @@ impl Aurinko {
                 conflict: StatusCode::BAD_REQUEST,
                 interval_cap: 7,
                 list_system_variables: true,
+                spec_casing: false,
             }),
             schedule,
             meetings: Mutex::new(Vec::new()),
@@ -83,6 +86,21 @@ impl Aurinko {
     /// Most days one availability call returns before pointing on with `nextFromDate`.
     pub fn interval_cap(&self, days: u64) {
         lock(&self.knobs).interval_cap = days.max(1);
+    }
+
+    /// Answers reservations as the OpenAPI file spells them (`ReservationId`).
+    pub fn spec_casing(&self) {
+        lock(&self.knobs).spec_casing = true;
+    }
+
+    /// Lets every unconfirmed reservation's time run out, as if its minutes had passed.
+    pub fn expire_reservations(&self) {
+        let past = json!(at(Utc::now() - TimeDelta::seconds(1)));
+        for m in lock(&self.meetings).iter_mut() {
+            if !m["holdUntil"].is_null() {
+                m["holdUntil"] = past.clone();
+            }
+        }
     }
 
     /// Leaves `openMeetingUrl`/`rescheduleToken` out of `additionalFields`.
@@ -356,8 +374,24 @@ async fn times(
     .into_response()
 }
 
-/// Checks a create-meeting body; the stored meeting or the error answer.
-fn meeting(fake: &Aurinko, profile: &Value, body: &Value) -> Checked<Value> {
+/// Every substitution variable without a default is in `data`, or the 400 naming one.
+fn complete(fake: &Aurinko, profile: &Value, data: &Value) -> Checked<()> {
+    for field in fake.additional_fields(profile) {
+        let name = field["name"].as_str().unwrap_or_default();
+        let system = SYSTEM_VARIABLES.contains(&name);
+        if field.get("default").is_none() && !system && !data[name].is_string() {
+            return Err(Box::new(bad_request(&format!(
+                "Missing substitution data: {name}"
+            ))));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a create-meeting body; the stored meeting or the error answer. A reservation
+/// (`reserve`) needs only the time: the meeting is made, with its data, on confirm
+/// (inferred: docs/providers.md, Aurinko: Reservations).
+fn meeting(fake: &Aurinko, profile: &Value, body: &Value, reserve: bool) -> Checked<Value> {
     if !body.is_object() {
         return Err(Box::new(bad_request("body: a JSON object is required")));
     }
@@ -371,14 +405,8 @@ fn meeting(fake: &Aurinko, profile: &Value, body: &Value) -> Checked<Value> {
             "substitutionData: values must be strings",
         )));
     }
-    for field in fake.additional_fields(profile) {
-        let name = field["name"].as_str().unwrap_or_default();
-        let system = SYSTEM_VARIABLES.contains(&name);
-        if field.get("default").is_none() && !system && !data[name].is_string() {
-            return Err(Box::new(bad_request(&format!(
-                "Missing substitution data: {name}"
-            ))));
-        }
+    if !reserve {
+        complete(fake, profile, data)?;
     }
     let (Some(start), Some(end)) = (
         instant(&body["time"]["start"]),
@@ -434,7 +462,7 @@ async fn create(
         Some(Ok(m)) if m > 0 => Some(m),
         Some(_) => return bad_request("reserveForMinutes: a positive integer is required"),
     };
-    let mut meeting = match meeting(&fake, &profile, &body) {
+    let mut meeting = match meeting(&fake, &profile, &body, hold.is_some()) {
         Ok(meeting) => meeting,
         Err(response) => return *response,
     };
@@ -444,7 +472,10 @@ async fn create(
             let reservation = meetings.len() as i64 + 1;
             meeting["reservationId"] = json!(reservation);
             meeting["holdUntil"] = json!(at(Utc::now() + TimeDelta::minutes(minutes)));
-            json!({ "created": false, "reservationId": reservation })
+            match lock(&fake.knobs).spec_casing {
+                true => json!({ "created": false, "ReservationId": reservation }),
+                false => json!({ "created": false, "reservationId": reservation }),
+            }
         }
         None => {
             let event = format!("AAMkAGI2{}AAA=", crate::random_id(24));
@@ -474,10 +505,14 @@ async fn confirm(
     if let Err(response) = fake.authorized(&headers) {
         return *response;
     }
+    let profile = lock(&fake.profile).clone();
     let mut meetings = lock(&fake.meetings);
     let Some(held) = reservation(&mut meetings, &id) else {
         return not_found();
     };
+    if let Err(response) = complete(&fake, &profile, &held["substitutionData"]) {
+        return *response;
+    }
     let event = format!("AAMkAGI2{}AAA=", crate::random_id(24));
     held["id"] = json!(event);
     held["holdUntil"] = Value::Null;

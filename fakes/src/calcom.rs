@@ -1,6 +1,7 @@
 //! Cal.com API v2 (docs/providers.md, Cal.com): routed on path *and* `cal-api-version`,
 //! Bearer key, `{status, data}` bodies, Nest's error envelope, `X-RateLimit-*-Default`
-//! headers, and the 400 (not 409) for a taken slot.
+//! headers, the 400 (not 409) for a taken slot, and slot reservations that hide their time
+//! until they lapse, are deleted or are used by a booking naming them (`reservedSlotUid`).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -21,12 +22,36 @@ pub const EVENT_TYPE_ID: i64 = 1234;
 pub const TAKEN: &str = "User either already has booking at this time or is not available";
 pub const OUT_OF_BOUNDS: &str = "The event type can't be booked at the \"start\" time provided. This could be because it's too soon (violating the minimum booking notice) or too far in the future (outside the event's scheduling window). Try fetching available slots first using the GET /v2/slots endpoint and then make a booking with \"start\" time equal to one of the available slots.";
 
+/// What Cal.com answers a booking of a time someone else reserved first (newer Cal.com,
+/// with the number of seconds left).
+pub const RESERVED_BY_OTHERS: &str =
+    "Someone else reserved this booking time slot before you. This time slot will be freed up in";
+
 pub struct Calcom {
     key: String,
     /// Event type `EVENT_TYPE_ID` as `GET /v2/event-types/{id}` returns it.
     pub event_type: Mutex<Value>,
     schedule: Schedule,
     bookings: Mutex<Vec<Value>>,
+    reservations: Mutex<Vec<Reservation>>,
+}
+
+/// A slot reserved through `POST /v2/slots/reservations`: hidden from the slots and from
+/// others' bookings until `until`, or until deleted or used by a booking naming it.
+#[derive(Clone, Debug)]
+pub struct Reservation {
+    pub uid: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    /// `deleted` or `booked` once gone before its time.
+    pub gone: Option<&'static str>,
+}
+
+impl Reservation {
+    fn live(&self, now: DateTime<Utc>) -> bool {
+        self.gone.is_none() && self.until > now
+    }
 }
 
 impl Calcom {
@@ -36,7 +61,31 @@ impl Calcom {
             event_type: Mutex::new(event_type(false)),
             schedule: Schedule::new(chrono_tz::Europe::Rome),
             bookings: Mutex::new(Vec::new()),
+            reservations: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Reservations made so far, live or not.
+    pub fn reservations(&self) -> Vec<Reservation> {
+        lock(&self.reservations).clone()
+    }
+
+    /// Lets every reservation's time run out, as if its minutes had passed.
+    pub fn expire_reservations(&self) {
+        let past = Utc::now() - TimeDelta::seconds(1);
+        for r in lock(&self.reservations).iter_mut() {
+            r.until = r.until.min(past);
+        }
+    }
+
+    /// Times of live reservations, but `except`'s.
+    fn reserved(&self, except: Option<&str>) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let now = Utc::now();
+        lock(&self.reservations)
+            .iter()
+            .filter(|r| r.live(now) && except.is_none_or(|uid| r.uid != uid))
+            .map(|r| (r.start, r.end))
+            .collect()
     }
 
     /// Bookings made so far, as the fake stored them.
@@ -67,6 +116,11 @@ impl Calcom {
             .route("/v2/bookings", post(create).get(list))
             .route("/v2/bookings/{uid}/cancel", post(cancel))
             .route("/v2/bookings/{uid}/reschedule", post(reschedule))
+            .route("/v2/slots/reservations", post(reserve))
+            .route(
+                "/v2/slots/reservations/{uid}",
+                axum::routing::delete(unreserve),
+            )
             .layer(axum::middleware::map_response(rate_headers))
             .with_state(self.clone())
     }
@@ -242,10 +296,9 @@ async fn slots(
     let mut data: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     // A booking being moved does not stand in its own way.
     let moving = q.get("bookingUidToReschedule").map(String::as_str);
-    for start in fake
-        .schedule
-        .free(start, end, duration, &fake.busy_except(moving))
-    {
+    let mut busy = fake.busy_except(moving);
+    busy.extend(fake.reserved(None));
+    for start in fake.schedule.free(start, end, duration, &busy) {
         let local = start.with_timezone(&zone);
         data.entry(local.format("%Y-%m-%d").to_string())
             .or_default()
@@ -330,6 +383,20 @@ async fn create(
     }
     if !fake.schedule.is_free(start, length, &[]) {
         return bad_request(OUT_OF_BOUNDS, path);
+    }
+    // Another's live reservation of the time stands in the way; the booking's own
+    // (`reservedSlotUid`) is used up with it.
+    let own = body["reservedSlotUid"].as_str();
+    let others = fake.reserved(own);
+    if others.iter().any(|(r0, r1)| start < *r1 && *r0 < end) {
+        return bad_request(&format!("{RESERVED_BY_OTHERS} 300 seconds."), path);
+    }
+    if let Some(own) = own {
+        for r in lock(&fake.reservations).iter_mut() {
+            if r.uid == own && r.gone.is_none() {
+                r.gone = Some("booked");
+            }
+        }
     }
     let uid = format!("bk_{}", crate::random_id(16));
     let status = if event_type["confirmationPolicy"].is_null() {
@@ -456,6 +523,10 @@ async fn reschedule(
     if busy.iter().any(|(b0, b1)| start < *b1 && *b0 < end) {
         return bad_request(TAKEN, &path);
     }
+    let reserved = fake.reserved(None);
+    if reserved.iter().any(|(r0, r1)| start < *r1 && *r0 < end) {
+        return bad_request(&format!("{RESERVED_BY_OTHERS} 300 seconds."), &path);
+    }
     if !fake.schedule.is_free(start, length, &[]) {
         return bad_request(OUT_OF_BOUNDS, &path);
     }
@@ -482,4 +553,118 @@ async fn reschedule(
         Json(json!({ "status": "success", "data": moved })),
     )
         .into_response()
+}
+
+/// `POST /v2/slots/reservations` (`ReserveSlotInput_2024_09_04`): 201 with the
+/// reservation; `reservationDuration` only with the key (else 5 minutes).
+async fn reserve(
+    State(fake): State<Arc<Calcom>>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
+    let path = "/v2/slots/reservations";
+    if version(&headers) != "2024-09-04" {
+        return legacy_404("POST", path);
+    }
+    if let Some(denied) = fake.auth(&headers, false, path) {
+        return denied;
+    }
+    if body["eventTypeId"] != json!(EVENT_TYPE_ID) {
+        let message = format!("Event type with id {} not found.", body["eventTypeId"]);
+        return error(StatusCode::NOT_FOUND, "NotFoundException", &message, path);
+    }
+    let Some(start) = body["slotStart"]
+        .as_str()
+        .filter(|s| s.ends_with('Z'))
+        .and_then(|s| instant(&json!(s)))
+    else {
+        return bad_request(
+            "slotStart must be a valid ISO 8601 date string in UTC",
+            path,
+        );
+    };
+    let minutes = match &body["reservationDuration"] {
+        Value::Null => 5,
+        _ if headers.get("authorization").is_none() => {
+            let message = "reservationDuration can only be used for authenticated requests";
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "UnauthorizedException",
+                message,
+                path,
+            );
+        }
+        m => match m.as_i64().filter(|m| *m > 0) {
+            Some(m) => m,
+            None => return bad_request("reservationDuration must be a positive number", path),
+        },
+    };
+    let fixed = lock(&fake.event_type)["lengthInMinutes"]
+        .as_i64()
+        .unwrap_or(30);
+    let length = match &body["slotDuration"] {
+        Value::Null => fixed,
+        d => match d.as_i64().filter(|d| *d > 0) {
+            Some(d) => d,
+            None => return bad_request("slotDuration must be a positive number", path),
+        },
+    };
+    let mut busy = fake.busy();
+    busy.extend(fake.reserved(None));
+    if !fake.schedule.is_free(start, length, &busy) {
+        return bad_request(TAKEN, path);
+    }
+    let now = Utc::now();
+    let reservation = Reservation {
+        uid: format!("{}-{}", crate::random_id(8), crate::random_id(12)),
+        start,
+        end: start + TimeDelta::minutes(length),
+        until: now + TimeDelta::minutes(minutes),
+        gone: None,
+    };
+    let at = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Millis, true);
+    let data = json!({
+        "eventTypeId": EVENT_TYPE_ID, "slotStart": at(reservation.start),
+        "slotEnd": at(reservation.end), "slotDuration": length,
+        "reservationUid": reservation.uid, "reservationDuration": minutes,
+        "reservationUntil": at(reservation.until),
+    });
+    lock(&fake.reservations).push(reservation);
+    (
+        StatusCode::CREATED,
+        Json(json!({ "status": "success", "data": data })),
+    )
+        .into_response()
+}
+
+/// `DELETE /v2/slots/reservations/{uid}`: the slot is offered again.
+async fn unreserve(
+    State(fake): State<Arc<Calcom>>,
+    Path(uid): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let path = format!("/v2/slots/reservations/{uid}");
+    if version(&headers) != "2024-09-04" {
+        return legacy_404("DELETE", &path);
+    }
+    if let Some(denied) = fake.auth(&headers, false, &path) {
+        return denied;
+    }
+    let now = Utc::now();
+    let mut reservations = lock(&fake.reservations);
+    match reservations
+        .iter_mut()
+        .find(|r| r.uid == uid && r.live(now))
+    {
+        Some(r) => {
+            r.gone = Some("deleted");
+            Json(json!({ "status": "success" })).into_response()
+        }
+        None => error(
+            StatusCode::NOT_FOUND,
+            "NotFoundException",
+            &format!("Reserved slot with uid {uid} not found"),
+            &path,
+        ),
+    }
 }

@@ -115,8 +115,8 @@ async fn layer_errors_in_envelope(response: Response) -> Response {
     }
 }
 
-/// The span every request's log lines carry: its method and path, with manage tokens
-/// left out (the path segment after `bookings/` or `manage/`).
+/// The span every request's log lines carry: its method and path, with manage tokens and
+/// hold ids left out (the path segment after `bookings/`, `manage/` or `holds/`).
 fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
     let mut secret = false;
     let path: Vec<&str> = request
@@ -125,7 +125,7 @@ fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
         .split('/')
         .map(|segment| {
             let shown = if secret { "…" } else { segment };
-            secret = matches!(segment, "bookings" | "manage");
+            secret = matches!(segment, "bookings" | "manage" | "holds");
             shown
         })
         .collect();

@@ -48,17 +48,18 @@ pub async fn book(
         if holds::held_by_others(state, profile, request).await? {
             return Err(AppError::SlotUnavailable);
         }
+        let reservation = holds::reservation(state, profile, request).await?;
         let made = remote_book(
             state,
-            profile,
-            provider.as_ref(),
-            request,
+            (profile, provider.as_ref()),
+            (request, reservation.as_deref()),
             ticket,
             (token, hash),
         )
         .await?;
         if let Reply::Made(..) = made {
-            holds::used_up(state, profile, request).await;
+            let used = reservation.as_deref();
+            holds::used_up(state, provider.as_ref(), profile, request, used).await;
         }
         return Ok(made);
     };
@@ -240,6 +241,10 @@ pub async fn reschedule(
                 .await?
         }
         None => {
+            // A time another visitor holds is not free for a move either.
+            if holds::held_by_others(state, &row.profile, &as_booking).await? {
+                return Err(AppError::SlotUnavailable);
+            }
             let moving = (provider.as_ref(), &row);
             let messages = state
                 .notifier()

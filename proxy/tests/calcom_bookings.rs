@@ -343,3 +343,42 @@ async fn a_booking_is_moved_and_cancelled_at_cal_com_through_its_manage_link() {
     );
     assert_eq!(fake.bookings()[1]["status"], "cancelled");
 }
+
+/// The manage token never leaves the proxy: not in a log line (debug included) across
+/// book, manage, move and cancel, and not in anything sent to Cal.com.
+#[tokio::test]
+async fn the_manage_token_reaches_neither_the_logs_nor_cal_com() {
+    common::logs::capture();
+    let r = start(&case(), KEY, "").await;
+    let start_at = r.first_slot().await;
+    let made = r.book_managed(&start_at, (case().fields)()).await;
+    r.manage(&made.token).await;
+    let later = r.move_slots(&made.token).await.last().unwrap().clone();
+    let moved = r.reschedule(&made.token, &later, Some("move-1")).await;
+    assert_eq!(moved.status(), 200);
+    let cancelled = r.cancel(&made.token, Some("Travel")).await;
+    assert_eq!(cancelled.status(), 200);
+    // And a wrong token next to it, which a log line might echo.
+    let wrong = format!("{}x", &made.token[1..]);
+    let response = r.proxy.get(&format!("/api/v1/bookings/{wrong}")).await;
+    assert_eq!(response.status(), 404);
+
+    let logs = common::logs::text();
+    assert!(logs.contains(&r.profile), "the flow was logged");
+    for secret in [&made.token, &wrong] {
+        assert!(
+            !logs.contains(secret.as_str()),
+            "a token reached a log line"
+        );
+    }
+    for sent in r.fake.control.requests() {
+        let text = format!(
+            "{} {:?} {:?} {}",
+            sent.path,
+            sent.query,
+            sent.headers,
+            sent.body.map(|b| b.to_string()).unwrap_or_default()
+        );
+        assert!(!text.contains(&made.token), "the token was sent to Cal.com");
+    }
+}

@@ -405,3 +405,74 @@ async fn a_remote_profile_without_provider_holds_is_held_by_the_proxy() {
         .unwrap();
     assert_eq!(gone.status(), 404, "used up");
 }
+
+/// A held time is not free for moving another booking either: not offered for the move,
+/// and the move refused before the provider is asked.
+#[tokio::test]
+async fn a_remote_booking_cannot_be_moved_onto_a_held_time() {
+    use axum::http::Method;
+    use common::remote::start;
+
+    let r = start(
+        &common::jicoo::case(),
+        common::jicoo::KEY,
+        "hold_minutes = 10",
+    )
+    .await;
+    let offered = r.first_slot().await;
+    let made = r
+        .book_managed(&offered, (common::jicoo::case().fields)())
+        .await;
+    let target = r.move_slots(&made.token).await.last().unwrap().clone();
+    let response = r
+        .proxy
+        .post(
+            &r.path("/holds"),
+            &json!({ "start": target, "duration": 30 }),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 201, "{:?}", response.text().await);
+
+    assert!(!r.move_slots(&made.token).await.contains(&target));
+    let moves = r.requests(
+        Method::POST,
+        &format!("/v1/bookings/{}/reschedule", made.booking.id),
+    );
+    let (status, envelope) = error(r.reschedule(&made.token, &target, None).await).await;
+    assert_eq!(
+        (status, envelope.error.code.as_str()),
+        (409, "slot_unavailable")
+    );
+    let after = r.requests(
+        Method::POST,
+        &format!("/v1/bookings/{}/reschedule", made.booking.id),
+    );
+    assert_eq!(after.len(), moves.len(), "Jicoo not asked");
+    assert_eq!(
+        r.manage(&made.token).await.booking.start,
+        made.booking.start
+    );
+}
+
+/// A hold's id is a credential like a manage token: no log line carries it, debug lines
+/// of the requests that name it in their path included.
+#[tokio::test]
+async fn hold_ids_never_reach_a_log_line() {
+    common::logs::capture();
+    let server = spawn(&config(LIMITS, 10)).await;
+    let api = Api::of(&server);
+    let (ten, eleven) = (tomorrow_plus(600), tomorrow_plus(660));
+    let (released, _) = api.held(ADA, &ten).await;
+    assert_eq!(api.release(&released).await, 204);
+    assert_eq!(api.release(&released).await, 404);
+    let (used, _) = api.held(ADA, &eleven).await;
+    let response = api.book(ADA, &eleven, Some(&used)).await;
+    assert_eq!(response.status(), 201);
+
+    let logs = common::logs::text();
+    assert!(logs.contains("/api/v1/holds/"), "the release was logged");
+    for id in [&released, &used] {
+        assert!(!logs.contains(id.as_str()), "a hold id reached a log line");
+    }
+}

@@ -287,3 +287,35 @@ async fn the_manage_page_keeps_the_token_out_of_referrers_and_caches() {
         "strict-origin-when-cross-origin"
     );
 }
+
+/// A token is the only credential: every manage route counts against one budget per
+/// client, reads and unknown tokens too, so tokens cannot be guessed at speed.
+#[tokio::test]
+async fn manage_routes_are_rate_limited_reads_and_unknown_tokens_too() {
+    let server = spawn(&open_config("bookings_per_minute = 4", "")).await;
+    let (_, token) = book(&server, 600, 30).await;
+    let read = format!("/api/v1/bookings/{token}");
+    assert_eq!(server.get(&read).await.status(), 200);
+    let unknown = format!("/api/v1/bookings/{}", "A".repeat(43));
+    assert_eq!(server.get(&unknown).await.status(), 404);
+    let move_to = tomorrow_plus(720);
+    assert_eq!(
+        reschedule(&server, &token, &move_to, None).await.status(),
+        200
+    );
+    assert_eq!(cancel(&server, &token, json!({})).await.status(), 200);
+    for response in [
+        server.get(&read).await,
+        server.get(&unknown).await,
+        cancel(&server, &token, json!({})).await,
+    ] {
+        assert!(response.headers().contains_key("retry-after"));
+        let (status, envelope) = error(response).await;
+        assert_eq!((status, envelope.error.code), (429, ErrorCode::RateLimited));
+    }
+    // Booking POSTs have their own budget.
+    let response = server
+        .post(BOOK, &booking(&tomorrow_plus(780), 30), None)
+        .await;
+    assert_eq!(response.status(), 201);
+}

@@ -324,3 +324,69 @@ async fn a_remote_cancel_needs_only_that_profiles_key() {
     // It got as far as calling Cal.com (nothing listens there).
     assert!(stderr.contains("profile cal"), "{stderr}");
 }
+
+/// The list shows what became of a booking through its manage link: its status and how
+/// often it was moved.
+#[tokio::test]
+async fn the_list_shows_status_and_reschedules_after_the_visitor_moves_and_cancels() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path());
+    let (mut child, base) = serve(&config, &[]);
+    let client = reqwest::Client::new();
+    let created: serde_json::Value = client
+        .post(format!("{base}/api/v1/profiles/open/bookings"))
+        .json(&booking(&tomorrow_plus(600), 30))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let token = created["manage_token"].as_str().unwrap().to_owned();
+    let manage = |action: &str, body: serde_json::Value| {
+        client
+            .post(format!("{base}/api/v1/bookings/{token}/{action}"))
+            .json(&body)
+            .send()
+    };
+    let to =
+        |minutes: i64| serde_json::json!({ "start": tomorrow_plus(minutes), "time_zone": "UTC" });
+    assert_eq!(manage("reschedule", to(660)).await.unwrap().status(), 200);
+    assert_eq!(manage("reschedule", to(720)).await.unwrap().status(), 200);
+
+    let row = |out: &std::process::Output| {
+        let text = String::from_utf8(out.stdout.clone()).unwrap();
+        text.lines()
+            .find(|l| l.starts_with(&id))
+            .unwrap_or_else(|| panic!("{text}"))
+            .split('\t')
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let moved = row(&cli(&config, &["list"]));
+    assert_eq!(moved[2], "confirmed");
+    assert_eq!(moved[3], tomorrow_plus(720), "the new start");
+    assert_eq!(moved[5], "2", "moved twice");
+
+    assert_eq!(
+        manage("cancel", serde_json::json!({}))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let listed = cli(&config, &["list", "--json"]);
+    let all: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let entry = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(entry["status"], "cancelled");
+    assert_eq!(entry["reschedules"], 2);
+    assert_eq!(row(&cli(&config, &["list"]))[2], "cancelled");
+    child.kill().unwrap();
+    let _ = child.wait();
+}

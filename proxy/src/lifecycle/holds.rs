@@ -1,9 +1,11 @@
 //! Holds: a visitor keeps a slot while filling the form. A local profile's hold is checked
 //! and placed in one store transaction, like a booking; a remote profile's slot is checked
-//! at its provider, then held in the proxy's store, which hides it from the slots the proxy
-//! answers and refuses bookings of it without the hold.
+//! at its provider, reserved there where the provider keeps holds (Cal.com, Aurinko), then
+//! held in the proxy's store, which hides it from the slots the proxy answers and refuses
+//! bookings of it without the hold.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use booking_wire::{BookingRequest, Hold, HoldRequest, Slot};
 use chrono::TimeDelta;
@@ -14,6 +16,7 @@ use sha2::{Digest, Sha256};
 use super::{check_time, invalid};
 use crate::error::AppError;
 use crate::providers::common::after;
+use crate::providers::Provider;
 use crate::state::AppState;
 use crate::store::{Nearby, Placed, StoredHold};
 
@@ -53,31 +56,7 @@ pub async fn place(
     let client = client_key(profile, client);
     let placed = match state.local(profile) {
         Some(local) => local.place_hold(&hold, &client).await?,
-        None => {
-            let offered = provider
-                .slots(
-                    hold.start,
-                    hold.start + TimeDelta::seconds(1),
-                    request.duration,
-                )
-                .await?;
-            if !offered
-                .iter()
-                .any(|s| s.start == hold.start && s.end == end)
-            {
-                return Err(AppError::SlotUnavailable);
-            }
-            let slot = Slot {
-                start: hold.start,
-                end,
-            };
-            let is_free = |near: Nearby| !near.holds.iter().any(|h| overlaps(h, &slot));
-            state
-                .store()
-                .place_hold(&hold, &client, now, is_free)
-                .await
-                .map_err(AppError::internal)?
-        }
+        None => return remote_place(state, provider, hold, &client, minutes).await,
     };
     match placed {
         Placed::Done { .. } => Ok(Hold {
@@ -88,16 +67,120 @@ pub async fn place(
     }
 }
 
-/// Gives hold `id` up; an unknown or expired one is not found.
-pub async fn release(state: &AppState, id: &str) -> Result<(), AppError> {
-    let released = state
+/// A remote profile's hold: the slot checked among the provider's free ones, reserved at
+/// the provider where it keeps holds, then kept in the store; the reservations the store
+/// let go of are given up at the provider: the client's earlier one at once, expired ones
+/// (lapsed at the provider too, in all likelihood) off the request's path.
+async fn remote_place(
+    state: &AppState,
+    provider: &Arc<dyn Provider>,
+    mut hold: StoredHold,
+    client: &str,
+    minutes: u32,
+) -> Result<Hold, AppError> {
+    let slot = Slot {
+        start: hold.start,
+        end: hold.end,
+    };
+    let duration = u32::try_from((slot.end - slot.start).num_minutes()).unwrap_or(0);
+    let offered = provider
+        .slots(slot.start, slot.start + TimeDelta::seconds(1), duration)
+        .await?;
+    if !offered.contains(&slot) {
+        return Err(AppError::SlotUnavailable);
+    }
+    if provider.keeps_holds() {
+        hold.provider_ref = Some(provider.place_hold(&slot, minutes).await?);
+    }
+    let is_free = |near: Nearby| !near.holds.iter().any(|h| overlaps(h, &slot));
+    let placed = state
         .store()
+        .place_hold(&hold, client, state.clock().now(), is_free)
+        .await;
+    let (replaced, lapsed) = match placed {
+        Ok(Placed::Done { replaced, lapsed }) => (replaced, lapsed),
+        Ok(Placed::Taken) => {
+            give_up(provider.as_ref(), hold.provider_ref.as_deref()).await;
+            return Err(AppError::SlotUnavailable);
+        }
+        Err(e) => {
+            give_up(provider.as_ref(), hold.provider_ref.as_deref()).await;
+            return Err(AppError::internal(e));
+        }
+    };
+    if let Some(old) = replaced {
+        give_up(provider.as_ref(), old.provider_ref.as_deref()).await;
+    }
+    let lapsed: Vec<String> = lapsed.into_iter().filter_map(|h| h.provider_ref).collect();
+    if !lapsed.is_empty() {
+        let provider = Arc::clone(provider);
+        tokio::spawn(async move {
+            for reference in lapsed {
+                give_up(provider.as_ref(), Some(&reference)).await;
+            }
+        });
+    }
+    Ok(Hold {
+        hold: hold.id,
+        expires_at: hold.expires_at,
+    })
+}
+
+/// Gives a reservation the proxy no longer keeps up at the provider. It lapses there by
+/// itself within the hold's minutes anyway, so a failure is only logged.
+async fn give_up(provider: &dyn Provider, reference: Option<&str>) {
+    let Some(reference) = reference else { return };
+    match provider.release_hold(reference).await {
+        Ok(()) | Err(AppError::NotFound) => {}
+        Err(e) => tracing::warn!(error = %e, "could not give a provider's reservation up"),
+    }
+}
+
+/// Gives hold `id` up, at the provider first where it keeps the hold (a provider that
+/// fails keeps the hold here too, so the visitor may try again); an unknown or expired
+/// one is not found.
+pub async fn release(state: &AppState, id: &str) -> Result<(), AppError> {
+    let store = state.store();
+    let held = store
+        .hold(id, state.clock().now())
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)?;
+    if let Some(reference) = &held.provider_ref {
+        match state.provider(&held.profile)?.release_hold(reference).await {
+            Ok(()) | Err(AppError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let released = store
         .release_hold(id, state.clock().now())
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)?;
     state.booking_changed(&released.profile);
     Ok(())
+}
+
+/// For a remote profile: the provider's reservation a booking of `request` books with —
+/// that of the request's own live hold, if the hold is of the request's very time.
+pub async fn reservation(
+    state: &AppState,
+    profile: &str,
+    request: &BookingRequest,
+) -> Result<Option<String>, AppError> {
+    let Some(id) = request.hold.as_deref() else {
+        return Ok(None);
+    };
+    let held = state
+        .store()
+        .live_hold(profile, id, state.clock().now())
+        .await
+        .map_err(AppError::internal)?;
+    Ok(held
+        .filter(|h| {
+            h.start == request.start && Some(h.end) == after(request.start, request.duration)
+        })
+        .and_then(|h| h.provider_ref))
 }
 
 /// For a remote profile: whether other visitors' live holds stand in the way of
@@ -153,19 +236,29 @@ pub async fn without_held(
         .collect())
 }
 
-/// After a remote booking made with its hold: the hold is used up.
-pub async fn used_up(state: &AppState, profile: &str, request: &BookingRequest) {
+/// After a remote booking made with its hold: the hold is used up. Its reservation at the
+/// provider went with the booking if it was `used`; else (a hold of another time) it is
+/// given up.
+pub async fn used_up(
+    state: &AppState,
+    provider: &dyn Provider,
+    profile: &str,
+    request: &BookingRequest,
+    used: Option<&str>,
+) {
     let Some(id) = request.hold.as_deref() else {
         return;
     };
     let store = state.store();
     let now = state.clock().now();
     match store.live_hold(profile, id, now).await {
-        Ok(Some(_)) => {
-            if let Err(e) = store.release_hold(id, now).await {
-                tracing::warn!(error = %e, "could not remove a used hold");
+        Ok(Some(_)) => match store.release_hold(id, now).await {
+            Ok(Some(gone)) if gone.provider_ref.as_deref() != used => {
+                give_up(provider, gone.provider_ref.as_deref()).await;
             }
-        }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not remove a used hold"),
+        },
         Ok(None) => {}
         Err(e) => tracing::warn!(error = %e, "could not look up a used hold"),
     }

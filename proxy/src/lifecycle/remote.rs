@@ -3,11 +3,12 @@
 
 use super::*;
 
+/// Books `request` at `provider`, with the provider's `reservation` of its time if there
+/// is one.
 pub(super) async fn remote_book(
     state: &AppState,
-    profile: &str,
-    provider: &dyn Provider,
-    request: &BookingRequest,
+    (profile, provider): (&str, &dyn Provider),
+    (request, reservation): (&BookingRequest, Option<&str>),
     ticket: Option<Ticket>,
     (token, token_hash): (String, String),
 ) -> Result<Reply<Created>, AppError> {
@@ -21,7 +22,10 @@ pub(super) async fn remote_book(
             return idempotency::used(claim);
         }
     }
-    let result = provider.book(request).await;
+    let result = match reservation {
+        Some(reference) => provider.book_held(request, reference).await,
+        None => provider.book(request).await,
+    };
     let booking = match result {
         Ok(booking) => booking,
         Err(error) => {

@@ -1,7 +1,7 @@
 //! A remote provider behind a cache: the profile and each (range, duration) of slots are
 //! kept for the profile's `cache_seconds`; identical concurrent requests share one upstream
-//! call (moka's `try_get_with`); a booking, cancel or reschedule through the profile drops
-//! its slots.
+//! call (moka's `try_get_with`); a booking, cancel, reschedule or provider hold through the
+//! profile drops its slots, and so does a change another process announces.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -92,6 +92,7 @@ impl Provider for Cached {
     }
 
     fn changed_elsewhere(&self) {
+        self.inner.changed_elsewhere();
         self.invalidate();
     }
 
@@ -109,6 +110,33 @@ impl Provider for Cached {
     async fn reschedule(&self, id: &str, request: &BookingRequest) -> Result<Booking, AppError> {
         let result = self.inner.reschedule(id, request).await;
         // Both the old time and the new one changed (or the new one was found taken).
+        self.invalidate();
+        result
+    }
+
+    fn keeps_holds(&self) -> bool {
+        self.inner.keeps_holds()
+    }
+
+    /// A reservation hides its time at the provider: the cached slots are out of date.
+    async fn place_hold(&self, slot: &Slot, minutes: u32) -> Result<String, AppError> {
+        let result = self.inner.place_hold(slot, minutes).await;
+        self.invalidate();
+        result
+    }
+
+    async fn release_hold(&self, reference: &str) -> Result<(), AppError> {
+        let result = self.inner.release_hold(reference).await;
+        self.invalidate();
+        result
+    }
+
+    async fn book_held(
+        &self,
+        request: &BookingRequest,
+        reference: &str,
+    ) -> Result<Booking, AppError> {
+        let result = self.inner.book_held(request, reference).await;
         self.invalidate();
         result
     }

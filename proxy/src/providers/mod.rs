@@ -74,7 +74,36 @@ pub trait Provider: Send + Sync {
     async fn reschedule(&self, _id: &str, _request: &BookingRequest) -> Result<Booking, AppError> {
         Err(AppError::NotAllowed(NOT_MOVABLE.into()))
     }
+
+    /// Whether the provider keeps holds itself (`place_hold`, `release_hold`,
+    /// `book_held`). Where it does not, the proxy's store alone keeps them.
+    fn keeps_holds(&self) -> bool {
+        false
+    }
+
+    /// Reserves `slot` at the provider for `minutes`: the provider's reference for the
+    /// reservation. A time it will not reserve is `SlotUnavailable`.
+    async fn place_hold(&self, _slot: &Slot, _minutes: u32) -> Result<String, AppError> {
+        Err(AppError::NotAllowed(NO_PROVIDER_HOLDS.into()))
+    }
+
+    /// Gives reservation `reference` up; one the provider no longer has is `NotFound`.
+    async fn release_hold(&self, _reference: &str) -> Result<(), AppError> {
+        Ok(())
+    }
+
+    /// Books `request` at the time reservation `reference` keeps, using it up.
+    async fn book_held(
+        &self,
+        request: &BookingRequest,
+        _reference: &str,
+    ) -> Result<Booking, AppError> {
+        self.book(request).await
+    }
 }
+
+/// Why a provider without reservations of its own is asked for one.
+pub const NO_PROVIDER_HOLDS: &str = "This provider does not hold times itself.";
 
 /// Why a booking of a provider without a reschedule call cannot be moved.
 pub const NOT_MOVABLE: &str = "Bookings of this kind cannot be moved here.";

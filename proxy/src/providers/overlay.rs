@@ -65,6 +65,10 @@ impl Provider for Overlay {
         self.inner.reschedules()
     }
 
+    fn changed_elsewhere(&self) {
+        self.inner.changed_elsewhere();
+    }
+
     async fn slots_for_move(
         &self,
         id: &str,
@@ -77,6 +81,26 @@ impl Provider for Overlay {
 
     async fn reschedule(&self, id: &str, request: &BookingRequest) -> Result<Booking, AppError> {
         self.inner.reschedule(id, request).await
+    }
+
+    fn keeps_holds(&self) -> bool {
+        self.inner.keeps_holds()
+    }
+
+    async fn place_hold(&self, slot: &Slot, minutes: u32) -> Result<String, AppError> {
+        self.inner.place_hold(slot, minutes).await
+    }
+
+    async fn release_hold(&self, reference: &str) -> Result<(), AppError> {
+        self.inner.release_hold(reference).await
+    }
+
+    async fn book_held(
+        &self,
+        request: &BookingRequest,
+        reference: &str,
+    ) -> Result<Booking, AppError> {
+        self.inner.book_held(request, reference).await
     }
 }
 

@@ -177,8 +177,9 @@ impl Upstream {
         op: &'static str,
         path: &str,
         query: &[(&str, String)],
+        headers: &[(&'static str, &'static str)],
     ) -> Result<(), UpstreamError> {
-        let call = self.once::<Value>(Method::DELETE, path, query, &[], None);
+        let call = self.once::<Value>(Method::DELETE, path, query, headers, None);
         let result = tokio::time::timeout(self.budget, call)
             .await
             .unwrap_or(Err(UpstreamError::Timeout));

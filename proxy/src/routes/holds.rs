@@ -47,7 +47,8 @@ pub async fn create_hold(
     Ok((StatusCode::CREATED, Json(hold)))
 }
 
-/// Give a hold up: its slot is offered again at once.
+/// Give a hold up: its slot is offered again at once (given up at the provider too where
+/// the provider keeps holds).
 #[utoipa::path(
     delete,
     path = "/holds/{hold}",
@@ -56,6 +57,8 @@ pub async fn create_hold(
         (status = 204, description = "Released"),
         (status = 404, description = "not_found: no live hold has this id", body = ErrorEnvelope),
         (status = 429, description = "Too many requests from this address; see Retry-After", body = ErrorEnvelope),
+        (status = 502, description = "Upstream provider failed to release its reservation; the hold is kept", body = ErrorEnvelope),
+        (status = 504, description = "Upstream provider timed out releasing its reservation; the hold is kept", body = ErrorEnvelope),
     ),
     tag = "booking"
 )]

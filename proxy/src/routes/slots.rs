@@ -170,12 +170,13 @@ pub async fn answer(
                 .await?
         }
         (Some(booking), None) => {
-            provider
+            let slots = provider
                 .slots_for_move(&booking.provider_ref, start, end, duration)
-                .await?
+                .await?;
+            holds::without_held(state, profile, slots).await?
         }
         (None, Some(_)) => provider.slots(start, end, duration).await?,
-        // Others' holds of a remote profile's slots are kept here, not at the provider.
+        // Others' holds of a remote profile's slots are kept here (too).
         (None, None) => {
             let slots = provider.slots(start, end, duration).await?;
             holds::without_held(state, profile, slots).await?

@@ -116,7 +116,8 @@ pub trait Bookings {
 /// Holds: a slot kept for one visitor until it expires.
 #[async_trait]
 pub trait Holds {
-    /// Places `hold` for `client` if `is_free` agrees, replacing the client's earlier one.
+    /// Places `hold` for `client` if `is_free` agrees, replacing the client's earlier one
+    /// and removing the profile's expired ones (returned as `lapsed`).
     async fn place_hold(
         &self,
         hold: &StoredHold,
@@ -124,6 +125,9 @@ pub trait Holds {
         now: DateTime<Utc>,
         is_free: IsFree<'_, Nearby>,
     ) -> Result<Placed, StoreError>;
+
+    /// Hold `id` if it is live, whatever its profile.
+    async fn hold(&self, id: &str, now: DateTime<Utc>) -> Result<Option<StoredHold>, StoreError>;
 
     /// Removes hold `id` if it is still live; the row it was.
     async fn release_hold(

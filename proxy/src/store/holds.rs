@@ -35,9 +35,11 @@ pub struct Nearby {
 /// What happened to a hold being placed.
 #[derive(Debug, PartialEq)]
 pub enum Placed {
-    /// Placed; the client's earlier hold of the profile, if any, was removed for it.
+    /// Placed; the client's earlier hold of the profile, if any, was removed for it, and
+    /// so were the profile's holds that had expired (`lapsed`).
     Done {
         replaced: Option<StoredHold>,
+        lapsed: Vec<StoredHold>,
     },
     Taken,
 }

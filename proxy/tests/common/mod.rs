@@ -8,6 +8,7 @@ use booking_proxy::{app, config, AppState};
 pub mod aurinko;
 pub mod calcom;
 pub mod faults;
+pub mod holds;
 pub mod jicoo;
 pub mod local;
 pub mod logs;

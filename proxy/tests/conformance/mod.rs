@@ -272,7 +272,14 @@ pub async fn a_hold_keeps_its_slot_from_others_until_it_is_used_or_released(
         .place_hold(&first, "client-a", now, hold_free(&first))
         .await
         .unwrap();
-    assert_eq!(placed, Placed::Done { replaced: None });
+    assert_eq!(
+        placed,
+        Placed::Done {
+            replaced: None,
+            lapsed: vec![]
+        }
+    );
+    assert_eq!(store.hold("hd_1", now).await.unwrap(), Some(first.clone()));
     let rival = hold("hd_2", 0, 30);
     let refused = store
         .place_hold(&rival, "client-b", now, hold_free(&rival))
@@ -288,9 +295,11 @@ pub async fn a_hold_keeps_its_slot_from_others_until_it_is_used_or_released(
     assert_eq!(
         placed,
         Placed::Done {
-            replaced: Some(first.clone())
+            replaced: Some(first.clone()),
+            lapsed: vec![]
         }
     );
+    assert_eq!(store.hold("hd_1", now).await.unwrap(), None);
     assert_eq!(store.live_hold(PROFILE, "hd_1", now).await.unwrap(), None);
     assert_eq!(
         store.live_hold(PROFILE, "hd_3", now).await.unwrap(),
@@ -335,12 +344,20 @@ pub async fn a_hold_keeps_its_slot_from_others_until_it_is_used_or_released(
         .unwrap();
     let after = now + TimeDelta::minutes(11);
     assert_eq!(store.live_hold(PROFILE, "hd_5", after).await.unwrap(), None);
+    assert_eq!(store.hold("hd_5", after).await.unwrap(), None);
+    // The next hold of the profile removes the expired one and says which it was.
     let late = hold("hd_6", 180, 30);
     let placed = store
         .place_hold(&late, "client-e", after, hold_free(&late))
         .await
         .unwrap();
-    assert_eq!(placed, Placed::Done { replaced: None });
+    assert_eq!(
+        placed,
+        Placed::Done {
+            replaced: None,
+            lapsed: vec![h]
+        }
+    );
 }
 
 pub async fn a_manage_token_finds_its_booking(store: &Store, _url: &str) {

@@ -40,12 +40,24 @@ impl Holds for PgStore {
             tx.rollback().await?;
             return Ok(Placed::Taken);
         }
-        sqlx::query("DELETE FROM holds WHERE profile = $1 AND (client = $2 OR expires_at <= $3)")
+        let sql = format!(
+            "DELETE FROM holds WHERE profile = $1 AND (client = $2 OR expires_at <= $3) RETURNING {COLUMNS}"
+        );
+        let gone = sqlx::query(&sql)
             .bind(&hold.profile)
             .bind(client)
             .bind(secs(now))
-            .execute(&mut *tx)
+            .fetch_all(&mut *tx)
             .await?;
+        let replaced_id = earlier.as_ref().map(|h| h.id.as_str());
+        let lapsed = gone
+            .iter()
+            .map(to_hold)
+            .filter(|h| {
+                h.as_ref()
+                    .map_or(true, |h| Some(h.id.as_str()) != replaced_id)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         sqlx::query(&format!(
             "INSERT INTO holds ({COLUMNS}, client) VALUES ($1, $2, $3, $4, $5, $6, $7)"
         ))
@@ -60,7 +72,21 @@ impl Holds for PgStore {
         .await?;
         announce(&mut tx, &hold.profile).await?;
         tx.commit().await?;
-        Ok(Placed::Done { replaced: earlier })
+        Ok(Placed::Done {
+            replaced: earlier,
+            lapsed,
+        })
+    }
+
+    /// Hold `id` if it is live, whatever its profile.
+    async fn hold(&self, id: &str, now: DateTime<Utc>) -> Result<Option<StoredHold>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM holds WHERE id = $1 AND expires_at > $2");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .bind(secs(now))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(to_hold).transpose()
     }
 
     /// Removes hold `id` if it is still live; the row it was.
