@@ -11,7 +11,7 @@ use std::{env, fs, path::Path};
 const SHARED: [&str; 2] = ["tokens", "base"];
 
 /// The components' files, in the order they are joined (a later rule wins a tie).
-const COMPONENTS: [&str; 10] = [
+const COMPONENTS: [&str; 12] = [
     "skeleton",
     "error_panel",
     "profile_header",
@@ -22,6 +22,8 @@ const COMPONENTS: [&str; 10] = [
     "month_view",
     "time_list",
     "confirmation",
+    "move_form",
+    "manage",
 ];
 
 /// Components drawn with the shared classes only.

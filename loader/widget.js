@@ -48,15 +48,15 @@
 
   const PARTS = 'root, calendar, day, slot, form, field, input, button, primary-button, confirmation, error';
   const DARK = window.matchMedia('(prefers-color-scheme: dark)');
-  const QUERY_RESERVED = new Set(['profile', 'api', 'mode', 'theme', 'locale', 'time_zone', 'hour_cycle']);
+  const QUERY_RESERVED = new Set(['profile', 'api', 'mode', 'theme', 'locale', 'time_zone', 'hour_cycle', 'booking_token']);
   // What a prefill value may be: text, a number, yes/no, or a list of text (the form's answers).
   const usable = (v) => ['string', 'boolean'].includes(typeof v) || Number.isFinite(v)
     || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
-  // Attributes the mounted widget takes in place; the others (profile, api, mode) mount anew.
+  // Attributes the mounted widget takes in place; the others (profile, api, mode, manage) mount anew.
   const IN_PLACE = new Set(['locale', 'time-zone', 'hour-cycle', 'prefill', 'prefill-from-url']);
 
   class BookingWidget extends HTMLElement {
-    static observedAttributes = ['profile', 'api', 'mode', 'label', 'theme', 'locale', 'time-zone', 'hour-cycle', 'prefill', 'prefill-from-url'];
+    static observedAttributes = ['profile', 'api', 'mode', 'manage', 'label', 'theme', 'locale', 'time-zone', 'hour-cycle', 'prefill', 'prefill-from-url'];
 
     #widget = null;
     #generation = 0;
@@ -123,7 +123,13 @@
         timeZone: this.getAttribute('time-zone') || null,
         hourCycle: this.getAttribute('hour-cycle') || null,
         prefill: this.#prefillValues(),
+        manage: this.#manageToken(),
       });
+    }
+
+    /** A booking's manage token: the `manage` attribute, else the host page's `?booking_token=`. */
+    #manageToken() {
+      return this.getAttribute('manage') || new URLSearchParams(window.location.search).get('booking_token') || null;
     }
 
     /** New language, zone, clock or prefill for the mounted widget (the same: nothing). */
@@ -135,8 +141,8 @@
       const generation = ++this.#generation;
       const mode = this.getAttribute('mode') || 'inline';
       const profile = this.getAttribute('profile');
-      // A popup's widget asks nothing until it is opened.
-      if (profile && mode === 'inline') prefetch(this.getAttribute('api') || ORIGIN, profile, this.getAttribute('time-zone'));
+      // A popup's widget asks nothing until it is opened; a manage page asks for no free days.
+      if (profile && mode === 'inline' && !this.#manageToken()) prefetch(this.getAttribute('api') || ORIGIN, profile, this.getAttribute('time-zone'));
       let m;
       try {
         m = await load();

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::{ApiClient, ApiFailure};
-use crate::components::{Booker, ErrorPanel, ProfileHeader, Skeleton};
+use crate::components::{Booker, ErrorPanel, Manage, ProfileHeader, Skeleton};
 use crate::config::use_config;
 use crate::events::WidgetEvent;
 use crate::i18n;
@@ -21,6 +21,8 @@ pub fn App(
     prefill: RwSignal<Map<String, FieldValue>>,
     /// The element the widget is drawn in; focus moves are looked up inside it.
     root: web_sys::Element,
+    /// A booking's manage token: the widget shows that booking instead of booking anew.
+    manage: Option<String>,
 ) -> impl IntoView {
     let config = use_config();
     let client = ApiClient::new(api);
@@ -56,12 +58,12 @@ pub fn App(
                 None => view! { <Skeleton /> }.into_any(),
                 Some(Ok(profile)) => {
                     events.send(WidgetEvent::Ready(profile.clone()));
-                    let client = client.clone();
-                    view! {
-                        <ProfileHeader profile=profile.clone() />
-                        <Booker profile client root=root.clone() prefill />
-                    }
-                    .into_any()
+                    let (client, root, header) = (client.clone(), root.clone(), profile.clone());
+                    let body = match manage.clone() {
+                        Some(token) => view! { <Manage profile client root token prefill /> }.into_any(),
+                        None => view! { <Booker profile client root prefill /> }.into_any(),
+                    };
+                    view! { <ProfileHeader profile=header /> {body} }.into_any()
                 }
                 Some(Err(failure)) => {
                     let strings = config.strings();
