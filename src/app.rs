@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 
 use crate::api::{ApiClient, ApiFailure};
-use crate::components::{Booker, ErrorPanel, Manage, ProfileHeader, Skeleton};
+#[cfg(feature = "manage")]
+use crate::components::Manage;
+use crate::components::{Booker, ErrorPanel, ProfileHeader, Skeleton};
 use crate::config::use_config;
 use crate::events::WidgetEvent;
 use crate::i18n;
@@ -21,7 +23,8 @@ pub fn App(
     prefill: RwSignal<Map<String, FieldValue>>,
     /// The element the widget is drawn in; focus moves are looked up inside it.
     root: web_sys::Element,
-    /// A booking's manage token: the widget shows that booking instead of booking anew.
+    /// A booking's manage token: the widget shows that booking instead of booking anew (in
+    /// the manage bundle; the booking bundle has no manage mode, so it books).
     manage: Option<String>,
 ) -> impl IntoView {
     let config = use_config();
@@ -59,10 +62,14 @@ pub fn App(
                 Some(Ok(profile)) => {
                     events.send(WidgetEvent::Ready(profile.clone()));
                     let (client, root, header) = (client.clone(), root.clone(), profile.clone());
-                    let body = match manage.clone() {
-                        Some(token) => view! { <Manage profile client root token prefill /> }.into_any(),
-                        None => view! { <Booker profile client root prefill /> }.into_any(),
-                    };
+                    #[cfg(feature = "manage")]
+                    if let Some(token) = manage.clone() {
+                        let body = view! { <Manage profile client root token prefill /> };
+                        return view! { <ProfileHeader profile=header /> {body} }.into_any();
+                    }
+                    #[cfg(not(feature = "manage"))]
+                    let _ = &manage;
+                    let body = view! { <Booker profile client root prefill /> };
                     view! { <ProfileHeader profile=header /> {body} }.into_any()
                 }
                 Some(Err(failure)) => {

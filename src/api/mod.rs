@@ -70,7 +70,7 @@ impl ApiClient {
         if let Some(profile) = early::profile(id) {
             return Ok(profile);
         }
-        call(&self.url(&format!("/profiles/{}", encode(id))), Send::Get).await
+        read(fetch_json(&self.url(&format!("/profiles/{}", encode(id))), Send::Get).await?)
     }
 }
 
@@ -97,7 +97,7 @@ impl ApiClient {
             "{base}/slots?from={from}&to={to}&time_zone={}&duration={duration}",
             encode(zone)
         ));
-        call(&url, Send::Get).await
+        read(fetch_json(&url, Send::Get).await?)
     }
 
     /// `POST …/bookings` with an `Idempotency-Key`, so a retry cannot book twice.
@@ -108,7 +108,7 @@ impl ApiClient {
         key: &str,
     ) -> Result<Created, ApiFailure> {
         let url = self.url(&format!("/profiles/{}/bookings", encode(profile)));
-        keyed(&url, to_json(request), key).await
+        read(keyed(&url, to_json(request), key).await?)
     }
 
     /// `POST /api/v1/bookings/{token}/reschedule`, with an `Idempotency-Key` as a booking.
@@ -119,16 +119,13 @@ impl ApiClient {
         key: &str,
     ) -> Result<ManagedBooking, ApiFailure> {
         let url = self.url(&format!("/bookings/{}/reschedule", encode(token)));
-        keyed(&url, to_json(request), key).await
+        read(keyed(&url, to_json(request), key).await?)
     }
 
     /// `GET /api/v1/bookings/{token}`.
     pub async fn managed(&self, token: &str) -> Result<ManagedBooking, ApiFailure> {
-        call(
-            &self.url(&format!("/bookings/{}", encode(token))),
-            Send::Get,
-        )
-        .await
+        let url = self.url(&format!("/bookings/{}", encode(token)));
+        read(fetch_json(&url, Send::Get).await?)
     }
 
     /// `POST /api/v1/bookings/{token}/cancel` (a second cancel answers as the first).
@@ -138,13 +135,13 @@ impl ApiClient {
         request: &CancelRequest,
     ) -> Result<ManagedBooking, ApiFailure> {
         let url = self.url(&format!("/bookings/{}/cancel", encode(token)));
-        call(&url, Send::Post(to_json(request), None)).await
+        read(fetch_json(&url, Send::Post(to_json(request), None)).await?)
     }
 
     /// `POST …/holds`: keeps a time for the visitor while they fill the form.
     pub async fn hold(&self, profile: &str, request: &HoldRequest) -> Result<Hold, ApiFailure> {
         let url = self.url(&format!("/profiles/{}/holds", encode(profile)));
-        call(&url, Send::Post(to_json(request), None)).await
+        read(fetch_json(&url, Send::Post(to_json(request), None)).await?)
     }
 
     /// `DELETE /api/v1/holds/{id}`, not waited for; it is sent even as the page closes
@@ -173,20 +170,19 @@ impl ApiClient {
 
 /// A POST with its `Idempotency-Key`. While an earlier attempt with the key is still at the
 /// provider (a retry after a lost answer), the proxy says `request_in_progress`: ask again
-/// shortly, and its answer is replayed. One copy for every answer type (S13).
-async fn keyed<T: FromJs>(url: &str, body: String, key: &str) -> Result<T, ApiFailure> {
+/// shortly, and its answer is replayed.
+async fn keyed(url: &str, body: String, key: &str) -> Result<(u16, JsValue), ApiFailure> {
     let mut waits = 0;
-    let (status, json) = loop {
+    loop {
         let result = fetch_json(url, Send::Post(body.clone(), Some(key))).await;
         let in_progress =
             matches!(&result, Err(f) if f.code() == Some(ErrorCode::RequestInProgress));
         if !in_progress || waits == IN_PROGRESS_WAITS {
-            break result?;
+            return result;
         }
         waits += 1;
         pause(IN_PROGRESS_PAUSE_MS).await;
-    };
-    T::from_js(&json).ok_or(ApiFailure::Decode(status))
+    }
 }
 
 impl ApiFailure {
@@ -221,10 +217,9 @@ impl ApiFailure {
     }
 }
 
-/// One request with the browser's `fetch`. The answer is parsed by the browser
-/// (`Response.json`).
-async fn call<T: FromJs>(url: &str, send: Send<'_>) -> Result<T, ApiFailure> {
-    let (status, json) = fetch_json(url, send).await?;
+/// A success's JSON as the wire type `T`. Not async: an async function generic over the
+/// answer would be a whole state machine per type (S13).
+fn read<T: FromJs>((status, json): (u16, JsValue)) -> Result<T, ApiFailure> {
     T::from_js(&json).ok_or(ApiFailure::Decode(status))
 }
 

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 
-use super::{BookingForm, Confirmation, ErrorPanel, MonthView, MoveForm, Preferences, TimeList};
+#[cfg(feature = "manage")]
+use super::MoveForm;
+use super::{BookingForm, Confirmation, ErrorPanel, MonthView, Preferences, TimeList};
 use crate::api::ApiClient;
 use crate::flow::{Flow, Moving, Step};
 use booking_wire::{FieldValue, Map, Profile};
@@ -37,6 +39,7 @@ pub fn Booker(
                 </div>
             }
             .into_any(),
+            #[cfg(feature = "manage")]
             Step::Form(chosen) if flow.moving().is_some() => {
                 view! { <MoveForm flow chosen /> }.into_any()
             }

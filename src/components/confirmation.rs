@@ -18,9 +18,13 @@ pub fn Confirmation(
     let strings = flow.config.strings();
     let moved = flow.moving().is_some();
     let heading = match booking.status {
-        _ if moved => strings.rescheduled,
         BookingStatus::Pending => strings.pending,
         _ => strings.confirmed,
+    };
+    #[cfg(feature = "manage")]
+    let heading = match moved {
+        true => flow.config.manage_strings().rescheduled,
+        false => heading,
     };
     let host_zone = flow.profile.with_value(|p| p.time_zone.clone());
     let ics_url = ics::object_url(&booking, link.as_deref());

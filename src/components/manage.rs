@@ -79,12 +79,12 @@ pub fn Manage(
                 return;
             }
             busy.set(false);
-            let strings = config.strings();
+            let (strings, ms) = (config.strings(), config.manage_strings());
             match result {
                 Ok(done) => {
                     let cancelled = done.booking.clone();
                     booking.set(Some(Ok(done)));
-                    announce.set(strings.is_cancelled.into());
+                    announce.set(ms.is_cancelled.into());
                     open(Mode::Show);
                     config.events.send(WidgetEvent::Cancelled(cancelled));
                 }
@@ -94,15 +94,15 @@ pub fn Manage(
     };
 
     let show = move |m: ManagedBooking| {
-        let strings = config.strings();
+        let ms = config.manage_strings();
         let host_zone = profile.with_value(|p| p.time_zone.clone());
         let cancelled = m.booking.status == BookingStatus::Cancelled;
         let state = if cancelled {
-            Some(strings.is_cancelled.to_owned())
+            Some(ms.is_cancelled.to_owned())
         } else if m.booking.end <= time::now() {
-            Some(strings.is_past.to_owned())
+            Some(ms.is_past.to_owned())
         } else if !m.can_cancel && !m.can_reschedule {
-            Some(strings.is_locked.to_owned())
+            Some(ms.is_locked.to_owned())
         } else {
             // Why one of the two is not offered, in the proxy's words.
             m.policy.clone()
@@ -114,12 +114,12 @@ pub fn Manage(
         };
         view! {
             <section class="bw-confirmation" part="confirmation" aria-labelledby="bw-manage-title">
-                <h3 class="bw-confirmation__title" id="bw-manage-title" tabindex="-1">{strings.manage_title}</h3>
+                <h3 class="bw-confirmation__title" id="bw-manage-title" tabindex="-1">{ms.manage_title}</h3>
                 {details(config, &m.booking, &host_zone)}
                 {state.map(|s| view! { <p class="bw-manage__state">{s}</p> }.into_any())}
                 <div class="bw-actions">
-                    {button(m.can_reschedule, strings.reschedule, Mode::Move)}
-                    {button(m.can_cancel, strings.cancel_booking, Mode::Cancel)}
+                    {button(m.can_reschedule, ms.reschedule, Mode::Move)}
+                    {button(m.can_cancel, ms.cancel_booking, Mode::Cancel)}
                 </div>
             </section>
         }
@@ -127,7 +127,7 @@ pub fn Manage(
     };
 
     let cancel_form = move |m: ManagedBooking| {
-        let strings = config.strings();
+        let (strings, ms) = (config.strings(), config.manage_strings());
         let when = time::date_time(
             m.booking.start,
             &config.tag(),
@@ -136,7 +136,7 @@ pub fn Manage(
         );
         let reason = Field {
             name: "reason".into(),
-            label: strings.reason.into(),
+            label: ms.reason.into(),
             kind: FieldKind::Textarea,
             required: false,
             default: None,
@@ -147,7 +147,7 @@ pub fn Manage(
                 ev.prevent_default();
                 cancel();
             }>
-                <h3 class="bw-form__title" id="bw-manage-title" tabindex="-1">{strings.cancel_title}</h3>
+                <h3 class="bw-form__title" id="bw-manage-title" tabindex="-1">{ms.cancel_title}</h3>
                 <p class="bw-form__summary">{m.booking.title.clone()}", "{when}</p>
                 <FieldInput field=reason answers />
                 {move || notice.get().map(|n| view! { <p class="bw-notice" part="error" role="alert">{n}</p> }.into_any())}
@@ -157,7 +157,7 @@ pub fn Manage(
                     </button>
                     <button type="submit" class="bw-button bw-button--primary bw-button--danger" part="button primary-button"
                         aria-disabled=move || Some(busy.get().to_string())>
-                        {move || String::from(if busy.get() { strings.cancelling } else { strings.cancel_booking })}
+                        {move || String::from(if busy.get() { ms.cancelling } else { ms.cancel_booking })}
                     </button>
                 </div>
             </form>

@@ -12,7 +12,7 @@ pub fn MoveForm(
     chosen: Slot,
 ) -> impl IntoView {
     let config = flow.config;
-    let strings = config.strings();
+    let (strings, ms) = (config.strings(), config.manage_strings());
     let when = |at| {
         time::date_time(
             at,
@@ -28,11 +28,11 @@ pub fn MoveForm(
             ev.prevent_default();
             flow.submit();
         }>
-            <h3 class="bw-form__title" id="bw-form-title" tabindex="-1">{strings.move_title}</h3>
+            <h3 class="bw-form__title" id="bw-form-title" tabindex="-1">{ms.move_title}</h3>
             <dl class="bw-confirmation__details">
-                <dt>{strings.current_time}</dt>
+                <dt>{ms.current_time}</dt>
                 <dd><s>{current}</s></dd>
-                <dt>{strings.new_time}</dt>
+                <dt>{ms.new_time}</dt>
                 <dd class="bw-move__new">{when(chosen.start)}</dd>
             </dl>
             {move || notice.get().map(|n| view! { <p class="bw-notice" part="error" role="alert">{n}</p> }.into_any())}
@@ -42,7 +42,7 @@ pub fn MoveForm(
                 </button>
                 <button type="submit" class="bw-button bw-button--primary" part="button primary-button"
                     aria-disabled=move || Some(busy.get().to_string())>
-                    {move || String::from(if busy.get() { strings.moving } else { strings.confirm_move })}
+                    {move || String::from(if busy.get() { ms.moving } else { ms.confirm_move })}
                 </button>
             </div>
         </form>

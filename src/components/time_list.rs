@@ -32,11 +32,13 @@ pub fn TimeList(flow: Flow) -> impl IntoView {
         slots()
             .into_iter()
             .map(|slot| {
-                let mut label = time::time(slot.start, &locale, &config.zone.get(), config.hour12.get());
+                let label = time::time(slot.start, &locale, &config.zone.get(), config.hour12.get());
                 let is_current = current == Some(slot.start);
-                if is_current {
-                    label = format!("{label} · {}", strings.current_time);
-                }
+                #[cfg(feature = "manage")]
+                let label = match is_current {
+                    true => format!("{label} · {}", config.manage_strings().current_time),
+                    false => label,
+                };
                 view! {
                     <li>
                         <button type="button" class="bw-slot" part="slot" data-start=time_text(&slot.start)

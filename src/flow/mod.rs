@@ -83,7 +83,8 @@ impl Flow {
     /// A new flow for `profile`, its answers filled from `prefill` (and from each change of
     /// it: the form, if shown, is drawn again with them); one that moves `moving` when given.
     pub fn new(
-        mut profile: Profile,
+        // Only a move changes it (the booking bundle has none).
+        #[cfg_attr(not(feature = "manage"), allow(unused_mut))] mut profile: Profile,
         client: ApiClient,
         root: web_sys::Element,
         prefill: RwSignal<Map<String, FieldValue>>,
@@ -93,12 +94,13 @@ impl Flow {
         let today = today(&config.zone.get_untracked());
         let of = match &moving {
             // A booking keeps its length when it moves.
+            #[cfg(feature = "manage")]
             Some(m) => {
                 let minutes = (m.current.end - m.current.start).num_minutes();
                 profile.durations = vec![u32::try_from(minutes).unwrap_or(30)];
                 SlotsOf::Booking(m.token.clone())
             }
-            None => SlotsOf::Profile(profile.id.clone()),
+            _ => SlotsOf::Profile(profile.id.clone()),
         };
         let duration = RwSignal::new(profile.durations.first().copied().unwrap_or(30));
         let shown = RwSignal::new(first_of_month(today));
@@ -142,19 +144,21 @@ impl Flow {
         flow
     }
 
-    /// A hold is let go when the widget is removed or the page closes.
+    /// A hold is let go when the widget is removed (the loader removes its widgets when the
+    /// page closes).
     fn release_when_gone(&self) {
         let flow = *self;
-        let closing = window_event_listener(leptos::ev::pagehide, move |_| flow.release_hold());
-        on_cleanup(move || {
-            closing.remove();
-            flow.release_hold();
-        });
+        on_cleanup(move || flow.release_hold());
     }
 
-    /// The booking being moved, if the flow moves one.
+    /// The booking being moved, if the flow moves one (never in the booking bundle, which
+    /// leaves the moving code out).
     pub fn moving(&self) -> Option<Moving> {
-        self.moving.try_get_value().flatten()
+        if cfg!(feature = "manage") {
+            self.moving.try_get_value().flatten()
+        } else {
+            None
+        }
     }
 
     fn strings(&self) -> &'static i18n::Strings {
@@ -447,16 +451,26 @@ impl Flow {
     }
 
     /// Booked (or moved): the confirmation. A hold the booking took is gone with it.
-    fn booked(&self, booking: Booking, link: Option<String>, moved: bool) {
+    fn booked(
+        &self,
+        booking: Booking,
+        link: Option<String>,
+        #[cfg_attr(not(feature = "manage"), allow(unused_variables))] moved: bool,
+    ) {
         let strings = self.strings();
         self.idempotency.set_value(None);
         self.hold.set_value(None);
         self.slots.forget();
-        self.announce.set(match booking.status {
-            _ if moved => strings.rescheduled.into(),
-            BookingStatus::Pending => strings.pending.into(),
-            _ => strings.confirmed.into(),
-        });
+        let said = match booking.status {
+            BookingStatus::Pending => strings.pending,
+            _ => strings.confirmed,
+        };
+        #[cfg(feature = "manage")]
+        let said = match moved {
+            true => self.config.manage_strings().rescheduled,
+            false => said,
+        };
+        self.announce.set(said.into());
         self.step.set(Step::Done(booking, link));
         self.focus_later("#bw-done-title");
     }

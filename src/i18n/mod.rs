@@ -2,6 +2,11 @@
 
 use booking_wire::validate::FieldError;
 
+#[cfg(feature = "manage")]
+mod manage;
+#[cfg(feature = "manage")]
+pub use manage::{manage_strings, ManageStrings};
+
 /// One language's strings. `{}` marks where a value goes.
 pub struct Strings {
     pub lang: &'static str,
@@ -43,21 +48,6 @@ pub struct Strings {
     pub not_an_option: &'static str,
     pub too_long: &'static str,
     pub invalid: &'static str,
-    pub manage_title: &'static str,
-    pub reschedule: &'static str,
-    pub cancel_booking: &'static str,
-    pub cancel_title: &'static str,
-    pub reason: &'static str,
-    pub cancelling: &'static str,
-    pub is_cancelled: &'static str,
-    pub is_past: &'static str,
-    pub is_locked: &'static str,
-    pub move_title: &'static str,
-    pub current_time: &'static str,
-    pub new_time: &'static str,
-    pub confirm_move: &'static str,
-    pub moving: &'static str,
-    pub rescheduled: &'static str,
     pub manage: &'static str,
     pub manage_hint: &'static str,
 }
@@ -80,12 +70,6 @@ static CATALOGUE: [Strings; 6] = [
         invalid_url: "Enter a web address starting with https://", invalid_number: "Enter a number.",
         not_an_option: "Choose one of the options.", too_long: "Use at most {} characters.",
         invalid: "Check this value.",
-        manage_title: "Your booking", reschedule: "Reschedule", cancel_booking: "Cancel booking",
-        cancel_title: "Cancel this booking?", reason: "Reason (optional)",
-        cancelling: "Cancelling…", is_cancelled: "This booking is cancelled.",
-        is_past: "This booking is over.", is_locked: "This booking can no longer be changed here.",
-        move_title: "Move your booking?", current_time: "Current time", new_time: "New time",
-        confirm_move: "Move booking", moving: "Moving…", rescheduled: "Your booking has moved",
         manage: "Manage your booking", manage_hint: "Keep this link to reschedule or cancel.",
     },
     Strings {
@@ -106,15 +90,7 @@ static CATALOGUE: [Strings; 6] = [
         invalid_phone: "Bitte eine gültige Telefonnummer eingeben.",
         invalid_url: "Bitte eine Adresse mit https:// eingeben.", invalid_number: "Bitte eine Zahl eingeben.",
         not_an_option: "Bitte eine der Optionen wählen.", too_long: "Höchstens {} Zeichen.",
-        invalid: "Bitte diesen Wert prüfen.",
-        manage_title: "Ihre Buchung", reschedule: "Verschieben",
-        cancel_booking: "Buchung stornieren", cancel_title: "Diese Buchung stornieren?",
-        reason: "Grund (optional)", cancelling: "Wird storniert…",
-        is_cancelled: "Diese Buchung ist storniert.", is_past: "Dieser Termin ist vorbei.",
-        is_locked: "Diese Buchung kann hier nicht mehr geändert werden.",
-        move_title: "Buchung verschieben?", current_time: "Bisherige Zeit", new_time: "Neue Zeit",
-        confirm_move: "Verschieben", moving: "Wird verschoben…",
-        rescheduled: "Ihre Buchung wurde verschoben", manage: "Buchung verwalten",
+        invalid: "Bitte diesen Wert prüfen.", manage: "Buchung verwalten",
         manage_hint: "Mit diesem Link können Sie verschieben oder stornieren.",
     },
     Strings {
@@ -133,15 +109,7 @@ static CATALOGUE: [Strings; 6] = [
         invalid_email: "Saisissez une adresse e-mail valide.", invalid_phone: "Saisissez un numéro valide.",
         invalid_url: "Saisissez une adresse commençant par https://", invalid_number: "Saisissez un nombre.",
         not_an_option: "Choisissez une des options.", too_long: "{} caractères au maximum.",
-        invalid: "Vérifiez cette valeur.",
-        manage_title: "Votre réservation", reschedule: "Reprogrammer",
-        cancel_booking: "Annuler la réservation", cancel_title: "Annuler cette réservation ?",
-        reason: "Motif (facultatif)", cancelling: "Annulation…",
-        is_cancelled: "Cette réservation est annulée.", is_past: "Ce rendez-vous est passé.",
-        is_locked: "Cette réservation ne peut plus être modifiée ici.",
-        move_title: "Déplacer votre réservation ?", current_time: "Horaire actuel",
-        new_time: "Nouvel horaire", confirm_move: "Déplacer", moving: "Déplacement…",
-        rescheduled: "Votre réservation a été déplacée", manage: "Gérer votre réservation",
+        invalid: "Vérifiez cette valeur.", manage: "Gérer votre réservation",
         manage_hint: "Gardez ce lien pour reprogrammer ou annuler.",
     },
     Strings {
@@ -162,12 +130,6 @@ static CATALOGUE: [Strings; 6] = [
         invalid_url: "Introduce una dirección que empiece por https://", invalid_number: "Introduce un número.",
         not_an_option: "Elige una de las opciones.", too_long: "Como máximo {} caracteres.",
         invalid: "Revisa este valor.",
-        manage_title: "Tu reserva", reschedule: "Cambiar hora", cancel_booking: "Cancelar reserva",
-        cancel_title: "¿Cancelar esta reserva?", reason: "Motivo (opcional)",
-        cancelling: "Cancelando…", is_cancelled: "Esta reserva está cancelada.",
-        is_past: "Esta cita ya pasó.", is_locked: "Esta reserva ya no se puede cambiar aquí.",
-        move_title: "¿Mover tu reserva?", current_time: "Hora actual", new_time: "Nueva hora",
-        confirm_move: "Mover reserva", moving: "Moviendo…", rescheduled: "Tu reserva se ha movido",
         manage: "Gestionar tu reserva", manage_hint: "Guarda este enlace para cambiar o cancelar.",
     },
     Strings {
@@ -185,12 +147,7 @@ static CATALOGUE: [Strings; 6] = [
         invalid_email: "有効なメールアドレスを入力してください。", invalid_phone: "有効な電話番号を入力してください。",
         invalid_url: "https:// で始まるアドレスを入力してください。", invalid_number: "数値を入力してください。",
         not_an_option: "選択肢から選んでください。", too_long: "{}文字以内で入力してください。",
-        invalid: "この値を確認してください。",
-        manage_title: "ご予約", reschedule: "日時を変更", cancel_booking: "予約をキャンセル",
-        cancel_title: "この予約をキャンセルしますか？", reason: "理由（任意）", cancelling: "キャンセル中…",
-        is_cancelled: "この予約はキャンセルされました。", is_past: "この予約は終了しました。", is_locked: "この予約はここでは変更できません。",
-        move_title: "予約を変更しますか？", current_time: "現在の日時", new_time: "新しい日時", confirm_move: "変更する",
-        moving: "変更中…", rescheduled: "予約を変更しました", manage: "予約を管理",
+        invalid: "この値を確認してください。", manage: "予約を管理",
         manage_hint: "変更・キャンセルにはこのリンクをお使いください。",
     },
     Strings {
@@ -209,12 +166,6 @@ static CATALOGUE: [Strings; 6] = [
         invalid_email: "أدخل بريدًا إلكترونيًا صالحًا.", invalid_phone: "أدخل رقم هاتف صالحًا.",
         invalid_url: "أدخل عنوانًا يبدأ بـ https://", invalid_number: "أدخل رقمًا.",
         not_an_option: "اختر أحد الخيارات.", too_long: "{} حرفًا على الأكثر.", invalid: "تحقق من هذه القيمة.",
-        manage_title: "حجزك", reschedule: "تغيير الموعد", cancel_booking: "إلغاء الحجز",
-        cancel_title: "هل تريد إلغاء هذا الحجز؟", reason: "السبب (اختياري)",
-        cancelling: "جارٍ الإلغاء…", is_cancelled: "تم إلغاء هذا الحجز.",
-        is_past: "انتهى موعد هذا الحجز.", is_locked: "لم يعد من الممكن تغيير هذا الحجز هنا.",
-        move_title: "نقل حجزك؟", current_time: "الموعد الحالي", new_time: "الموعد الجديد",
-        confirm_move: "انقل الحجز", moving: "جارٍ النقل…", rescheduled: "تم نقل حجزك",
         manage: "إدارة حجزك", manage_hint: "احتفظ بهذا الرابط لتغيير الموعد أو الإلغاء.",
     },
 ];
