@@ -35,10 +35,15 @@ WIDGET_ENV := RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
 # After Trunk: wasm names shortened, glue and loader minified
 # (scripts/minify.mjs).
 # Then each payload file gets its .gz and .br copy, which booking-proxy serves.
+# The manage bundle (manage.html: the same widget with manage mode) goes to dist/manage,
+# loaded only by manage pages, so the booking bundle carries none of it.
 widget:
 	$(WIDGET_ENV) trunk build --release --offline
+	$(WIDGET_ENV) trunk build manage.html --release --offline --dist dist/manage --public-url /manage/
 	node scripts/minify.mjs dist
+	node scripts/minify.mjs dist/manage --no-loader
 	node scripts/compress.mjs dist
+	node scripts/compress.mjs dist/manage
 
 ## demo: build, then run booking-proxy with proxy/demo.toml (local SQLite provider, plus
 ## one profile per remote provider against its fake)

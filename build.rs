@@ -11,7 +11,7 @@ use std::{env, fs, path::Path};
 const SHARED: [&str; 2] = ["tokens", "base"];
 
 /// The components' files, in the order they are joined (a later rule wins a tie).
-const COMPONENTS: [&str; 10] = [
+const COMPONENTS: [&str; 12] = [
     "skeleton",
     "error_panel",
     "profile_header",
@@ -22,7 +22,13 @@ const COMPONENTS: [&str; 10] = [
     "month_view",
     "time_list",
     "confirmation",
+    "move_form",
+    "manage",
 ];
+
+/// Components only the manage bundle has (the `manage` feature): their CSS is left out of
+/// the booking bundle.
+const MANAGE_ONLY: [&str; 2] = ["move_form", "manage"];
 
 /// Components drawn with the shared classes only.
 const STYLE_LESS: [&str; 0] = [];
@@ -53,8 +59,10 @@ fn main() {
             panic!("style/{style}.css belongs to no component: name it after one (build.rs)");
         }
     }
+    let manage = env::var_os("CARGO_FEATURE_MANAGE").is_some();
     let mut css = String::new();
-    for part in SHARED.iter().chain(&COMPONENTS).chain(&LOADER) {
+    let parts = SHARED.iter().chain(&COMPONENTS).chain(&LOADER);
+    for part in parts.filter(|p| manage || !MANAGE_ONLY.contains(p)) {
         let path = format!("style/{part}.css");
         let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         css.push_str(&text);

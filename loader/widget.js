@@ -7,18 +7,21 @@
 
   const script = document.currentScript;
   const ORIGIN = new URL(script ? script.src : window.location.href).origin;
-  // Filled in by booking-proxy from the build: content-hashed, cached for a year.
-  const GLUE = new URL('__GLUE__', ORIGIN).href;
-  const WASM = new URL('__WASM__', ORIGIN).href;
-
-  let module = null;
-  const load = () => {
+  // Filled in by booking-proxy from the build: content-hashed, cached for a year. The
+  // manage bundle (the widget with manage mode) is loaded only for a booking's manage token.
+  const BUNDLES = {
+    book: ['__GLUE__', '__WASM__'],
+    manage: ['__MANAGE_GLUE__', '__MANAGE_WASM__'],
+  };
+  const modules = {};
+  const load = (kind) => {
+    const [glue, wasm] = BUNDLES[kind].map((path) => new URL(path, ORIGIN).href);
     // The wasm is fetched beside the glue, not after it; the glue compiles it as it streams.
-    module ??= ((wasm) => import(GLUE).then(async (m) => {
-      await m.default({ module_or_path: wasm });
+    modules[kind] ??= ((bytes) => import(glue).then(async (m) => {
+      await m.default({ module_or_path: bytes });
       return m;
-    }))(fetch(WASM));
-    return module;
+    }))(fetch(wasm));
+    return modules[kind];
   };
 
   // Requests started while the wasm loads, URL → promise of the answer's JSON (null when it
@@ -48,15 +51,15 @@
 
   const PARTS = 'root, calendar, day, slot, form, field, input, button, primary-button, confirmation, error';
   const DARK = window.matchMedia('(prefers-color-scheme: dark)');
-  const QUERY_RESERVED = new Set(['profile', 'api', 'mode', 'theme', 'locale', 'time_zone', 'hour_cycle']);
+  const QUERY_RESERVED = new Set(['profile', 'api', 'mode', 'theme', 'locale', 'time_zone', 'hour_cycle', 'booking_token']);
   // What a prefill value may be: text, a number, yes/no, or a list of text (the form's answers).
   const usable = (v) => ['string', 'boolean'].includes(typeof v) || Number.isFinite(v)
     || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
-  // Attributes the mounted widget takes in place; the others (profile, api, mode) mount anew.
+  // Attributes the mounted widget takes in place; the others (profile, api, mode, manage) mount anew.
   const IN_PLACE = new Set(['locale', 'time-zone', 'hour-cycle', 'prefill', 'prefill-from-url']);
 
   class BookingWidget extends HTMLElement {
-    static observedAttributes = ['profile', 'api', 'mode', 'label', 'theme', 'locale', 'time-zone', 'hour-cycle', 'prefill', 'prefill-from-url'];
+    static observedAttributes = ['profile', 'api', 'mode', 'manage', 'label', 'theme', 'locale', 'time-zone', 'hour-cycle', 'prefill', 'prefill-from-url'];
 
     #widget = null;
     #generation = 0;
@@ -123,7 +126,13 @@
         timeZone: this.getAttribute('time-zone') || null,
         hourCycle: this.getAttribute('hour-cycle') || null,
         prefill: this.#prefillValues(),
+        manage: this.#manageToken(),
       });
+    }
+
+    /** A booking's manage token: the `manage` attribute, else the host page's `?booking_token=`. */
+    #manageToken() {
+      return this.getAttribute('manage') || new URLSearchParams(window.location.search).get('booking_token') || null;
     }
 
     /** New language, zone, clock or prefill for the mounted widget (the same: nothing). */
@@ -135,11 +144,12 @@
       const generation = ++this.#generation;
       const mode = this.getAttribute('mode') || 'inline';
       const profile = this.getAttribute('profile');
-      // A popup's widget asks nothing until it is opened.
-      if (profile && mode === 'inline') prefetch(this.getAttribute('api') || ORIGIN, profile, this.getAttribute('time-zone'));
+      const manage = Boolean(this.#manageToken());
+      // A popup's widget asks nothing until it is opened; a manage page asks for no free days.
+      if (profile && mode === 'inline' && !manage) prefetch(this.getAttribute('api') || ORIGIN, profile, this.getAttribute('time-zone'));
       let m;
       try {
-        m = await load();
+        m = await load(manage ? 'manage' : 'book');
       } catch (e) {
         console.error('booking-widget: could not load the widget', e);
         return;
@@ -223,6 +233,13 @@
       this.#launch = null;
     }
   }
+
+  // A page that closes (and is not kept for going back) lets its widgets go: a time held for
+  // the visitor is released at once rather than when the hold expires.
+  window.addEventListener('pagehide', (e) => {
+    if (e.persisted) return;
+    for (const el of document.querySelectorAll('booking-widget')) el.disconnectedCallback();
+  });
 
   window.customElements.define('booking-widget', BookingWidget);
 })();

@@ -2,7 +2,8 @@
 // glue (in place, with the integrity hashes in index.html brought up to date) and the embed
 // loader (to <dist>/widget.js, which booking-proxy serves in place of its built-in copy).
 // Any name it cannot match fails the build rather than leaving a broken glue.
-// Usage: node scripts/minify.mjs [dist]
+// Usage: node scripts/minify.mjs [dist] [--no-loader] (the manage bundle's folder has no
+// loader of its own).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -84,16 +85,19 @@ writeFileSync(gluePath, small);
 renameSync(work, wasmPath);
 writeFileSync(indexPath, index);
 
-const loader = readFileSync('loader/widget.js', 'utf8');
-const tiny = (await minify(loader, { compress: { passes: 2 }, mangle: true })).code;
-for (const mark of ['__GLUE__', '__WASM__']) {
-  if (!tiny.includes(mark)) throw new Error(`the minified loader lost ${mark}`);
-}
-writeFileSync(join(dist, 'widget.js'), tiny);
-
 const kb = (a, b) => `${(a.length / 1024).toFixed(1)} -> ${(b.length / 1024).toFixed(1)} KiB`;
+let loaderNote = '';
+if (!process.argv.includes('--no-loader')) {
+  const loader = readFileSync('loader/widget.js', 'utf8');
+  const tiny = (await minify(loader, { compress: { passes: 2 }, mangle: true })).code;
+  for (const mark of ['__GLUE__', '__WASM__', '__MANAGE_GLUE__', '__MANAGE_WASM__']) {
+    if (!tiny.includes(mark)) throw new Error(`the minified loader lost ${mark}`);
+  }
+  writeFileSync(join(dist, 'widget.js'), tiny);
+  loaderNote = `; widget.js ${kb(loader, tiny)}`;
+}
 console.log(
   `minify: ${mapping.imports.length} imports and ` +
     `${mapping.exports.length} exports renamed; ` +
-    `${glues[0]} ${kb(glue, small)}; widget.js ${kb(loader, tiny)}`,
+    `${dist}/${glues[0]} ${kb(glue, small)}${loaderNote}`,
 );

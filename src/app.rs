@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 
 use crate::api::{ApiClient, ApiFailure};
+#[cfg(feature = "manage")]
+use crate::components::Manage;
 use crate::components::{Booker, ErrorPanel, ProfileHeader, Skeleton};
 use crate::config::use_config;
 use crate::events::WidgetEvent;
@@ -21,6 +23,9 @@ pub fn App(
     prefill: RwSignal<Map<String, FieldValue>>,
     /// The element the widget is drawn in; focus moves are looked up inside it.
     root: web_sys::Element,
+    /// A booking's manage token: the widget shows that booking instead of booking anew (in
+    /// the manage bundle; the booking bundle has no manage mode, so it books).
+    manage: Option<String>,
 ) -> impl IntoView {
     let config = use_config();
     let client = ApiClient::new(api);
@@ -56,12 +61,16 @@ pub fn App(
                 None => view! { <Skeleton /> }.into_any(),
                 Some(Ok(profile)) => {
                     events.send(WidgetEvent::Ready(profile.clone()));
-                    let client = client.clone();
-                    view! {
-                        <ProfileHeader profile=profile.clone() />
-                        <Booker profile client root=root.clone() prefill />
+                    let (client, root, header) = (client.clone(), root.clone(), profile.clone());
+                    #[cfg(feature = "manage")]
+                    if let Some(token) = manage.clone() {
+                        let body = view! { <Manage profile client root token prefill /> };
+                        return view! { <ProfileHeader profile=header /> {body} }.into_any();
                     }
-                    .into_any()
+                    #[cfg(not(feature = "manage"))]
+                    let _ = &manage;
+                    let body = view! { <Booker profile client root prefill /> };
+                    view! { <ProfileHeader profile=header /> {body} }.into_any()
                 }
                 Some(Err(failure)) => {
                     let strings = config.strings();

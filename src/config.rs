@@ -41,6 +41,12 @@ impl Config {
     pub fn strings(&self) -> &'static Strings {
         self.locale.with_untracked(|l| i18n::strings(l))
     }
+
+    /// The language's manage-mode strings, untracked.
+    #[cfg(feature = "manage")]
+    pub fn manage_strings(&self) -> &'static i18n::ManageStrings {
+        self.locale.with_untracked(|l| i18n::manage_strings(l))
+    }
 }
 
 /// The widget's `Config`, which the mount provides (as a test drawing a component does).

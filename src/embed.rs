@@ -12,7 +12,7 @@ use crate::mount::{mount_with, stylesheet, Mounted};
 use crate::options::WidgetOptions;
 
 const EXPECTED: &str =
-    "widget options: expected JSON {profile, api, locale?, timeZone?, hourCycle?, prefill?}";
+    "widget options: expected JSON {profile, api, locale?, timeZone?, hourCycle?, prefill?, manage?}";
 
 /// A mounted widget, as JavaScript holds it.
 #[wasm_bindgen]
@@ -39,7 +39,7 @@ impl Widget {
 }
 
 /// Mounts a widget into `host`'s open shadow root. `options` is JSON:
-/// `{profile, api, locale?, timeZone?, hourCycle?, prefill?}`. `early`: the requests the
+/// `{profile, api, locale?, timeZone?, hourCycle?, prefill?, manage?}`. `early`: the requests the
 /// loader started while the wasm loaded, URL → promise of the answer's JSON.
 #[wasm_bindgen(js_name = mountWidget)]
 pub fn mount_widget(host: Element, options: &str, early: Option<Map>) -> Result<Widget, JsValue> {

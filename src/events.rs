@@ -33,6 +33,10 @@ pub enum WidgetEvent {
     Created(Booking),
     /// Booking failed: detail is the error object.
     Failed(ApiError),
+    /// Moved through its manage link: detail is the booking at its new time.
+    Rescheduled(Booking),
+    /// Cancelled through its manage link: detail is the booking.
+    Cancelled(Booking),
 }
 
 impl WidgetEvent {
@@ -45,6 +49,8 @@ impl WidgetEvent {
             Self::Submitted { .. } => "booking:submitted",
             Self::Created(_) => "booking:created",
             Self::Failed(_) => "booking:failed",
+            Self::Rescheduled(_) => "booking:rescheduled",
+            Self::Cancelled(_) => "booking:cancelled",
         }
     }
 
@@ -74,7 +80,7 @@ impl WidgetEvent {
                 ("duration", (*duration).into()),
                 ("time_zone", time_zone.into()),
             ]),
-            Self::Created(b) => b.to_js(),
+            Self::Created(b) | Self::Rescheduled(b) | Self::Cancelled(b) => b.to_js(),
             Self::Failed(e) => e.to_js(),
         }
     }

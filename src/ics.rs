@@ -23,8 +23,9 @@ fn text(s: &str) -> String {
         .replace('\n', "\\n")
 }
 
-/// The calendar file's text.
-pub fn event(booking: &booking_wire::Booking) -> String {
+/// The calendar file's text; a booking's manage page, when given, is its `URL` and is in
+/// its `DESCRIPTION`, where calendar apps show it.
+pub fn event(booking: &booking_wire::Booking, manage: Option<&str>) -> String {
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".into(),
@@ -39,13 +40,38 @@ pub fn event(booking: &booking_wire::Booking) -> String {
     if let Some(location) = &booking.location {
         lines.push(format!("LOCATION:{}", text(location)));
     }
+    if let Some(link) = manage {
+        // A URI value is not escaped as text is (RFC 5545 3.3.13).
+        lines.push(format!("URL:{link}"));
+        lines.push(format!("DESCRIPTION:{}", text(&format!("Manage: {link}"))));
+    }
     lines.extend(["END:VEVENT".into(), "END:VCALENDAR".into(), String::new()]);
-    lines.join("\r\n")
+    lines
+        .iter()
+        .map(|l| fold(l))
+        .collect::<Vec<_>>()
+        .join("\r\n")
+}
+
+/// A content line folded after 75 octets, never inside a character (RFC 5545 3.1): the
+/// rest goes on lines that start with a space.
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        width += c.len_utf8();
+        out.push(c);
+    }
+    out
 }
 
 /// A `blob:` URL for the file (allowed by a strict CSP, unlike inline data).
-pub fn object_url(booking: &booking_wire::Booking) -> Option<String> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(&event(booking)));
+pub fn object_url(booking: &booking_wire::Booking, manage: Option<&str>) -> Option<String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(&event(booking, manage)));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/calendar");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;

@@ -117,9 +117,10 @@ pub fn mount_with(
         provide_context(config);
         let prefill = RwSignal::new(std::mem::take(&mut options.prefill));
         let (profile, api) = (options.profile.clone(), options.api.clone());
+        let manage = options.manage.clone();
         let root: Element = container.clone().into();
         let view = mount_to(container, move || {
-            view! { <App profile api prefill root /> }.into_any()
+            view! { <App profile api prefill root manage /> }.into_any()
         });
         (config, prefill, view)
     });

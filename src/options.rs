@@ -24,6 +24,8 @@ pub struct WidgetOptions {
     pub hour_cycle: Option<String>,
     /// Answers to fill in: `name`, `email` and field names.
     pub prefill: Map<String, FieldValue>,
+    /// A booking's manage token: the widget shows that booking, to cancel or move it.
+    pub manage: Option<String>,
 }
 
 /// Language, zone and clock once the browser has filled the gaps.
@@ -35,7 +37,7 @@ pub struct Settings {
 }
 
 impl WidgetOptions {
-    /// widget.js's JSON: `{profile, api, locale?, timeZone?, hourCycle?, prefill?}`; `None`
+    /// widget.js's JSON: `{profile, api, locale?, timeZone?, hourCycle?, prefill?, manage?}`; `None`
     /// when it is not that.
     pub fn from_json(json: &str) -> Option<Self> {
         let o = js_sys::JSON::parse(json).ok()?;
@@ -46,20 +48,26 @@ impl WidgetOptions {
             time_zone: optional_text(&o, "timeZone")?,
             hour_cycle: optional_text(&o, "hourCycle")?,
             prefill: answers(&o, "prefill")?,
+            manage: optional_text(&o, "manage")?.filter(|t| !t.is_empty()),
         })
     }
 
-    /// The public page's: the profile from the path (else the element's `data-profile`),
-    /// the page's own origin (else `data-api`), and language, zone and clock from the
-    /// element's `data-*` attributes or the page's query (a shared booking link).
+    /// The public page's: the profile (and on a manage page the token) from the path
+    /// (else the element's `data-profile`), the page's own origin (else `data-api`), and
+    /// language, zone and clock from the element's `data-*` attributes or the page's query
+    /// (a shared booking link).
     pub fn from_page(host: &Element) -> Result<Self, JsValue> {
         let location = web_sys::window().ok_or("no window")?.location();
         let path = location.pathname()?;
-        let profile = match path.strip_prefix("/book/").map(|p| p.trim_end_matches('/')) {
-            Some(id) if !id.is_empty() => js_sys::decode_uri_component(id)
+        let decode = |part: &str| {
+            js_sys::decode_uri_component(part)
                 .map(String::from)
-                .unwrap_or_else(|_| id.to_owned()),
-            _ => host
+                .unwrap_or_else(|_| part.to_owned())
+        };
+        let (id, manage) = page_path(&path);
+        let profile = match id {
+            Some(id) => decode(id),
+            None => host
                 .get_attribute("data-profile")
                 .unwrap_or_else(|| "demo".into()),
         };
@@ -80,6 +88,7 @@ impl WidgetOptions {
             time_zone: option("data-time-zone", "time_zone"),
             hour_cycle: option("data-hour-cycle", "hour_cycle"),
             prefill: Map::new(),
+            manage: manage.map(decode),
         })
     }
 
@@ -111,6 +120,24 @@ impl WidgetOptions {
     }
 }
 
+/// The profile id and manage token in `/book/{profile}` or `/book/{profile}/manage/{token}`
+/// (still percent-encoded); nothing of another path.
+fn page_path(path: &str) -> (Option<&str>, Option<&str>) {
+    let Some(rest) = path.strip_prefix("/book/") else {
+        return (None, None);
+    };
+    let rest = rest.trim_end_matches('/');
+    match rest.split_once('/') {
+        Some((id, tail)) => match tail.strip_prefix("manage/") {
+            Some(token) if !id.is_empty() && !token.is_empty() && !token.contains('/') => {
+                (Some(id), Some(token))
+            }
+            _ => (None, None),
+        },
+        None => (Some(rest).filter(|id| !id.is_empty()), None),
+    }
+}
+
 /// A 12-hour clock for `h12`/`h11`, 24 for `h23`/`h24`; `None` leaves it to the language.
 fn hour12(cycle: Option<&str>) -> Option<bool> {
     match cycle {
@@ -132,6 +159,26 @@ mod tests {
         assert_eq!(hour12(Some("h24")), Some(false));
         assert_eq!(hour12(Some("24")), None);
         assert_eq!(hour12(None), None);
+    }
+
+    #[test]
+    fn the_page_path_names_the_profile_and_on_a_manage_page_the_token() {
+        assert_eq!(page_path("/book/intro"), (Some("intro"), None));
+        assert_eq!(page_path("/book/intro/"), (Some("intro"), None));
+        assert_eq!(
+            page_path("/book/intro/manage/tok_9-x"),
+            (Some("intro"), Some("tok_9-x"))
+        );
+        for other in [
+            "/",
+            "/book/",
+            "/book/intro/other/x",
+            "/book/intro/manage/",
+            "/book/intro/manage/a/b",
+            "/elsewhere/intro",
+        ] {
+            assert_eq!(page_path(other), (None, None), "{other}");
+        }
     }
 
     #[test]

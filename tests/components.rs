@@ -297,6 +297,7 @@ fn profile_header_shows_title_and_description_with_blanks_for_variables() {
         location: None,
         requires_confirmation: false,
         fields: vec![],
+        hold_minutes: 0,
     };
     let _h = leptos::mount::mount_to(root.clone(), move || view! { <ProfileHeader profile /> });
     assert_eq!(texts(&root, "h2"), vec!["Intro call with …"]);

@@ -5,7 +5,7 @@
 
 mod common;
 
-use booking_widget::api::{early, ApiClient, ApiFailure};
+use booking_widget::api::{early, ApiClient, ApiFailure, SlotsOf};
 use booking_widget::time;
 use booking_wire::{PageData, Profile, Slot, SlotSpan};
 use chrono::{NaiveDate, TimeDelta};
@@ -37,6 +37,7 @@ fn page() -> PageData {
             location: None,
             requires_confirmation: false,
             fields: vec![],
+            hold_minutes: 0,
         },
         slots: Some(SlotSpan {
             from,
@@ -55,6 +56,7 @@ async fn the_pages_slots_are_the_visitors_days_in_any_zone_and_used_once() {
     );
     // Nothing listens on port 9: an answer can only have come from the page.
     let client = ApiClient::new("http://127.0.0.1:9");
+    let open = SlotsOf::Profile("open".into());
     let zones = [
         "Pacific/Kiritimati",
         "Etc/GMT+12",
@@ -67,7 +69,7 @@ async fn the_pages_slots_are_the_visitors_days_in_any_zone_and_used_once() {
         let data = page();
         let all = data.slots.clone().unwrap().slots;
         early::keep_page(data);
-        let answer = client.slots("open", from, to, zone, 30).await.expect(zone);
+        let answer = client.slots(&open, from, to, zone, 30).await.expect(zone);
         let days = from..=to;
         let expected: Vec<Slot> = all
             .into_iter()
@@ -76,17 +78,24 @@ async fn the_pages_slots_are_the_visitors_days_in_any_zone_and_used_once() {
         assert_eq!(answer.slots.len(), expected.len(), "{zone}");
         assert_eq!(answer.slots, expected, "{zone}");
         // Once: the same question again goes to the proxy.
-        let again = client.slots("open", from, to, zone, 30).await;
+        let again = client.slots(&open, from, to, zone, 30).await;
         assert_eq!(again, Err(ApiFailure::Network), "{zone}");
     }
     // Another duration, or days the page does not hold, go to the proxy too.
     early::keep_page(page());
     let december = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-    let other = client.slots("open", december, december, "UTC", 30).await;
+    let other = client.slots(&open, december, december, "UTC", 30).await;
     assert_eq!(other, Err(ApiFailure::Network));
     early::keep_page(page());
     assert_eq!(
-        client.slots("open", from, to, "UTC", 60).await,
+        client.slots(&open, from, to, "UTC", 60).await,
+        Err(ApiFailure::Network)
+    );
+    // A booking's times to move to are never the page's profile slots.
+    early::keep_page(page());
+    let moving = SlotsOf::Booking("tok".into());
+    assert_eq!(
+        client.slots(&moving, from, to, "UTC", 30).await,
         Err(ApiFailure::Network)
     );
 }

@@ -5,8 +5,9 @@
 use booking_widget::api::{from_json, to_json};
 use booking_wire::js::ToJs;
 use booking_wire::{
-    ApiError, Booking, BookingRequest, BookingStatus, ErrorCode, Field, FieldKind, FieldValue, Map,
-    Profile, Slot, SlotsResponse,
+    ApiError, Booking, BookingRequest, BookingStatus, CancelRequest, Created, ErrorCode, Field,
+    FieldKind, FieldValue, Hold, HoldRequest, ManagedBooking, Map, Profile, RescheduleRequest,
+    Slot, SlotsResponse,
 };
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -69,6 +70,7 @@ fn profile() -> Profile {
         location: Some("Video call".into()),
         requires_confirmation: true,
         fields,
+        hold_minutes: 0,
     }
 }
 
@@ -145,6 +147,38 @@ fn the_widget_reads_what_the_proxy_writes() {
     });
     reads_back(&booking(BookingStatus::Confirmed, Some("Room 4")));
     reads_back(&booking(BookingStatus::Pending, None));
+    // A held profile; a profile from an older proxy has no `hold_minutes`: none.
+    let mut held = profile();
+    held.hold_minutes = 10;
+    reads_back(&held);
+    let mut older = serde_json::to_value(profile()).unwrap();
+    older.as_object_mut().unwrap().remove("hold_minutes");
+    assert_eq!(from_json::<Profile>(&older.to_string()), Some(profile()));
+    for token in [Some("tok_abc".to_owned()), None] {
+        reads_back(&Created {
+            booking: booking(BookingStatus::Confirmed, None),
+            manage_token: token,
+        });
+    }
+    for (status, policy) in [
+        (BookingStatus::Confirmed, None),
+        (
+            BookingStatus::Cancelled,
+            Some("This booking is cancelled.".to_owned()),
+        ),
+    ] {
+        reads_back(&ManagedBooking {
+            booking: booking(status, Some("Room 4")),
+            profile: "intro".into(),
+            can_cancel: policy.is_none(),
+            can_reschedule: false,
+            policy,
+        });
+    }
+    reads_back(&Hold {
+        hold: "hd_1".into(),
+        expires_at: utc("2026-03-02T09:10:00Z"),
+    });
     reads_back(&invalid());
     reads_back(&ApiError {
         code: ErrorCode::SlotUnavailable,
@@ -188,6 +222,20 @@ fn what_the_widget_writes_is_the_json_serde_writes() {
     writes_as_serde(&request);
     request.hold = Some("hd_abc".into());
     writes_as_serde(&request);
+    writes_as_serde(&HoldRequest {
+        start: utc("2026-03-02T09:00:00Z"),
+        duration: 30,
+    });
+    for reason in [None, Some("Ill, sorry.\nNext week?".to_owned())] {
+        writes_as_serde(&CancelRequest { reason });
+    }
+    for duration in [None, Some(45)] {
+        writes_as_serde(&RescheduleRequest {
+            start: utc("2026-03-02T09:30:00Z"),
+            duration,
+            time_zone: "Asia/Tokyo".into(),
+        });
+    }
     // And the proxy reads it back as the same request.
     let back: BookingRequest = serde_json::from_str(&to_json(&request)).unwrap();
     assert_eq!(back, request);
@@ -279,7 +327,11 @@ fn the_calendar_file_has_the_bookings_times_in_utc() {
     // Fractions of a second are left out of the stamp.
     b.start = utc("2026-03-29T00:30:00.750Z");
     b.end = utc("2026-03-29T02:15:00+01:00");
-    let ics = booking_widget::ics::event(&b);
+    let ics = booking_widget::ics::event(&b, None);
+    assert!(
+        !ics.contains("URL:") && !ics.contains("DESCRIPTION:"),
+        "{ics}"
+    );
     let lines: Vec<&str> = ics.split("\r\n").collect();
     for line in [
         "BEGIN:VEVENT",
@@ -292,6 +344,33 @@ fn the_calendar_file_has_the_bookings_times_in_utc() {
     ] {
         assert!(lines.contains(&line), "{line} in {ics}");
     }
+}
+
+/// A new booking's file carries its manage link (`URL`, and in `DESCRIPTION`), its long
+/// lines folded at 75 octets without splitting a character.
+#[wasm_bindgen_test]
+fn the_calendar_file_carries_the_manage_link_in_folded_lines() {
+    let mut b = booking(BookingStatus::Confirmed, None);
+    b.title = "Café ".repeat(20);
+    let link = format!(
+        "https://book.example.com/book/intro/manage/{}",
+        "t".repeat(43)
+    );
+    let ics = booking_widget::ics::event(&b, Some(&link));
+    for line in ics.split("\r\n") {
+        assert!(line.len() <= 75, "{} octets: {line}", line.len());
+    }
+    let unfolded = ics.replace("\r\n ", "");
+    let lines: Vec<&str> = unfolded.split("\r\n").collect();
+    assert!(lines.contains(&format!("URL:{link}").as_str()), "{ics}");
+    assert!(
+        lines.contains(&format!("DESCRIPTION:Manage: {link}").as_str()),
+        "{ics}"
+    );
+    assert!(
+        lines.contains(&format!("SUMMARY:{}", b.title).as_str()),
+        "{ics}"
+    );
 }
 
 /// The events' details are the objects the embed contract documents.

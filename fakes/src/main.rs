@@ -1,12 +1,16 @@
 //! `provider-fakes [PORT]`: the four provider fakes on loopback, Cal.com on PORT, Aurinko
 //! on PORT+1, Jicoo on PORT+2, Vyte on PORT+3 (default 8090; 0 picks free ports). For
 //! `make demo` and the end-to-end tests; never a real provider. Each fake accepts only the
-//! key in the variable booking-proxy's demo config names (`CALCOM_API_KEY`, …).
+//! key in the variable booking-proxy's demo config names (`CALCOM_API_KEY`, …). With
+//! `FAKES_PRINT_CALLS=1` each request is printed as `call NAME METHOD PATH`, for the
+//! end-to-end tests to check which calls a provider received.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use axum::extract::Request;
 use axum::http::Method;
+use axum::middleware::Next;
 use axum::Router;
 use provider_fakes::aurinko::Aurinko;
 use provider_fakes::calcom::Calcom;
@@ -48,7 +52,16 @@ async fn main() {
         ("jicoo", Jicoo::new(&key("JICOO_API_KEY")).router()),
         ("vyte", Vyte::new(&key("VYTE_API_KEY")).router()),
     ];
-    for (offset, (name, router)) in (0u16..).zip(fakes) {
+    let print = std::env::var("FAKES_PRINT_CALLS").is_ok_and(|v| v == "1");
+    for (offset, (name, mut router)) in (0u16..).zip(fakes) {
+        if print {
+            router = router.layer(axum::middleware::from_fn(
+                move |request: Request, next: Next| async move {
+                    println!("call {name} {} {}", request.method(), request.uri().path());
+                    next.run(request).await
+                },
+            ));
+        }
         let port = if base == 0 { 0 } else { base + offset };
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let control = Control::new();

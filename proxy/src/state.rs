@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use booking_wire::Profile;
+
 use crate::config::{Config, Source};
 use crate::error::AppError;
 use crate::notify::clock::Clock;
@@ -108,6 +110,19 @@ impl AppState {
             .providers
             .get(profile)
             .ok_or_else(|| AppError::ProfileNotFound(profile.to_owned()))
+    }
+
+    /// `profile` as the widget sees it: its provider's answer with the config's id and how
+    /// long a chosen time is held.
+    pub async fn profile(&self, profile: &str) -> Result<Profile, AppError> {
+        let mut shown = self.provider(profile)?.profile().await?;
+        shown.id = profile.to_owned();
+        shown.hold_minutes = self
+            .config()
+            .profiles
+            .get(profile)
+            .map_or(0, |p| p.hold_minutes);
+        Ok(shown)
     }
 
     /// Manage-link requests per client, apart from booking requests.

@@ -113,6 +113,16 @@ impl Api {
 }
 
 #[tokio::test]
+async fn the_profile_tells_the_widget_how_long_a_time_is_held() {
+    for minutes in [0, 15] {
+        let server = spawn(&config(LIMITS, minutes)).await;
+        let url = server.url("/api/v1/profiles/open");
+        let body: Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+        assert_eq!(body["hold_minutes"], json!(minutes));
+    }
+}
+
+#[tokio::test]
 async fn a_held_slot_is_hidden_from_others_and_only_its_holder_books_it() {
     let server = spawn(&config(LIMITS, 10)).await;
     let api = Api::of(&server);

@@ -8,7 +8,10 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
 
 use booking_wire::js::{self, FromJs, ToJs};
-use booking_wire::{ApiError, Booking, BookingRequest, ErrorCode, Profile, SlotsResponse};
+use booking_wire::{
+    ApiError, BookingRequest, CancelRequest, Created, ErrorCode, Hold, HoldRequest, ManagedBooking,
+    Profile, RescheduleRequest, SlotsResponse,
+};
 
 /// How often and how long a booking waits for an earlier attempt with its key: about the
 /// proxy's own time limit for a request (30 s).
@@ -27,6 +30,21 @@ pub enum ApiFailure {
     /// The proxy answered with something that is not our JSON.
     #[error("unexpected answer from the booking service (HTTP {0})")]
     Decode(u16),
+}
+
+/// Whose free slots: a profile's, or the times a booking may move to (its own time counted
+/// free), by its manage token.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SlotsOf {
+    Profile(String),
+    Booking(String),
+}
+
+/// What a request sends.
+enum Send<'a> {
+    Get,
+    /// A JSON body, with the Idempotency-Key where the route takes one.
+    Post(String, Option<&'a str>),
 }
 
 /// A client bound to one proxy origin, e.g. `https://book.example.com`.
@@ -52,7 +70,7 @@ impl ApiClient {
         if let Some(profile) = early::profile(id) {
             return Ok(profile);
         }
-        call(&self.url(&format!("/profiles/{}", encode(id))), None).await
+        read(fetch_json(&self.url(&format!("/profiles/{}", encode(id))), Send::Get).await?)
     }
 }
 
@@ -60,45 +78,110 @@ impl ApiClient {
     /// `GET …/slots` for the days `from..=to` counted in `zone`.
     pub async fn slots(
         &self,
-        profile: &str,
+        of: &SlotsOf,
         from: NaiveDate,
         to: NaiveDate,
         zone: &str,
         duration: u32,
     ) -> Result<SlotsResponse, ApiFailure> {
-        if let Some(answer) = early::slots(from, to, zone, duration) {
-            return Ok(answer);
-        }
+        let base = match of {
+            SlotsOf::Profile(id) => {
+                if let Some(answer) = early::slots(from, to, zone, duration) {
+                    return Ok(answer);
+                }
+                format!("/profiles/{}", encode(id))
+            }
+            SlotsOf::Booking(token) => format!("/bookings/{}", encode(token)),
+        };
         let url = self.url(&format!(
-            "/profiles/{}/slots?from={from}&to={to}&time_zone={}&duration={duration}",
-            encode(profile),
+            "{base}/slots?from={from}&to={to}&time_zone={}&duration={duration}",
             encode(zone)
         ));
-        call(&url, None).await
+        read(fetch_json(&url, Send::Get).await?)
     }
 
-    /// `POST …/bookings` with an `Idempotency-Key`, so a retry cannot book twice. While an
-    /// earlier attempt with the key is still at the provider (a retry after a lost answer),
-    /// the proxy says `request_in_progress`: ask again shortly, and its answer is replayed.
+    /// `POST …/bookings` with an `Idempotency-Key`, so a retry cannot book twice.
     pub async fn book(
         &self,
         profile: &str,
         request: &BookingRequest,
         key: &str,
-    ) -> Result<Booking, ApiFailure> {
+    ) -> Result<Created, ApiFailure> {
         let url = self.url(&format!("/profiles/{}/bookings", encode(profile)));
-        let body = to_json(request);
-        let mut waits = 0;
-        loop {
-            let result = call(&url, Some((body.clone(), key))).await;
-            let in_progress =
-                matches!(&result, Err(f) if f.code() == Some(ErrorCode::RequestInProgress));
-            if !in_progress || waits == IN_PROGRESS_WAITS {
-                return result;
-            }
-            waits += 1;
-            pause(IN_PROGRESS_PAUSE_MS).await;
+        read(keyed(&url, to_json(request), key).await?)
+    }
+
+    /// `POST /api/v1/bookings/{token}/reschedule`, with an `Idempotency-Key` as a booking.
+    pub async fn reschedule(
+        &self,
+        token: &str,
+        request: &RescheduleRequest,
+        key: &str,
+    ) -> Result<ManagedBooking, ApiFailure> {
+        let url = self.url(&format!("/bookings/{}/reschedule", encode(token)));
+        read(keyed(&url, to_json(request), key).await?)
+    }
+
+    /// `GET /api/v1/bookings/{token}`.
+    pub async fn managed(&self, token: &str) -> Result<ManagedBooking, ApiFailure> {
+        let url = self.url(&format!("/bookings/{}", encode(token)));
+        read(fetch_json(&url, Send::Get).await?)
+    }
+
+    /// `POST /api/v1/bookings/{token}/cancel` (a second cancel answers as the first).
+    pub async fn cancel(
+        &self,
+        token: &str,
+        request: &CancelRequest,
+    ) -> Result<ManagedBooking, ApiFailure> {
+        let url = self.url(&format!("/bookings/{}/cancel", encode(token)));
+        read(fetch_json(&url, Send::Post(to_json(request), None)).await?)
+    }
+
+    /// `POST …/holds`: keeps a time for the visitor while they fill the form.
+    pub async fn hold(&self, profile: &str, request: &HoldRequest) -> Result<Hold, ApiFailure> {
+        let url = self.url(&format!("/profiles/{}/holds", encode(profile)));
+        read(fetch_json(&url, Send::Post(to_json(request), None)).await?)
+    }
+
+    /// `DELETE /api/v1/holds/{id}`, not waited for; it is sent even as the page closes
+    /// (`keepalive`). A hold not released expires by itself.
+    pub fn release(&self, hold: &str) {
+        let init = RequestInit::new();
+        init.set_method("DELETE");
+        // Not in web-sys's `RequestInit`: set as the plain property it is.
+        let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE);
+        if let Some(window) = web_sys::window() {
+            let url = self.url(&format!("/holds/{}", encode(hold)));
+            let _ = window.fetch_with_str_and_init(&url, &init);
         }
+    }
+
+    /// The booking's manage page on the proxy: the link the visitor keeps.
+    pub fn manage_page(&self, profile: &str, token: &str) -> String {
+        format!(
+            "{}/book/{}/manage/{}",
+            self.base,
+            encode(profile),
+            encode(token)
+        )
+    }
+}
+
+/// A POST with its `Idempotency-Key`. While an earlier attempt with the key is still at the
+/// provider (a retry after a lost answer), the proxy says `request_in_progress`: ask again
+/// shortly, and its answer is replayed.
+async fn keyed(url: &str, body: String, key: &str) -> Result<(u16, JsValue), ApiFailure> {
+    let mut waits = 0;
+    loop {
+        let result = fetch_json(url, Send::Post(body.clone(), Some(key))).await;
+        let in_progress =
+            matches!(&result, Err(f) if f.code() == Some(ErrorCode::RequestInProgress));
+        if !in_progress || waits == IN_PROGRESS_WAITS {
+            return result;
+        }
+        waits += 1;
+        pause(IN_PROGRESS_PAUSE_MS).await;
     }
 }
 
@@ -134,35 +217,35 @@ impl ApiFailure {
     }
 }
 
-/// One request with the browser's `fetch`: a GET, or a POST of a JSON body with its
-/// `Idempotency-Key`. The answer is parsed by the browser (`Response.json`).
-async fn call<T: FromJs>(url: &str, post: Option<(String, &str)>) -> Result<T, ApiFailure> {
-    let (status, json) = fetch_json(url, post).await?;
+/// A success's JSON as the wire type `T`. Not async: an async function generic over the
+/// answer would be a whole state machine per type (S13).
+fn read<T: FromJs>((status, json): (u16, JsValue)) -> Result<T, ApiFailure> {
     T::from_js(&json).ok_or(ApiFailure::Decode(status))
 }
 
 /// The request itself, one copy for every answer type (each copy of an async function is
 /// a whole state machine in the wasm, docs/size.md S13): a success's status and JSON, or
 /// the failure.
-async fn fetch_json(url: &str, post: Option<(String, &str)>) -> Result<(u16, JsValue), ApiFailure> {
-    if let Some(early) = post.is_none().then(|| early::request(url)).flatten() {
-        match JsFuture::from(early).await {
-            Ok(json) if !json.is_null_or_undefined() => return Ok((200, json)),
-            _ => {}
-        }
-    }
+async fn fetch_json(url: &str, send: Send<'_>) -> Result<(u16, JsValue), ApiFailure> {
     let init = RequestInit::new();
-    if let Some((body, key)) = post {
+    if let Send::Post(body, key) = send {
         let headers = Headers::new().map_err(|_| ApiFailure::Network)?;
-        for (name, value) in [
-            ("Content-Type", "application/json"),
-            ("Idempotency-Key", key),
-        ] {
-            headers.set(name, value).map_err(|_| ApiFailure::Network)?;
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(|_| ApiFailure::Network)?;
+        if let Some(key) = key {
+            headers
+                .set("Idempotency-Key", key)
+                .map_err(|_| ApiFailure::Network)?;
         }
         init.set_method("POST");
         init.set_headers(&headers);
         init.set_body(&JsValue::from_str(&body));
+    } else if let Some(early) = early::request(url) {
+        match JsFuture::from(early).await {
+            Ok(json) if !json.is_null_or_undefined() => return Ok((200, json)),
+            _ => {}
+        }
     }
     let window = web_sys::window().ok_or(ApiFailure::Network)?;
     let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))

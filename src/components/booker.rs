@@ -1,8 +1,10 @@
 use leptos::prelude::*;
 
+#[cfg(feature = "manage")]
+use super::MoveForm;
 use super::{BookingForm, Confirmation, ErrorPanel, MonthView, Preferences, TimeList};
 use crate::api::ApiClient;
-use crate::flow::{Flow, Step};
+use crate::flow::{Flow, Moving, Step};
 use booking_wire::{FieldValue, Map, Profile};
 
 /// The booking flow for a loaded profile: day, time, form, confirmation. The state and
@@ -15,8 +17,11 @@ pub fn Booker(
     root: web_sys::Element,
     /// The host page's answers, which may change while the flow runs.
     prefill: RwSignal<Map<String, FieldValue>>,
+    /// A booking to move instead of booking anew.
+    #[prop(optional)]
+    moving: Option<Moving>,
 ) -> impl IntoView {
-    let flow = Flow::new(profile, client, root, prefill);
+    let flow = Flow::new(profile, client, root, prefill, moving);
     // Drawn again for a new step and for a new language (the views read the strings when
     // drawn); the flow's state stays.
     let body = move || {
@@ -34,8 +39,12 @@ pub fn Booker(
                 </div>
             }
             .into_any(),
+            #[cfg(feature = "manage")]
+            Step::Form(chosen) if flow.moving().is_some() => {
+                view! { <MoveForm flow chosen /> }.into_any()
+            }
             Step::Form(chosen) => view! { <BookingForm flow chosen /> }.into_any(),
-            Step::Done(booking) => view! { <Confirmation flow booking /> }.into_any(),
+            Step::Done(booking, link) => view! { <Confirmation flow booking link /> }.into_any(),
         }
     };
     view! {

@@ -25,16 +25,25 @@ pub fn TimeList(flow: Flow) -> impl IntoView {
             None => strings.choose_day.into(),
         }
     };
+    // Moving a booking, its own time is marked (and is no choice).
+    let current = flow.moving().map(|m| m.current.start);
     let times = move || {
         let locale = locale.clone();
         slots()
             .into_iter()
             .map(|slot| {
                 let label = time::time(slot.start, &locale, &config.zone.get(), config.hour12.get());
+                let is_current = current == Some(slot.start);
+                #[cfg(feature = "manage")]
+                let label = match is_current {
+                    true => format!("{label} · {}", config.manage_strings().current_time),
+                    false => label,
+                };
                 view! {
                     <li>
                         <button type="button" class="bw-slot" part="slot" data-start=time_text(&slot.start)
-                            on:click=move |_| flow.pick_slot(slot.clone())>{label}</button>
+                            aria-current=is_current.then(|| String::from("true"))
+                            on:click=move |_| if !is_current { flow.pick_slot(slot.clone()) }>{label}</button>
                     </li>
                 }.into_any()
             })

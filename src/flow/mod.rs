@@ -14,20 +14,32 @@ use chrono::{Months, NaiveDate};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::{ApiClient, ApiFailure};
+use crate::api::{ApiClient, ApiFailure, SlotsOf};
 use crate::calendar::first_of_month;
 use crate::config::{use_config, Config};
 use crate::events::WidgetEvent;
 use crate::i18n::{self, fill};
 use crate::time;
-use booking_wire::{validate, Booking, BookingStatus, ErrorCode, FieldValue, Map, Profile, Slot};
+use booking_wire::{
+    validate, Booking, BookingStatus, ErrorCode, FieldValue, HoldRequest, Map, Profile,
+    RescheduleRequest, Slot,
+};
 
 /// Where the visitor is.
 #[derive(Clone, PartialEq)]
 pub enum Step {
     Pick,
     Form(Slot),
-    Done(Booking),
+    /// Booked or moved, with the booking's manage link when it is new.
+    Done(Booking, Option<String>),
+}
+
+/// A booking being moved through its manage link: the flow offers the times it may move
+/// to and moves it instead of booking.
+#[derive(Clone, PartialEq)]
+pub struct Moving {
+    pub token: String,
+    pub current: Booking,
 }
 
 /// How many months ahead to look for the first free day. (A u32, the type of the other
@@ -61,24 +73,40 @@ pub struct Flow {
     root: StoredValue<web_sys::Element, LocalStorage>,
     /// The last request's body and its Idempotency-Key.
     idempotency: StoredValue<Option<(String, String)>>,
+    /// The booking being moved, if the flow moves one.
+    moving: StoredValue<Option<Moving>>,
+    /// The visitor's live hold of the chosen time.
+    hold: StoredValue<Option<String>>,
 }
 
 impl Flow {
     /// A new flow for `profile`, its answers filled from `prefill` (and from each change of
-    /// it: the form, if shown, is drawn again with them).
+    /// it: the form, if shown, is drawn again with them); one that moves `moving` when given.
     pub fn new(
-        profile: Profile,
+        // Only a move changes it (the booking bundle has none).
+        #[cfg_attr(not(feature = "manage"), allow(unused_mut))] mut profile: Profile,
         client: ApiClient,
         root: web_sys::Element,
         prefill: RwSignal<Map<String, FieldValue>>,
+        moving: Option<Moving>,
     ) -> Self {
         let config = use_config();
         let today = today(&config.zone.get_untracked());
+        let of = match &moving {
+            // A booking keeps its length when it moves.
+            #[cfg(feature = "manage")]
+            Some(m) => {
+                let minutes = (m.current.end - m.current.start).num_minutes();
+                profile.durations = vec![u32::try_from(minutes).unwrap_or(30)];
+                SlotsOf::Booking(m.token.clone())
+            }
+            _ => SlotsOf::Profile(profile.id.clone()),
+        };
         let duration = RwSignal::new(profile.durations.first().copied().unwrap_or(30));
         let shown = RwSignal::new(first_of_month(today));
         let slots = use_slots(UseSlotsOptions {
             client: client.clone(),
-            profile: profile.id.clone(),
+            of,
             month: shown,
             duration,
             zone: config.zone,
@@ -107,10 +135,30 @@ impl Flow {
             client: StoredValue::new(client),
             root: StoredValue::new_local(root),
             idempotency: StoredValue::new(None),
+            moving: StoredValue::new(moving),
+            hold: StoredValue::new(None),
         };
         flow.follow_answers_and_zone();
         flow.follow_prefill(prefill);
+        flow.release_when_gone();
         flow
+    }
+
+    /// A hold is let go when the widget is removed (the loader removes its widgets when the
+    /// page closes).
+    fn release_when_gone(&self) {
+        let flow = *self;
+        on_cleanup(move || flow.release_hold());
+    }
+
+    /// The booking being moved, if the flow moves one (never in the booking bundle, which
+    /// leaves the moving code out).
+    pub fn moving(&self) -> Option<Moving> {
+        if cfg!(feature = "manage") {
+            self.moving.try_get_value().flatten()
+        } else {
+            None
+        }
     }
 
     fn strings(&self) -> &'static i18n::Strings {
@@ -200,18 +248,61 @@ impl Flow {
         self.announce.set(fill(self.strings().n_times, n));
     }
 
-    /// The visitor picked a time: the form.
+    /// The visitor picked a time: the form (or, moving a booking, its confirmation), the
+    /// time held meanwhile where the profile holds times.
     pub fn pick_slot(&self, slot: Slot) {
         self.config
             .events
             .send(WidgetEvent::SlotSelected(slot.clone()));
-        self.step.set(Step::Form(slot));
+        self.step.set(Step::Form(slot.clone()));
         self.form_notice.set(None);
         self.focus_later("#bw-form-title");
+        if self.profile.with_value(|p| p.hold_minutes) > 0 && self.moving().is_none() {
+            self.hold_slot(slot);
+        }
     }
 
-    /// Back from the form to the times, the answers kept.
+    /// Holds `slot` while the visitor fills the form. A time taken meanwhile is told at
+    /// once; without a hold (a failure) the booking still goes ahead.
+    fn hold_slot(&self, slot: Slot) {
+        let flow = *self;
+        let request = HoldRequest {
+            start: slot.start,
+            duration: self.duration.get_untracked(),
+        };
+        let (client, id) = (
+            self.client.get_value(),
+            self.profile.with_value(|p| p.id.clone()),
+        );
+        leptos::task::spawn_local(async move {
+            let result = client.hold(&id, &request).await;
+            let still = flow.step.try_with_untracked(|s| *s == Step::Form(slot));
+            match result {
+                Ok(hold) if still == Some(true) => {
+                    flow.release_hold();
+                    flow.hold.set_value(Some(hold.hold));
+                }
+                // The visitor went on meanwhile.
+                Ok(hold) => client.release(&hold.hold),
+                Err(f) if still == Some(true) && f.code() == Some(ErrorCode::SlotUnavailable) => {
+                    flow.taken()
+                }
+                Err(_) => {}
+            }
+        });
+    }
+
+    /// Lets the visitor's hold go, if they have one.
+    fn release_hold(&self) {
+        if let Some(hold) = self.hold.try_get_value().flatten() {
+            self.hold.set_value(None);
+            self.client.try_with_value(|c| c.release(&hold));
+        }
+    }
+
+    /// Back from the form to the times, the answers kept and the time let go.
     pub fn back(&self) {
+        self.release_hold();
         self.step.set(Step::Pick);
         self.focus_later("#bw-times-title");
     }
@@ -250,14 +341,33 @@ impl Flow {
         if self.busy.get_untracked() {
             return;
         }
-        let strings = self.strings();
         let zone = self.config.zone.get_untracked();
+        if let Some(moving) = self.moving() {
+            let request = RescheduleRequest {
+                start: slot.start,
+                duration: None,
+                time_zone: zone,
+            };
+            let key = self.key_for(crate::api::to_json(&request));
+            self.busy.set(true);
+            let (flow, client) = (*self, self.client.get_value());
+            leptos::task::spawn_local(async move {
+                let result = client.reschedule(&moving.token, &request, &key).await;
+                if !flow.busy.is_disposed() {
+                    flow.busy.set(false);
+                    flow.finish(result.map(|m| (m.booking, None)), true);
+                }
+            });
+            return;
+        }
+        let strings = self.strings();
         let mut request = self.profile.with_value(|p| {
             self.answers
                 .request(&p.fields, &slot, self.duration.get_untracked(), &zone)
         });
         // The language the visitor's emails are written in.
         request.locale = Some(self.config.locale.get_untracked());
+        request.hold = self.hold.get_value();
         let errors = self
             .profile
             .with_value(|p| validate::validate_booking(&p.fields, &request));
@@ -273,15 +383,7 @@ impl Flow {
             self.focus_later("[aria-invalid=true]");
             return;
         }
-        let body = crate::api::to_json(&request);
-        let key = match self.idempotency.get_value() {
-            Some((b, k)) if b == body => k,
-            _ => {
-                let k = new_key();
-                self.idempotency.set_value(Some((body, k.clone())));
-                k
-            }
-        };
+        let key = self.key_for(crate::api::to_json(&request));
         self.form_notice.set(None);
         self.config.events.send(WidgetEvent::Submitted {
             slot: slot.clone(),
@@ -300,19 +402,38 @@ impl Flow {
                 return;
             }
             flow.busy.set(false);
-            flow.finish(result);
+            let link = |token: Option<String>| {
+                let client = flow.client.get_value();
+                token.map(|t| client.manage_page(&id, &t))
+            };
+            flow.finish(result.map(|c| (c.booking, link(c.manage_token))), false);
         });
     }
 
-    /// The booking's answer: the widget's state first, the host page's event last.
-    fn finish(&self, result: Result<Booking, ApiFailure>) {
+    /// The Idempotency-Key for a request's `body`: the last one's for the same body (a
+    /// retry), else a new one.
+    fn key_for(&self, body: String) -> String {
+        match self.idempotency.get_value() {
+            Some((b, k)) if b == body => k,
+            _ => {
+                let k = new_key();
+                self.idempotency.set_value(Some((body, k.clone())));
+                k
+            }
+        }
+    }
+
+    /// The answer of a booking, or of a move (`moved`): the widget's state first, the host
+    /// page's event last.
+    fn finish(&self, result: Result<(Booking, Option<String>), ApiFailure>, moved: bool) {
         let strings = self.strings();
         let event = match &result {
-            Ok(booking) => WidgetEvent::Created(booking.clone()),
+            Ok((booking, _)) if moved => WidgetEvent::Rescheduled(booking.clone()),
+            Ok((booking, _)) => WidgetEvent::Created(booking.clone()),
             Err(failure) => WidgetEvent::Failed(failure.as_error(strings.unreachable)),
         };
         match result {
-            Ok(booking) => self.booked(booking),
+            Ok((booking, link)) => self.booked(booking, link, moved),
             Err(failure) if failure.code() == Some(ErrorCode::SlotUnavailable) => self.taken(),
             Err(ApiFailure::Api { error, .. }) if error.code == ErrorCode::InvalidBooking => {
                 self.answers.errors.set(error.fields.unwrap_or_default());
@@ -329,21 +450,34 @@ impl Flow {
         self.config.events.send(event);
     }
 
-    /// Booked: the confirmation.
-    fn booked(&self, booking: Booking) {
+    /// Booked (or moved): the confirmation. A hold the booking took is gone with it.
+    fn booked(
+        &self,
+        booking: Booking,
+        link: Option<String>,
+        #[cfg_attr(not(feature = "manage"), allow(unused_variables))] moved: bool,
+    ) {
         let strings = self.strings();
         self.idempotency.set_value(None);
+        self.hold.set_value(None);
         self.slots.forget();
-        self.announce.set(match booking.status {
-            BookingStatus::Pending => strings.pending.into(),
-            _ => strings.confirmed.into(),
-        });
-        self.step.set(Step::Done(booking));
+        let said = match booking.status {
+            BookingStatus::Pending => strings.pending,
+            _ => strings.confirmed,
+        };
+        #[cfg(feature = "manage")]
+        let said = match moved {
+            true => self.config.manage_strings().rescheduled,
+            false => said,
+        };
+        self.announce.set(said.into());
+        self.step.set(Step::Done(booking, link));
         self.focus_later("#bw-done-title");
     }
 
     /// The time was just taken: the slots refresh, the answers stay, focus goes to the times.
     fn taken(&self) {
+        self.release_hold();
         let taken = self.strings().slot_taken;
         self.slots.refresh();
         self.step.set(Step::Pick);
@@ -363,16 +497,20 @@ impl Flow {
 
     /// Focuses `selector` inside the widget once the next frame is drawn.
     fn focus_later(&self, selector: &'static str) {
-        let root = self.root;
-        request_animation_frame(move || {
-            let target = root
-                .try_with_value(|r| r.query_selector(selector).ok().flatten())
-                .flatten();
-            if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = el.focus();
-            }
-        });
+        focus_later(self.root, selector);
     }
+}
+
+/// Focuses `selector` inside `root` once the next frame is drawn.
+pub fn focus_later(root: StoredValue<web_sys::Element, LocalStorage>, selector: &'static str) {
+    request_animation_frame(move || {
+        let target = root
+            .try_with_value(|r| r.query_selector(selector).ok().flatten())
+            .flatten();
+        if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    });
 }
 
 /// Today's date in `zone`.

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 
-use crate::api::{ApiClient, ApiFailure};
+use crate::api::{ApiClient, ApiFailure, SlotsOf};
 use crate::calendar::{first_of_month, last_of_month};
 use crate::events::{Events, WidgetEvent};
 use crate::time;
@@ -14,7 +14,8 @@ use booking_wire::{Map, Slot};
 /// What `use_slots` asks about; each signal it reads is followed.
 pub struct UseSlotsOptions {
     pub client: ApiClient,
-    pub profile: String,
+    /// Whose slots: the profile's, or those a booking may move to.
+    pub of: SlotsOf,
     /// The first day of the month to fetch.
     pub month: RwSignal<NaiveDate>,
     /// Minutes.
@@ -72,7 +73,7 @@ impl UseSlots {
 pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
     let UseSlotsOptions {
         client,
-        profile,
+        of,
         month,
         duration,
         zone,
@@ -100,7 +101,7 @@ pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
             show(Ok(hit), &z);
             return;
         }
-        let (client, id) = (client.clone(), profile.clone());
+        let (client, of) = (client.clone(), of.clone());
         // A month after the current one comes with the month after it, in one request (at
         // most 62 days, the API's limit): looking ahead for the first free month, or paging
         // forward, asks once per two months.
@@ -112,7 +113,7 @@ pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
         };
         let to = last_of_month(next.unwrap_or(m));
         leptos::task::spawn_local(async move {
-            let result = client.slots(&id, m, to, &z, d).await.map(|r| r.slots);
+            let result = client.slots(&of, m, to, &z, d).await.map(|r| r.slots);
             // The widget may have been removed meanwhile, its stored values with it
             // (reading one would trap).
             if asked.is_disposed() {

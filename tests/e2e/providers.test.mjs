@@ -2,36 +2,12 @@
 // provider-fakes (Cal.com, Aurinko, Jicoo, Vyte fakes on free loopback ports).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { startProxy, launchBrowser, artifact, ROOT } from './support.mjs';
-import { Widget, SEL } from './widget-page.mjs';
+import { startProxy, startFakes, answerRequired, launchBrowser, artifact, KEYS } from './support.mjs';
+import { Widget } from './widget-page.mjs';
 
-const KEYS = {
-  CALCOM_API_KEY: 'cal_e2e_fake', AURINKO_API_KEY: 'aurinko-e2e-fake',
-  JICOO_API_KEY: 'sk_e2e_fake', VYTE_API_KEY: 'vyte-e2e-fake',
-};
 let fakes;
 let proxy;
 let browser;
-
-/// provider-fakes on free ports; resolves to { calcom: url, aurinko: url, … }.
-function startFakes(env = {}) {
-  const child = spawn(join(ROOT, 'target/debug/provider-fakes'), ['0'], {
-    env: { ...process.env, ...KEYS, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const urls = new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('provider-fakes did not start in 20 s')), 20_000);
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const found = Object.fromEntries([...out.matchAll(/^fake (\w+) (http:\/\/127\.0\.0\.1:\d+)$/gm)].map((m) => [m[1], m[2]]));
-      if (Object.keys(found).length === 4) { clearTimeout(timer); ok(found); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); fail(new Error(`provider-fakes exited ${code}`)); });
-  });
-  return { child, urls };
-}
 
 before(async () => {
   fakes = startFakes();
@@ -72,23 +48,6 @@ after(async () => {
   await proxy?.stop();
   fakes?.child.kill('SIGTERM');
 });
-
-/// Answers every required field of the form, whatever the provider asked.
-async function answerRequired(page) {
-  const required = page.locator(`[id^=bw-field-][aria-required=true]:not(${SEL.field('name')}):not(${SEL.field('email')})`);
-  for (let i = 0; i < await required.count(); i++) {
-    const input = required.nth(i);
-    const tag = await input.evaluate((e) => e.tagName);
-    const type = await input.getAttribute('type');
-    if (tag === 'SELECT') await input.selectOption({ index: 1 });
-    else if (type === 'checkbox') await input.check();
-    else if (type === 'email') await input.fill('someone@example.com');
-    else if (type === 'tel') await input.fill('+33 6 01 02 03 04');
-    else if (type === 'url') await input.fill('https://example.com');
-    else if (type === 'number') await input.fill('3');
-    else await input.fill('An answer');
-  }
-}
 
 for (const provider of ['calcom', 'aurinko', 'jicoo', 'vyte']) {
   test(`book through ${provider} with the unchanged widget`, async () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { SEL } from './widget-page.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = join(ROOT, 'dist');
@@ -226,5 +227,49 @@ export async function liveObjects(page) {
     return { nodes, listeners: jsEventListeners, widgets: count.result.value };
   } finally {
     await cdp.detach();
+  }
+}
+
+/// The keys the fakes accept, in the variables the proxy's configs name.
+export const KEYS = {
+  CALCOM_API_KEY: 'cal_e2e_fake', AURINKO_API_KEY: 'aurinko-e2e-fake',
+  JICOO_API_KEY: 'sk_e2e_fake', VYTE_API_KEY: 'vyte-e2e-fake',
+};
+
+/// provider-fakes on free ports: `urls` resolves to { calcom: url, aurinko: url, … };
+/// `calls(name)` lists the requests that fake received so far, as "METHOD /path".
+export function startFakes(env = {}) {
+  const child = spawn(join(ROOT, 'target/debug/provider-fakes'), ['0'], {
+    env: { ...process.env, ...KEYS, FAKES_PRINT_CALLS: '1', ...env }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  const urls = new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('provider-fakes did not start in 20 s')), 20_000);
+    const look = () => {
+      const found = Object.fromEntries([...out.matchAll(/^fake (\w+) (http:\/\/127\.0\.0\.1:\d+)$/gm)].map((m) => [m[1], m[2]]));
+      if (Object.keys(found).length === 4) { clearTimeout(timer); child.stdout.off('data', look); ok(found); }
+    };
+    child.stdout.on('data', look);
+    child.on('exit', (code) => { clearTimeout(timer); fail(new Error(`provider-fakes exited ${code}`)); });
+  });
+  const calls = (name) => [...out.matchAll(new RegExp(`^call ${name} (\\S+ \\S+)$`, 'gm'))].map((m) => m[1]);
+  return { child, urls, calls };
+}
+
+/// Answers every required field of the form, whatever the provider asked.
+export async function answerRequired(page) {
+  const required = page.locator(`[id^=bw-field-][aria-required=true]:not(${SEL.field('name')}):not(${SEL.field('email')})`);
+  for (let i = 0; i < await required.count(); i++) {
+    const input = required.nth(i);
+    const tag = await input.evaluate((e) => e.tagName);
+    const type = await input.getAttribute('type');
+    if (tag === 'SELECT') await input.selectOption({ index: 1 });
+    else if (type === 'checkbox') await input.check();
+    else if (type === 'email') await input.fill('someone@example.com');
+    else if (type === 'tel') await input.fill('+33 6 01 02 03 04');
+    else if (type === 'url') await input.fill('https://example.com');
+    else if (type === 'number') await input.fill('3');
+    else await input.fill('An answer');
   }
 }

@@ -25,6 +25,9 @@ export const SEL = {
   primary: '[part~=primary-button]',
   confirmation: '[part=confirmation]',
   doneTitle: '#bw-done-title',
+  manageLink: '.bw-confirmation__manage a',
+  manageTitle: '#bw-manage-title',
+  manageState: '.bw-manage__state',
   launcher: '[part=launcher]',
   closeButton: '.bw-close',
   dialog: 'dialog',
@@ -53,6 +56,9 @@ export class Widget {
 
   /** The message under the field `name`. */
   fieldError(name) { return this.scope.locator(`${SEL.field(name)}-error`); }
+
+  /** The button reading `text`. */
+  button(text) { return this.scope.locator('button', { hasText: text }); }
 
   /** Waits until the month shows a free day (20 s). */
   async ready() { await this.freeDay.first().waitFor({ timeout: 20_000 }); }

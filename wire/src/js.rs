@@ -16,8 +16,8 @@ mod write;
 pub use write::{date_value, number_text, object, time_text, time_value};
 
 use crate::{
-    ApiError, Booking, BookingStatus, ErrorCode, Field, FieldKind, FieldValue, Map, PageData,
-    Profile, Slot, SlotSpan, SlotsResponse,
+    ApiError, Booking, BookingStatus, Created, ErrorCode, Field, FieldKind, FieldValue, Hold,
+    ManagedBooking, Map, PageData, Profile, Slot, SlotSpan, SlotsResponse,
 };
 
 /// A wire type read from a JavaScript value; `None` when the value does not fit.
@@ -62,6 +62,16 @@ fn flag(o: &JsValue, key: &str) -> Option<bool> {
 fn whole(v: &JsValue) -> Option<u32> {
     let n = v.as_f64()?;
     (n >= 0.0 && n <= u32::MAX as f64 && n.fract() == 0.0).then_some(n as u32)
+}
+
+/// A whole number that `#[serde(default)]` lets be missing (0).
+fn whole_or_zero(o: &JsValue, key: &str) -> Option<u32> {
+    let v = get(o, key);
+    if v.is_undefined() {
+        Some(0)
+    } else {
+        whole(&v)
+    }
 }
 
 /// An RFC 3339 time, read by JavaScript's date parser (chrono's parser would add about
@@ -176,6 +186,7 @@ impl FromJs for Profile {
             location: optional_text(v, "location")?,
             requires_confirmation: flag(v, "requires_confirmation")?,
             fields: items(&get(v, "fields"), Field::from_js)?,
+            hold_minutes: whole_or_zero(v, "hold_minutes")?,
         })
     }
 }
@@ -232,6 +243,36 @@ impl FromJs for Booking {
             time_zone: text(v, "time_zone")?,
             title: text(v, "title")?,
             location: optional_text(v, "location")?,
+        })
+    }
+}
+
+impl FromJs for Created {
+    fn from_js(v: &JsValue) -> Option<Self> {
+        Some(Self {
+            booking: Booking::from_js(v)?,
+            manage_token: optional_text(v, "manage_token")?,
+        })
+    }
+}
+
+impl FromJs for ManagedBooking {
+    fn from_js(v: &JsValue) -> Option<Self> {
+        Some(Self {
+            booking: Booking::from_js(v)?,
+            profile: text(v, "profile")?,
+            can_cancel: flag(v, "can_cancel")?,
+            can_reschedule: flag(v, "can_reschedule")?,
+            policy: optional_text(v, "policy")?,
+        })
+    }
+}
+
+impl FromJs for Hold {
+    fn from_js(v: &JsValue) -> Option<Self> {
+        Some(Self {
+            hold: text(v, "hold")?,
+            expires_at: time(v, "expires_at")?,
         })
     }
 }

@@ -36,6 +36,9 @@ pub struct Profile {
     pub requires_confirmation: bool,
     /// Extra questions; the booker's name and email are always asked and are not listed.
     pub fields: Vec<Field>,
+    /// Minutes a chosen time is held for the visitor while they fill the form (0: not held).
+    #[serde(default)]
+    pub hold_minutes: u32,
 }
 
 /// One question of the booking form.

@@ -308,6 +308,7 @@ impl Provider for Aurinko {
             location: profile.location.filter(|l| !l.trim().is_empty()),
             requires_confirmation: false,
             fields: times.additional_fields.iter().filter_map(field).collect(),
+            hold_minutes: 0,
         })
     }
 

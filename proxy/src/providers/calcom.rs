@@ -295,6 +295,7 @@ impl Provider for Calcom {
                 .confirmation_policy
                 .is_some_and(|p| !p.is_null() && p["disabled"] != true),
             fields,
+            hold_minutes: 0,
         })
     }
 

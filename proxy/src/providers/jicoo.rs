@@ -436,6 +436,7 @@ impl Provider for Jicoo {
             // comes back `pending` (status `request`).
             requires_confirmation: false,
             fields,
+            hold_minutes: 0,
         })
     }
 

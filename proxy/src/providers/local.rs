@@ -376,6 +376,7 @@ impl Provider for LocalProvider {
             location: self.rules.location.clone(),
             requires_confirmation: self.rules.requires_confirmation,
             fields: p.fields.clone(),
+            hold_minutes: 0,
         })
     }
 

@@ -438,6 +438,7 @@ impl Provider for Vyte {
             location: self.location.clone(),
             requires_confirmation: self.requires_confirmation,
             fields: synthetic_fields(),
+            hold_minutes: 0,
         })
     }
 

@@ -12,9 +12,13 @@ use crate::state::AppState;
 /// The loader's source, served when the build has no minified `widget.js` of its own.
 const LOADER: &str = include_str!("../../../loader/widget.js");
 
+/// The manage bundle's folder in the build (the widget with manage mode).
+pub const MANAGE_DIR: &str = "manage";
+
 /// `GET /widget.js`: a stable URL, cached briefly; what it loads is hashed and immutable.
 pub async fn widget_js(State(state): State<AppState>) -> Response {
-    let index = state.config().server.assets_dir.join("index.html");
+    let dir = &state.config().server.assets_dir;
+    let index = dir.join("index.html");
     let html = tokio::fs::read_to_string(&index).await.unwrap_or_default();
     let (Some(glue), Some(wasm)) = (asset(&html, ".js"), asset(&html, "_bg.wasm")) else {
         tracing::error!(path = %index.display(), "widget not built: no glue or wasm named in index.html");
@@ -24,12 +28,24 @@ pub async fn widget_js(State(state): State<AppState>) -> Response {
         )
             .into_response();
     };
+    // The manage bundle's files, under its folder; without one, manage pages load the
+    // booking bundle (which then books instead).
+    let manage_html = tokio::fs::read_to_string(dir.join(MANAGE_DIR).join("index.html"))
+        .await
+        .unwrap_or_default();
+    let prefix = format!("/{MANAGE_DIR}");
+    let manage = |suffix| asset(&manage_html, suffix).map(|path| format!("{prefix}{path}"));
+    let (manage_glue, manage_wasm) = match (manage(".js"), manage("_bg.wasm")) {
+        (Some(g), Some(w)) => (g, w),
+        _ => (glue.clone(), wasm.clone()),
+    };
     // `make widget` writes a minified copy beside the build; the names are filled in either way.
-    let built = state.config().server.assets_dir.join("widget.js");
-    let loader = tokio::fs::read_to_string(&built).await;
+    let loader = tokio::fs::read_to_string(dir.join("widget.js")).await;
     let body = loader
         .as_deref()
         .unwrap_or(LOADER)
+        .replace("__MANAGE_GLUE__", &manage_glue)
+        .replace("__MANAGE_WASM__", &manage_wasm)
         .replace("__GLUE__", &glue)
         .replace("__WASM__", &wasm);
     (

@@ -16,10 +16,9 @@ pub const ELEMENT_ID: &str = "bw-page-data";
 pub async fn for_profile(state: &AppState, profile: &str) -> Option<PageData> {
     let provider = state.provider(profile).ok()?;
     let mut data = PageData {
-        profile: provider.profile().await.ok()?,
+        profile: state.profile(profile).await.ok()?,
         slots: None,
     };
-    data.profile.id = profile.to_owned();
     let duration = *data.profile.durations.first()?;
     let (from, to) = month_everywhere(Utc::now().date_naive())?;
     if let Ok(slots) = provider.slots(from, to, duration).await {
@@ -76,6 +75,7 @@ mod tests {
             location: None,
             requires_confirmation: false,
             fields: vec![],
+            hold_minutes: 0,
         }
     }
 

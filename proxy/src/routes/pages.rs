@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use super::page_data;
+use super::{assets, page_data};
 use crate::state::AppState;
 
 pub async fn healthz() -> &'static str {
@@ -18,18 +18,23 @@ pub async fn healthz() -> &'static str {
 /// id from the path. An unknown profile still gets the page (the widget explains) with 404.
 pub async fn book_page(State(state): State<AppState>, Path(profile): Path<String>) -> Response {
     let index = state.config().server.assets_dir.join("index.html");
+    page(&state, &profile, &index).await
+}
+
+/// The page built in `index` for `profile`.
+async fn page(state: &AppState, profile: &str, index: &std::path::Path) -> Response {
     let Ok(html) = tokio::fs::read_to_string(&index).await else {
         tracing::error!(path = %index.display(), "widget not built: index.html missing");
         let body = "The booking page is not built yet. Run `make build`.";
         return (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
     };
     let csp = page_policy(&html);
-    let (status, page) = match state.provider(&profile) {
+    let (status, page) = match state.provider(profile) {
         Err(_) => (
             StatusCode::NOT_FOUND,
             with_title(&html, "Booking profile not found"),
         ),
-        Ok(_) => match page_data::for_profile(&state, &profile).await {
+        Ok(_) => match page_data::for_profile(state, profile).await {
             Some(data) => (
                 StatusCode::OK,
                 page_data::insert(&with_title(&html, &data.profile.title), &data),
@@ -50,13 +55,20 @@ pub async fn book_page(State(state): State<AppState>, Path(profile): Path<String
     response
 }
 
-/// The booking page in manage mode (the widget reads the token from the path). The token
-/// must not leave in a `Referer` or stay in a cache.
+/// The booking page in manage mode: the manage bundle's page, where it was built (the
+/// widget reads the token from the path). The token must not leave in a `Referer` or stay
+/// in a cache.
 pub async fn manage_page(
     State(state): State<AppState>,
     Path((profile, _token)): Path<(String, String)>,
 ) -> Response {
-    let mut response = book_page(State(state), Path(profile)).await;
+    let dir = &state.config().server.assets_dir;
+    let manage = dir.join(assets::MANAGE_DIR).join("index.html");
+    let index = match tokio::fs::try_exists(&manage).await {
+        Ok(true) => manage,
+        _ => dir.join("index.html"),
+    };
+    let mut response = page(&state, &profile, &index).await;
     let headers = response.headers_mut();
     headers.insert(
         header::REFERRER_POLICY,

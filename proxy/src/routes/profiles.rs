@@ -25,5 +25,5 @@ pub async fn get_profile(
     State(state): State<AppState>,
     PathParam(profile): PathParam<String>,
 ) -> Result<Json<Profile>, AppError> {
-    Ok(Json(state.provider(&profile)?.profile().await?))
+    Ok(Json(state.profile(&profile).await?))
 }

@@ -5,7 +5,10 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 
 use super::ToJs;
-use crate::{ApiError, Booking, BookingRequest, Field, FieldValue, Map, Profile, Slot};
+use crate::{
+    ApiError, Booking, BookingRequest, CancelRequest, Field, FieldValue, HoldRequest, Map, Profile,
+    RescheduleRequest, Slot,
+};
 
 /// A plain object from key and value pairs.
 pub fn object(pairs: &[(&str, JsValue)]) -> JsValue {
@@ -102,6 +105,7 @@ impl ToJs for Profile {
             ("location", optional(&self.location)),
             ("requires_confirmation", self.requires_confirmation.into()),
             ("fields", array(&self.fields, ToJs::to_js)),
+            ("hold_minutes", self.hold_minutes.into()),
         ])
     }
 }
@@ -163,6 +167,38 @@ impl ToJs for BookingRequest {
         // An empty map is left out, as serde writes it.
         if !self.fields.is_empty() {
             let _ = Reflect::set(&o, &string("fields"), &map(&self.fields, ToJs::to_js));
+        }
+        o
+    }
+}
+
+impl ToJs for HoldRequest {
+    fn to_js(&self) -> JsValue {
+        object(&[
+            ("start", time_value(&self.start)),
+            ("duration", self.duration.into()),
+        ])
+    }
+}
+
+impl ToJs for CancelRequest {
+    fn to_js(&self) -> JsValue {
+        // No reason is no key, as serde writes it.
+        match &self.reason {
+            Some(reason) => object(&[("reason", string(reason))]),
+            None => object(&[]),
+        }
+    }
+}
+
+impl ToJs for RescheduleRequest {
+    fn to_js(&self) -> JsValue {
+        let o = object(&[
+            ("start", time_value(&self.start)),
+            ("time_zone", string(&self.time_zone)),
+        ]);
+        if let Some(duration) = self.duration {
+            let _ = Reflect::set(&o, &string("duration"), &duration.into());
         }
         o
     }

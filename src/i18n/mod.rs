@@ -2,6 +2,11 @@
 
 use booking_wire::validate::FieldError;
 
+#[cfg(feature = "manage")]
+mod manage;
+#[cfg(feature = "manage")]
+pub use manage::{manage_strings, ManageStrings};
+
 /// One language's strings. `{}` marks where a value goes.
 pub struct Strings {
     pub lang: &'static str,
@@ -43,6 +48,8 @@ pub struct Strings {
     pub not_an_option: &'static str,
     pub too_long: &'static str,
     pub invalid: &'static str,
+    pub manage: &'static str,
+    pub manage_hint: &'static str,
 }
 
 static CATALOGUE: [Strings; 6] = [
@@ -63,6 +70,7 @@ static CATALOGUE: [Strings; 6] = [
         invalid_url: "Enter a web address starting with https://", invalid_number: "Enter a number.",
         not_an_option: "Choose one of the options.", too_long: "Use at most {} characters.",
         invalid: "Check this value.",
+        manage: "Manage your booking", manage_hint: "Keep this link to reschedule or cancel.",
     },
     Strings {
         lang: "de", loading: "Wird geladen…", choose_day: "Tag wählen", prev_month: "Vorheriger Monat",
@@ -82,7 +90,8 @@ static CATALOGUE: [Strings; 6] = [
         invalid_phone: "Bitte eine gültige Telefonnummer eingeben.",
         invalid_url: "Bitte eine Adresse mit https:// eingeben.", invalid_number: "Bitte eine Zahl eingeben.",
         not_an_option: "Bitte eine der Optionen wählen.", too_long: "Höchstens {} Zeichen.",
-        invalid: "Bitte diesen Wert prüfen.",
+        invalid: "Bitte diesen Wert prüfen.", manage: "Buchung verwalten",
+        manage_hint: "Mit diesem Link können Sie verschieben oder stornieren.",
     },
     Strings {
         lang: "fr", loading: "Chargement…", choose_day: "Choisissez un jour", prev_month: "Mois précédent",
@@ -100,7 +109,8 @@ static CATALOGUE: [Strings; 6] = [
         invalid_email: "Saisissez une adresse e-mail valide.", invalid_phone: "Saisissez un numéro valide.",
         invalid_url: "Saisissez une adresse commençant par https://", invalid_number: "Saisissez un nombre.",
         not_an_option: "Choisissez une des options.", too_long: "{} caractères au maximum.",
-        invalid: "Vérifiez cette valeur.",
+        invalid: "Vérifiez cette valeur.", manage: "Gérer votre réservation",
+        manage_hint: "Gardez ce lien pour reprogrammer ou annuler.",
     },
     Strings {
         lang: "es", loading: "Cargando…", choose_day: "Elige un día", prev_month: "Mes anterior",
@@ -120,6 +130,7 @@ static CATALOGUE: [Strings; 6] = [
         invalid_url: "Introduce una dirección que empiece por https://", invalid_number: "Introduce un número.",
         not_an_option: "Elige una de las opciones.", too_long: "Como máximo {} caracteres.",
         invalid: "Revisa este valor.",
+        manage: "Gestionar tu reserva", manage_hint: "Guarda este enlace para cambiar o cancelar.",
     },
     Strings {
         lang: "ja", loading: "読み込み中…", choose_day: "日付を選択", prev_month: "前の月", next_month: "次の月",
@@ -136,7 +147,8 @@ static CATALOGUE: [Strings; 6] = [
         invalid_email: "有効なメールアドレスを入力してください。", invalid_phone: "有効な電話番号を入力してください。",
         invalid_url: "https:// で始まるアドレスを入力してください。", invalid_number: "数値を入力してください。",
         not_an_option: "選択肢から選んでください。", too_long: "{}文字以内で入力してください。",
-        invalid: "この値を確認してください。",
+        invalid: "この値を確認してください。", manage: "予約を管理",
+        manage_hint: "変更・キャンセルにはこのリンクをお使いください。",
     },
     Strings {
         lang: "ar", loading: "جارٍ التحميل…", choose_day: "اختر يومًا", prev_month: "الشهر السابق",
@@ -154,6 +166,7 @@ static CATALOGUE: [Strings; 6] = [
         invalid_email: "أدخل بريدًا إلكترونيًا صالحًا.", invalid_phone: "أدخل رقم هاتف صالحًا.",
         invalid_url: "أدخل عنوانًا يبدأ بـ https://", invalid_number: "أدخل رقمًا.",
         not_an_option: "اختر أحد الخيارات.", too_long: "{} حرفًا على الأكثر.", invalid: "تحقق من هذه القيمة.",
+        manage: "إدارة حجزك", manage_hint: "احتفظ بهذا الرابط لتغيير الموعد أو الإلغاء.",
     },
 ];
 

@@ -1,0 +1,335 @@
+// A booking's whole life through the widget: book, open the private manage link, move the
+// booking, cancel it; with the local provider and each remote provider's fake, whose calls
+// are checked against what its documentation prescribes. Then the embed's manage mode and
+// its events, the host's rules, other languages, and holds.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  startProxy, startFakes, startHost, answerRequired, launchBrowser, axeViolations, tabTo,
+  focused, INTRO_PROFILE, KEYS,
+} from './support.mjs';
+import { Widget, SEL } from './widget-page.mjs';
+
+let fakes;
+let proxy;
+let browser;
+let host;
+
+before(async () => {
+  fakes = startFakes();
+  const url = await fakes.urls;
+  Object.assign(process.env, KEYS);
+  // A host page on its own origin, which the proxy allows.
+  host = await startHost((base) => `<!doctype html><html lang="en"><head><title>Host</title>
+<script src="${base}/widget.js" defer></script></head><body><main>
+<booking-widget profile="intro"></booking-widget></main></body></html>`);
+  // Every visitor here is 127.0.0.1: the per-client limits are raised.
+  proxy = await startProxy(`[limits]
+bookings_per_minute = 1000
+${INTRO_PROFILE}
+[profiles.strict]
+provider = "local"
+title = "Strict call"
+time_zone = "Europe/London"
+durations = [30]
+hours = { mon = ["09:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], thu = ["09:00-17:00"], fri = ["09:00-17:00"] }
+allow_cancel = false
+allow_reschedule = false
+
+[profiles.held]
+provider = "local"
+title = "Held call"
+time_zone = "UTC"
+durations = [30]
+hold_minutes = 10
+hours = { mon = ["09:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], thu = ["09:00-17:00"], fri = ["09:00-17:00"] }
+
+[profiles.calcom]
+provider = "calcom"
+api_key_env = "CALCOM_API_KEY"
+base_url = "${url.calcom}"
+event_type_id = 1234
+
+[profiles.aurinko]
+provider = "aurinko"
+api_key_env = "AURINKO_API_KEY"
+base_url = "${url.aurinko}"
+profile_id = 1234
+
+[profiles.jicoo]
+provider = "jicoo"
+api_key_env = "JICOO_API_KEY"
+base_url = "${url.jicoo}"
+event_type_id = "mzgdPJVBb7RE"
+
+[profiles.vyte]
+provider = "vyte"
+api_key_env = "VYTE_API_KEY"
+base_url = "${url.vyte}"
+users = ["5f3feb7821046c3bb9327e6a"]
+duration = 30
+title = "Vyte call"
+`, { origins: [host.origin] });
+  host.setProxy(proxy.base);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await proxy?.stop();
+  await host?.stop();
+  fakes?.child.kill('SIGTERM');
+});
+
+const TOKEN = /\/manage\/([A-Za-z0-9_-]{22,})$/;
+
+/// Books the first free time of `profile` on its page; resolves to the manage link.
+async function bookOnPage(page, profile) {
+  await page.goto(`${proxy.base}/book/${profile}`);
+  const w = new Widget(page);
+  await w.pickFirstTime();
+  await w.formTitle.waitFor();
+  await w.fillIn();
+  await answerRequired(page);
+  await w.primary.click();
+  await w.manageLink.waitFor({ timeout: 20_000 });
+  const link = await w.manageLink.getAttribute('href');
+  assert.ok(link.startsWith(`${proxy.base}/book/${profile}/manage/`) && TOKEN.test(link), link);
+  return link;
+}
+
+/// The booking behind a manage link, as the API tells it.
+async function managed(link) {
+  const token = link.match(TOKEN)[1];
+  return (await fetch(`${proxy.base}/api/v1/bookings/${token}`)).json();
+}
+
+/// Moves the booking shown to the first other free time; resolves to the new start.
+async function moveIt(page) {
+  const w = new Widget(page);
+  await w.button('Reschedule').click();
+  await w.freeDay.first().click({ timeout: 20_000 });
+  const other = page.locator(`${SEL.slot}:not([aria-current])`).first();
+  const start = await other.getAttribute('data-start');
+  await other.click();
+  await w.formTitle.waitFor();
+  assert.equal(await w.formTitle.textContent(), 'Move your booking?');
+  assert.deepEqual(await axeViolations(page), [], 'the move confirmation');
+  const answer = page.waitForResponse((r) => r.url().endsWith('/reschedule'));
+  await w.primary.click();
+  assert.equal((await answer).status(), 200);
+  await w.doneTitle.waitFor({ timeout: 20_000 });
+  assert.equal(await w.doneTitle.textContent(), 'Your booking has moved');
+  return start;
+}
+
+/// Cancels the booking shown, with a reason, by keyboard.
+async function cancelIt(page) {
+  const w = new Widget(page);
+  await tabTo(page, (f) => f.text === 'Cancel booking');
+  await page.keyboard.press('Enter');
+  await w.scope.locator(SEL.manageTitle, { hasText: 'Cancel this booking?' }).waitFor();
+  assert.equal((await focused(page)).text, 'Cancel this booking?', 'focus on the question');
+  assert.deepEqual(await axeViolations(page), [], 'the cancel form');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Something came up');
+  const answer = page.waitForResponse((r) => r.url().endsWith('/cancel'));
+  await tabTo(page, (f) => f.text === 'Cancel booking');
+  await page.keyboard.press('Enter');
+  assert.equal((await answer).status(), 200);
+  await w.scope.locator(SEL.manageState, { hasText: 'This booking is cancelled.' }).waitFor();
+  assert.equal(await w.button('Cancel booking').count(), 0, 'nothing left to do');
+  assert.equal(await w.button('Reschedule').count(), 0);
+}
+
+/// The provider's writes (every call but reads), as "METHOD /path".
+const writes = (name) => fakes.calls(name).filter((c) => !c.startsWith('GET '));
+
+const PRESCRIBED = {
+  // Cal.com: create, reschedule (which answers a new uid), cancel that new uid.
+  calcom: [/^POST \/v2\/bookings$/, /^POST \/v2\/bookings\/([^/]+)\/reschedule$/, /^POST \/v2\/bookings\/([^/]+)\/cancel$/],
+  // Aurinko: the booking page's meeting; no reschedule; cancel deletes the calendar event.
+  aurinko: [/^POST \/v1\/book\/account\/profiles\/1234\/meeting$/, /^DELETE \/v1\/calendars\/primary\/events\/[^/]+$/],
+  jicoo: [/^POST \/v1\/bookings$/, /^POST \/v1\/bookings\/([^/]+)\/reschedule$/, /^POST \/v1\/bookings\/([^/]+)\/cancel$/],
+  // Vyte: create; move = PUT of the dates, then confirm; cancel.
+  vyte: [/^POST \/v2\/events$/, /^PUT \/v2\/events\/([^/]+)$/, /^POST \/v2\/events\/([^/]+)\/confirm$/, /^POST \/v2\/events\/([^/]+)\/cancel$/],
+};
+
+for (const profile of ['intro', 'calcom', 'aurinko', 'jicoo', 'vyte']) {
+  test(`book, move and cancel through ${profile} from the manage link`, async () => {
+    const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Paris' });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const before = profile === 'intro' ? [] : writes(profile);
+    try {
+      const link = await bookOnPage(page, profile);
+      const w = new Widget(page);
+      // The calendar file carries the link (URL and DESCRIPTION), lines folded at 75 octets.
+      const download = page.waitForEvent('download');
+      await w.scope.locator('a[download]').click();
+      const ics = readFileSync(await (await download).path(), 'utf8');
+      const unfolded = ics.replace(/\r\n /g, '');
+      assert.ok(unfolded.includes(`\r\nURL:${link}\r\n`), ics);
+      assert.ok(unfolded.includes(`DESCRIPTION:Manage: ${link}`), ics);
+
+      const response = await page.goto(link);
+      assert.equal(response.headers()['referrer-policy'], 'no-referrer');
+      assert.equal(response.headers()['cache-control'], 'no-store');
+      await w.manageTitle.waitFor({ timeout: 20_000 });
+      assert.equal(await w.manageTitle.textContent(), 'Your booking');
+      assert.deepEqual(await axeViolations(page), [], 'the manage page');
+
+      const booked = await managed(link);
+      if (profile === 'aurinko') {
+        // Aurinko offers no reschedule: the widget offers none either.
+        assert.equal(booked.can_reschedule, false);
+        assert.equal(await w.button('Reschedule').count(), 0);
+      } else {
+        const start = await moveIt(page);
+        const moved = await managed(link);
+        assert.equal(Date.parse(moved.start), Date.parse(start), 'the booking is at its new time');
+        assert.notEqual(Date.parse(moved.start), Date.parse(booked.start));
+        assert.equal(moved.id, booked.id, 'the same booking for the visitor');
+        await page.goto(link);
+        await w.manageTitle.waitFor({ timeout: 20_000 });
+      }
+      await cancelIt(page);
+      assert.equal((await managed(link)).status, 'cancelled');
+
+      if (profile !== 'intro') {
+        const calls = writes(profile).slice(before.length);
+        const want = PRESCRIBED[profile];
+        assert.equal(calls.length, want.length, `${profile} received ${calls.join(', ')}`);
+        want.forEach((pattern, i) => assert.match(calls[i], pattern, `${profile} call ${i}: ${calls.join(', ')}`));
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('an embedded widget manages the booking of its manage attribute or of ?booking_token=, and tells the page', async () => {
+  const context = await browser.newContext({ locale: 'en-US', timezoneId: 'Asia/Tokyo' });
+  try {
+    const page = await context.newPage();
+    // A booking made through the API: its token is the only credential.
+    const link = await bookThroughPage(context);
+    const token = link.match(TOKEN)[1];
+    await page.goto(`${host.origin}/?booking_token=${token}`);
+    const w = new Widget(page.locator('booking-widget'));
+    await w.manageTitle.waitFor({ timeout: 20_000 });
+    await page.evaluate(() => {
+      window.seen = [];
+      for (const type of ['booking:rescheduled', 'booking:cancelled']) {
+        document.addEventListener(type, (e) => window.seen.push({ type, id: e.detail.id, status: e.detail.status, start: e.detail.start }));
+      }
+    });
+    const start = await moveIt(page);
+    // The manage attribute does the same.
+    await page.evaluate((t) => {
+      const el = document.querySelector('booking-widget');
+      el.setAttribute('manage', t);
+    }, token);
+    await w.button('Reschedule').waitFor({ timeout: 20_000 });
+    await cancelIt(page);
+    const seen = await page.evaluate(() => window.seen);
+    assert.deepEqual(seen.map((e) => e.type), ['booking:rescheduled', 'booking:cancelled']);
+    assert.equal(Date.parse(seen[0].start), Date.parse(start));
+    assert.equal(seen[1].status, 'cancelled');
+    assert.equal(seen[0].id, seen[1].id);
+  } finally {
+    await context.close();
+  }
+});
+
+/// Books intro's first free time on its page in a page of its own; resolves to the link.
+async function bookThroughPage(context) {
+  const page = await context.newPage();
+  try {
+    return await bookOnPage(page, 'intro');
+  } finally {
+    await page.close();
+  }
+}
+
+test("the host's rules and the visitor's language: nothing to change, said in Japanese and Arabic", async () => {
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/London' });
+  try {
+    const page = await context.newPage();
+    const link = await bookOnPage(page, 'strict');
+    const w = new Widget(page);
+    await page.goto(link);
+    await w.manageState.waitFor({ timeout: 20_000 });
+    assert.equal(await w.manageState.textContent(), 'This booking can no longer be changed here.');
+    assert.equal(await w.button('Cancel booking').count(), 0);
+    assert.equal(await w.button('Reschedule').count(), 0);
+    // The proxy refuses whatever the widget shows.
+    const token = link.match(TOKEN)[1];
+    const refused = await fetch(`${proxy.base}/api/v1/bookings/${token}/cancel`, { method: 'POST' });
+    assert.equal(refused.status, 409);
+    assert.equal((await refused.json()).error.code, 'not_allowed');
+    for (const [locale, title, state, dir] of [
+      ['ja', 'ご予約', 'この予約はここでは変更できません。', 'ltr'],
+      ['ar', 'حجزك', 'لم يعد من الممكن تغيير هذا الحجز هنا.', 'rtl'],
+    ]) {
+      await page.goto(`${link}?locale=${locale}`);
+      await w.manageState.waitFor({ timeout: 20_000 });
+      assert.equal(await w.manageTitle.textContent(), title);
+      assert.equal(await w.manageState.textContent(), state);
+      assert.equal(await w.root.getAttribute('dir'), dir);
+      assert.deepEqual(await axeViolations(page), [], locale);
+    }
+    // An unknown token: the proxy's 404, told, with a way to try again.
+    await page.goto(`${proxy.base}/book/strict/manage/${'x'.repeat(43)}`);
+    await w.error.waitFor({ timeout: 20_000 });
+  } finally {
+    await context.close();
+  }
+});
+
+test('a chosen time is held while the visitor fills the form: hidden from others, let go on going back, booked with the hold', async () => {
+  const ada = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
+  const bob = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
+  try {
+    const a = await ada.newPage();
+    await a.goto(`${proxy.base}/book/held`);
+    const wa = new Widget(a);
+    const placed = a.waitForResponse((r) => r.url().endsWith('/holds') && r.request().method() === 'POST');
+    const start = await wa.pickFirstTime();
+    assert.equal((await placed).status(), 201);
+    await wa.formTitle.waitFor();
+
+    // Bob does not see Ada's time.
+    const b = await bob.newPage();
+    await b.goto(`${proxy.base}/book/held`);
+    const wb = new Widget(b);
+    await wb.freeDay.first().click({ timeout: 20_000 });
+    await wb.slot.first().waitFor();
+    const starts = await wb.slot.evaluateAll((els) => els.map((e) => e.dataset.start));
+    assert.ok(!starts.includes(start), `${start} hidden from Bob: ${starts}`);
+
+    // Ada goes back: the hold is let go, and Bob sees the time again.
+    const released = a.waitForRequest((r) => r.method() === 'DELETE' && r.url().includes('/api/v1/holds/'));
+    await wa.button('Back').click();
+    await released;
+    await b.reload();
+    await wb.freeDay.first().click({ timeout: 20_000 });
+    await wb.scope.locator(`${SEL.slot}[data-start="${start}"]`).waitFor();
+
+    // Ada picks it again and books it with her hold.
+    const again = a.waitForResponse((r) => r.url().endsWith('/holds') && r.request().method() === 'POST');
+    await wa.scope.locator(`${SEL.slot}[data-start="${start}"]`).click();
+    const hold = (await (await again).json()).hold;
+    await wa.fillIn();
+    const booking = a.waitForRequest((r) => r.url().endsWith('/bookings'));
+    await wa.primary.click();
+    assert.equal(JSON.parse((await booking).postData()).hold, hold);
+    await wa.confirmation.waitFor({ timeout: 20_000 });
+  } finally {
+    await ada.close();
+    await bob.close();
+  }
+});
