@@ -57,6 +57,7 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p booking-widget -p booking-wire --features booking-wire/js $(WASM) --all-targets -- -D warnings
+	cargo clippy -p booking-widget -p booking-wire --features booking-wire/js,manage $(WASM) --all-targets -- -D warnings
 
 test-wire:
 	cargo test -p booking-wire
