@@ -174,7 +174,9 @@ for (const profile of ['intro', 'calcom', 'aurinko', 'jicoo', 'vyte']) {
       assert.ok(unfolded.includes(`\r\nURL:${link}\r\n`), ics);
       assert.ok(unfolded.includes(`DESCRIPTION:Manage: ${link}`), ics);
 
+      const wasm = page.waitForRequest((r) => r.url().endsWith('.wasm'));
       const response = await page.goto(link);
+      assert.match(new URL((await wasm).url()).pathname, /^\/manage\/booking-widget-[0-9a-f]+_bg\.wasm$/, 'the manage bundle');
       assert.equal(response.headers()['referrer-policy'], 'no-referrer');
       assert.equal(response.headers()['cache-control'], 'no-store');
       await w.manageTitle.waitFor({ timeout: 20_000 });
@@ -331,5 +333,54 @@ test('a chosen time is held while the visitor fills the form: hidden from others
   } finally {
     await ada.close();
     await bob.close();
+  }
+});
+
+test('a hold is let go when its widget is removed and when its page closes', async () => {
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
+  try {
+    const page = await context.newPage();
+    const bundles = [];
+    page.on('request', (r) => { if (r.url().endsWith('.wasm')) bundles.push(new URL(r.url()).pathname); });
+    await page.goto(host.origin);
+    const offered = async (start) => {
+      const day = start.slice(0, 10);
+      const body = await (await fetch(`${proxy.base}/api/v1/profiles/held/slots?from=${day}&to=${day}`)).json();
+      return body.slots.some((s) => Date.parse(s.start) === Date.parse(start));
+    };
+    // Offered again within 5 s (the release is not waited for).
+    const freed = async (start) => {
+      const deadline = Date.now() + 5_000;
+      while (!(await offered(start)) && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 100));
+      return offered(start);
+    };
+    const holdOne = async () => {
+      await page.evaluate(() => {
+        document.querySelector('booking-widget')?.remove();
+        const el = document.createElement('booking-widget');
+        el.setAttribute('profile', 'held');
+        document.querySelector('main').append(el);
+      });
+      const w = new Widget(page.locator('booking-widget'));
+      const placed = page.waitForResponse((r) => r.url().endsWith('/holds') && r.request().method() === 'POST');
+      const start = await w.pickFirstTime();
+      assert.equal((await placed).status(), 201);
+      assert.equal(await offered(start), false, 'held');
+      return start;
+    };
+    // Removed from the page: the widget lets its hold go.
+    const first = await holdOne();
+    const released = page.waitForRequest((r) => r.method() === 'DELETE' && r.url().includes('/api/v1/holds/'));
+    await page.evaluate(() => document.querySelector('booking-widget').remove());
+    await released;
+    assert.equal(await freed(first), true, 'released on removal');
+    // The page closes: the loader removes its widgets, and the release is sent on the way out.
+    const second = await holdOne();
+    await page.close({ runBeforeUnload: true });
+    assert.equal(await freed(second), true, 'released when the page closed');
+    // A booking page loads the booking bundle only; the manage bundle is for manage pages.
+    assert.ok(bundles.length > 0 && bundles.every((p) => !p.startsWith('/manage/')), bundles.join(', '));
+  } finally {
+    await context.close();
   }
 });
