@@ -4,10 +4,14 @@
 // its events, the host's rules, other languages, and holds.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   startProxy, startFakes, startHost, answerRequired, launchBrowser, axeViolations, tabTo,
-  focused, INTRO_PROFILE, KEYS,
+  focused, INTRO_PROFILE, KEYS, ROOT,
 } from './support.mjs';
 import { Widget, SEL } from './widget-page.mjs';
 
@@ -130,7 +134,8 @@ async function cancelIt(page) {
   await tabTo(page, (f) => f.text === 'Cancel booking');
   await page.keyboard.press('Enter');
   await w.scope.locator(SEL.manageTitle, { hasText: 'Cancel this booking?' }).waitFor();
-  assert.equal((await focused(page)).text, 'Cancel this booking?', 'focus on the question');
+  // Focus moves on the next frame.
+  await until(async () => (await focused(page))?.text === 'Cancel this booking?', 5_000, 'focus on the question');
   assert.deepEqual(await axeViolations(page), [], 'the cancel form');
   await page.keyboard.press('Tab');
   await page.keyboard.type('Something came up');
@@ -382,5 +387,107 @@ test('a hold is let go when its widget is removed and when its page closes', asy
     assert.ok(bundles.length > 0 && bundles.every((p) => !p.startsWith('/manage/')), bundles.join(', '));
   } finally {
     await context.close();
+  }
+});
+
+/// A notification peer of the proxy's tests (proxy/tests/support/notify_peer.py, in the
+/// project's Python environment): resolves once it listens, with its log's records.
+async function notifyPeer(args, env = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'bw-peer-'));
+  const log = join(dir, 'log.jsonl');
+  const child = spawn(join(ROOT, '.venv/bin/python'), [join(ROOT, 'proxy/tests/support/notify_peer.py'), ...args(dir, log)], {
+    env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`${args(dir, log)[0]} peer did not start in 20 s`)), 20_000);
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening (\d+)/);
+      if (m) { clearTimeout(timer); ok(Number(m[1])); }
+    });
+  });
+  const records = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+  return { dir, port, records, stop: () => child.kill('SIGTERM') };
+}
+
+/// Waits (up to `ms`) until `done()` holds.
+async function until(done, ms, what) {
+  const deadline = Date.now() + ms;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+}
+
+test('a booking, a move and a cancel through the widget are told by email and signed webhooks, nothing lost across a SIGKILL', async () => {
+  const secret = `whsec_${Buffer.from('booking-widget-e2e-secret-0123').toString('base64')}`;
+  const freePort = await new Promise((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+  });
+  const hooks = await notifyPeer((dir, log) => ['webhooks', String(freePort), log, join(dir, 'control')], { WEBHOOK_SECRET: secret });
+  const control = join(hooks.dir, 'control');
+  const smtp = await notifyPeer((dir, log) => ['smtp', log]);
+  // The receiver refuses at first: the created event waits in the outbox when the proxy dies.
+  writeFileSync(control, '503');
+  const told = await startProxy(`[[webhooks]]
+url = "http://127.0.0.1:${hooks.port}/hooks"
+secret_env = "BW_E2E_WEBHOOK_SECRET"
+
+[email]
+smtp_url = "smtp://127.0.0.1:${smtp.port}?tls=none"
+from = "Bookings <bookings@example.com>"
+${INTRO_PROFILE}`, { server: 'public_url = "https://book.example.com"', env: { BW_E2E_WEBHOOK_SECRET: secret } });
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Paris' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${told.base}/book/intro`);
+    const w = new Widget(page);
+    await w.pickFirstTime();
+    await w.fillIn();
+    await w.primary.click();
+    await w.manageLink.waitFor({ timeout: 20_000 });
+    const token = (await w.manageLink.getAttribute('href')).match(TOKEN)[1];
+    // Killed once the created email is sent and the webhook's first attempt refused (a
+    // message killed mid-delivery would wait for its 60-second lease to run out).
+    await until(() => hooks.records().length > 0, 20_000, 'a first webhook attempt');
+    await until(() => /event="booking.created" channel=email/.test(told.logs()), 20_000, 'the created email sent');
+    await told.kill();
+    writeFileSync(control, '200');
+    await told.restart();
+
+    await page.goto(`${told.base}/book/intro/manage/${token}`);
+    await w.manageTitle.waitFor({ timeout: 20_000 });
+    const moved = await moveIt(page);
+    await page.goto(`${told.base}/book/intro/manage/${token}`);
+    await w.manageTitle.waitFor({ timeout: 20_000 });
+    await cancelIt(page);
+
+    const delivered = () => hooks.records().filter((r) => r.answer === '200');
+    await until(() => delivered().length >= 3, 40_000, 'three webhooks delivered');
+    const hooksIn = delivered();
+    assert.deepEqual(hooksIn.map((r) => r.body.type), ['booking.created', 'booking.rescheduled', 'booking.cancelled']);
+    assert.ok(hooksIn.every((r) => r.verified === true), 'signed (the reference library verifies them)');
+    assert.equal(hooks.records()[0].id, hooksIn[0].id, 'the retried created event keeps its webhook-id');
+    assert.equal(new Set(hooksIn.map((r) => r.id)).size, 3);
+    assert.equal(Date.parse(hooksIn[1].body.data.start), Date.parse(moved));
+    assert.equal(hooksIn[2].body.data.reason, 'Something came up');
+
+    const toAda = () => smtp.records().filter((m) => m.rcpt.includes('ada@example.com'));
+    await until(() => toAda().length >= 3, 20_000, 'three emails to the visitor');
+    const mails = toAda();
+    assert.equal(mails.length, 3, mails.map((m) => m.subject).join(' | '));
+    assert.deepEqual(mails.map((m) => m.calendar.method), ['REQUEST', 'REQUEST', 'CANCEL']);
+    assert.equal(new Set(mails.map((m) => m.calendar.uid)).size, 1, 'one UID');
+    const [a, b, c] = mails.map((m) => m.calendar.sequence);
+    assert.ok(a < b && b < c, `SEQUENCE raised: ${a}, ${b}, ${c}`);
+    assert.equal(Date.parse(mails[1].calendar.start), Date.parse(moved), 'the move at its new time');
+    const link = `https://book.example.com/book/intro/manage/${token}`;
+    assert.ok(mails.every((m) => m.text.includes(link) && m.calendar.url === link), 'the manage link in each');
+  } finally {
+    await context.close();
+    await told.stop();
+    hooks.stop();
+    smtp.stop();
   }
 });

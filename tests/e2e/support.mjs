@@ -13,23 +13,27 @@ export const DIST = join(ROOT, 'dist');
 export const ARTIFACTS = join(ROOT, 'tests/e2e/artifacts');
 const PROXY = process.env.BOOKING_PROXY_BIN ?? join(ROOT, 'target/debug/booking-proxy');
 
-/// Starts booking-proxy with `configToml` (its [server] table is added here) and resolves
-/// once it prints its address. `stop()` ends it. `assetsDir` defaults to the built widget.
-export async function startProxy(profilesToml, { origins = [], assetsDir = DIST } = {}) {
+/// Starts booking-proxy with `configToml` (its [server] table is added here, with the
+/// lines `server` gives) and resolves once it prints its address. `stop()` ends it, `kill()`
+/// ends it with SIGKILL, `restart()` starts it again on the same config and database (on a
+/// new port: `base` follows). `assetsDir` defaults to the built widget.
+export async function startProxy(profilesToml, { origins = [], assetsDir = DIST, server = '', env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bw-e2e-'));
   const config = `[server]
 listen = "127.0.0.1:0"
 allowed_origins = ${JSON.stringify(origins)}
 database = "sqlite://${join(dir, 'bookings.db')}"
 assets_dir = "${assetsDir}"
+${server}
 
 ${profilesToml}`;
   const path = join(dir, 'proxy.toml');
   writeFileSync(path, config);
-  const child = spawn(PROXY, ['serve', '--config', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let child;
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const base = await new Promise((resolveBase, reject) => {
+  const launch = () => new Promise((resolveBase, reject) => {
+    child = spawn(PROXY, ['serve', '--config', path], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    child.stderr.on('data', (d) => { stderr += d; });
     const timer = setTimeout(() => reject(new Error(`proxy did not start in 20 s: ${stderr}`)), 20_000);
     let out = '';
     child.stdout.on('data', (d) => {
@@ -39,16 +43,20 @@ ${profilesToml}`;
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`proxy exited ${code}: ${stderr}`)); });
   });
-  return {
-    base,
+  const end = (signal) => new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill(signal);
+  });
+  const proxy = {
+    base: await launch(),
     dir,
     logs: () => stderr,
-    stop: () => new Promise((done) => {
-      if (child.exitCode !== null) return done();
-      child.once('exit', () => done());
-      child.kill('SIGTERM');
-    }),
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
+    restart: async () => { proxy.base = await launch(); return proxy.base; },
   };
+  return proxy;
 }
 
 /// Debian's Chromium, headless, with the flags this closed network needs.
