@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   startProxy, startFakes, startHost, answerRequired, launchBrowser, axeViolations, tabTo,
-  focused, INTRO_PROFILE, KEYS, ROOT,
+  focused, remoteProfiles, INTRO_PROFILE, KEYS, ROOT,
 } from './support.mjs';
 import { Widget, SEL } from './widget-page.mjs';
 
@@ -49,32 +49,7 @@ durations = [30]
 hold_minutes = 10
 hours = { mon = ["09:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], thu = ["09:00-17:00"], fri = ["09:00-17:00"] }
 
-[profiles.calcom]
-provider = "calcom"
-api_key_env = "CALCOM_API_KEY"
-base_url = "${url.calcom}"
-event_type_id = 1234
-
-[profiles.aurinko]
-provider = "aurinko"
-api_key_env = "AURINKO_API_KEY"
-base_url = "${url.aurinko}"
-profile_id = 1234
-
-[profiles.jicoo]
-provider = "jicoo"
-api_key_env = "JICOO_API_KEY"
-base_url = "${url.jicoo}"
-event_type_id = "mzgdPJVBb7RE"
-
-[profiles.vyte]
-provider = "vyte"
-api_key_env = "VYTE_API_KEY"
-base_url = "${url.vyte}"
-users = ["5f3feb7821046c3bb9327e6a"]
-duration = 30
-title = "Vyte call"
-`, { origins: [host.origin] });
+${remoteProfiles(url)}`, { origins: [host.origin] });
   host.setProxy(proxy.base);
   browser = await launchBrowser();
 });

@@ -2,7 +2,7 @@
 // provider-fakes (Cal.com, Aurinko, Jicoo, Vyte fakes on free loopback ports).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startProxy, startFakes, answerRequired, launchBrowser, artifact, KEYS } from './support.mjs';
+import { startProxy, startFakes, answerRequired, launchBrowser, artifact, KEYS, remoteProfiles } from './support.mjs';
 import { Widget } from './widget-page.mjs';
 
 let fakes;
@@ -13,33 +13,7 @@ before(async () => {
   fakes = startFakes();
   const url = await fakes.urls;
   Object.assign(process.env, KEYS);
-  proxy = await startProxy(`
-[profiles.calcom]
-provider = "calcom"
-api_key_env = "CALCOM_API_KEY"
-base_url = "${url.calcom}"
-event_type_id = 1234
-
-[profiles.aurinko]
-provider = "aurinko"
-api_key_env = "AURINKO_API_KEY"
-base_url = "${url.aurinko}"
-profile_id = 1234
-
-[profiles.jicoo]
-provider = "jicoo"
-api_key_env = "JICOO_API_KEY"
-base_url = "${url.jicoo}"
-event_type_id = "mzgdPJVBb7RE"
-
-[profiles.vyte]
-provider = "vyte"
-api_key_env = "VYTE_API_KEY"
-base_url = "${url.vyte}"
-users = ["5f3feb7821046c3bb9327e6a"]
-duration = 30
-title = "Vyte call"
-`);
+  proxy = await startProxy(remoteProfiles(url));
   browser = await launchBrowser();
 });
 

@@ -244,6 +244,35 @@ export const KEYS = {
   JICOO_API_KEY: 'sk_e2e_fake', VYTE_API_KEY: 'vyte-e2e-fake',
 };
 
+/// One profile per remote provider, each against its fake at `url` (startFakes' `urls`).
+export const remoteProfiles = (url) => `
+[profiles.calcom]
+provider = "calcom"
+api_key_env = "CALCOM_API_KEY"
+base_url = "${url.calcom}"
+event_type_id = 1234
+
+[profiles.aurinko]
+provider = "aurinko"
+api_key_env = "AURINKO_API_KEY"
+base_url = "${url.aurinko}"
+profile_id = 1234
+
+[profiles.jicoo]
+provider = "jicoo"
+api_key_env = "JICOO_API_KEY"
+base_url = "${url.jicoo}"
+event_type_id = "mzgdPJVBb7RE"
+
+[profiles.vyte]
+provider = "vyte"
+api_key_env = "VYTE_API_KEY"
+base_url = "${url.vyte}"
+users = ["5f3feb7821046c3bb9327e6a"]
+duration = 30
+title = "Vyte call"
+`;
+
 /// provider-fakes on free ports: `urls` resolves to { calcom: url, aurinko: url, … };
 /// `calls(name)` lists the requests that fake received so far, as "METHOD /path".
 export function startFakes(env = {}) {
