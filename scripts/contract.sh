@@ -10,6 +10,8 @@ pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
 cp proxy/tests/contract/open.toml proxy/tests/contract/schemathesis.toml "$dir/"
 cargo build -q -p booking-proxy
+BW_CONTRACT_ADMIN_TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export BW_CONTRACT_ADMIN_TOKEN
 (cd "$dir" && RUST_LOG=warn exec "$root/target/debug/booking-proxy" serve --config open.toml >out 2>err) &
 pid=$!
 for _ in $(seq 100); do grep -q listening "$dir/out" 2>/dev/null && break; sleep 0.1; done

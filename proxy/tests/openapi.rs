@@ -18,6 +18,16 @@ const ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/v1/holds/{hold}"),
 ];
 
+/// The admin API's routes, on four paths (served and checked in tests/admin.rs).
+const ADMIN_ROUTES: &[(&str, &str)] = &[
+    ("get", "/api/v1/admin/profiles"),
+    ("get", "/api/v1/admin/profiles/{id}"),
+    ("put", "/api/v1/admin/profiles/{id}"),
+    ("delete", "/api/v1/admin/profiles/{id}"),
+    ("get", "/api/v1/admin/bookings"),
+    ("post", "/api/v1/admin/bookings/{id}/cancel"),
+];
+
 /// What the server refuses, the document says: required query parameters, lengths and
 /// bounds of the booking body; and links a stateful client can walk.
 #[tokio::test]
@@ -69,10 +79,21 @@ async fn openapi_is_valid_and_covers_every_route() {
     let paths = spec.paths.as_ref().expect("paths");
     assert_eq!(
         paths.len(),
-        ROUTES.len(),
+        ROUTES.len() + 4,
         "{:?}",
         paths.keys().collect::<Vec<_>>()
     );
+    for (method, path) in ADMIN_ROUTES {
+        let item = paths.get(*path).unwrap_or_else(|| panic!("{path} missing"));
+        let op = match *method {
+            "get" => item.get.as_ref(),
+            "put" => item.put.as_ref(),
+            "delete" => item.delete.as_ref(),
+            _ => item.post.as_ref(),
+        };
+        let op = op.unwrap_or_else(|| panic!("{method} {path} missing"));
+        assert_eq!(op.tags, ["admin"], "{method} {path}");
+    }
     for (method, path) in ROUTES {
         let item = paths.get(*path).unwrap_or_else(|| panic!("{path} missing"));
         let op = match *method {

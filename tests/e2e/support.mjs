@@ -16,13 +16,15 @@ const PROXY = process.env.BOOKING_PROXY_BIN ?? join(ROOT, 'target/debug/booking-
 /// Starts booking-proxy with `configToml` (its [server] table is added here, with the
 /// lines `server` gives) and resolves once it prints its address. `stop()` ends it, `kill()`
 /// ends it with SIGKILL, `restart()` starts it again on the same config and database (on a
-/// new port: `base` follows). `assetsDir` defaults to the built widget.
-export async function startProxy(profilesToml, { origins = [], assetsDir = DIST, server = '', env = {} } = {}) {
+/// new port: `base` follows). `assetsDir` defaults to the built widget; `database` to a
+/// new SQLite file in the proxy's folder (`proxy.database` names it, for another instance).
+export async function startProxy(profilesToml, { origins = [], assetsDir = DIST, server = '', env = {}, database } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bw-e2e-'));
+  const db = database ?? join(dir, 'bookings.db');
   const config = `[server]
 listen = "127.0.0.1:0"
 allowed_origins = ${JSON.stringify(origins)}
-database = "sqlite://${join(dir, 'bookings.db')}"
+database = "sqlite://${db}"
 assets_dir = "${assetsDir}"
 ${server}
 
@@ -51,6 +53,7 @@ ${profilesToml}`;
   const proxy = {
     base: await launch(),
     dir,
+    database: db,
     logs: () => stderr,
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),

@@ -139,7 +139,7 @@ pub fn parse(
         ));
     }
     let admin = admin::admin(raw.admin, env)?;
-    let webhooks = notify::webhooks(raw.webhooks, &raw.profiles, env)?;
+    let webhooks = notify::webhooks(raw.webhooks, &raw.profiles, admin.is_some(), env)?;
     let mut profiles = BTreeMap::new();
     for (id, raw_profile) in raw.profiles {
         let checked = profile::profile(&id, raw_profile, env, email.is_some())?;

@@ -9,6 +9,7 @@ use lettre::message::Mailbox;
 use super::raw::{ProviderKind, RawEmail, RawEmails, RawProfile, RawWebhook};
 use super::Problem;
 use crate::notify::Event;
+use crate::providers::common::is_name;
 
 /// One `[[webhooks]]` endpoint.
 #[derive(Clone)]
@@ -100,9 +101,12 @@ pub struct ProfileNotify {
     pub reminders: Vec<u32>,
 }
 
+/// `[[webhooks]]`; `profiles` are the file's, and with `stored` (the admin API) a webhook
+/// may also name profiles kept in the database.
 pub(super) fn webhooks(
     raw: Vec<RawWebhook>,
     profiles: &BTreeMap<String, RawProfile>,
+    stored: bool,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<WebhookConfig>, Problem> {
     let mut out = Vec::with_capacity(raw.len());
@@ -149,7 +153,8 @@ pub(super) fn webhooks(
             if ids.is_empty() {
                 return Err(Problem::at(at("profiles"), "name at least one profile"));
             }
-            if let Some(unknown) = ids.iter().find(|id| !profiles.contains_key(*id)) {
+            let known = |id: &String| profiles.contains_key(id) || (stored && is_name(id));
+            if let Some(unknown) = ids.iter().find(|id| !known(id)) {
                 return Err(Problem::at(
                     at("profiles"),
                     format!("there is no profile {unknown:?}"),
