@@ -83,6 +83,17 @@ async fn openapi_is_valid_and_covers_every_route() {
         "{:?}",
         paths.keys().collect::<Vec<_>>()
     );
+    let mut ids = std::collections::BTreeSet::new();
+    for item in paths.values() {
+        let ops = [&item.get, &item.put, &item.post, &item.delete];
+        for id in ops
+            .into_iter()
+            .flatten()
+            .filter_map(|op| op.operation_id.clone())
+        {
+            assert!(ids.insert(id.clone()), "operationId {id} is not unique");
+        }
+    }
     for (method, path) in ADMIN_ROUTES {
         let item = paths.get(*path).unwrap_or_else(|| panic!("{path} missing"));
         let op = match *method {

@@ -119,6 +119,7 @@ impl FromRequestParts<AppState> for Admin {
 /// Every profile: the config file's and the database's.
 #[utoipa::path(
     get,
+    operation_id = "admin_list_profiles",
     path = "/admin/profiles",
     responses(
         (status = 200, description = "Every profile, the config file's first", body = AdminProfiles),
@@ -153,6 +154,7 @@ pub async fn list_profiles(
 /// One profile.
 #[utoipa::path(
     get,
+    operation_id = "admin_get_profile",
     path = "/admin/profiles/{id}",
     params(("id" = String, Path, description = "The profile id")),
     responses(
@@ -184,6 +186,7 @@ pub async fn get_profile(
 /// checked by the config file's rules. Every instance serves the new version at once.
 #[utoipa::path(
     put,
+    operation_id = "admin_put_profile",
     path = "/admin/profiles/{id}",
     params(("id" = String, Path, description = "The profile id: letters, digits, '-' and '_'")),
     request_body(content = Object, description = "The keys of a [profiles.ID] table"),
@@ -233,6 +236,7 @@ pub async fn put_profile(
 /// them first, so no visitor is left with a booking nobody serves.
 #[utoipa::path(
     delete,
+    operation_id = "admin_delete_profile",
     path = "/admin/profiles/{id}",
     params(("id" = String, Path, description = "The profile id")),
     responses(
@@ -281,6 +285,7 @@ pub async fn delete_profile(
 /// Bookings of every profile, or one's, newest start first.
 #[utoipa::path(
     get,
+    operation_id = "admin_list_bookings",
     path = "/admin/bookings",
     params(BookingsQuery),
     responses(
@@ -315,6 +320,7 @@ pub async fn list_bookings(
 /// too. Cancelling a cancelled booking answers with it as it is.
 #[utoipa::path(
     post,
+    operation_id = "admin_cancel_booking",
     path = "/admin/bookings/{id}/cancel",
     params(("id" = String, Path, description = "The booking id"), CancelQuery),
     responses(
