@@ -43,6 +43,12 @@ impl TestServer {
             .bearer_auth(TOKEN)
     }
 
+    /// An admin request's JSON answer.
+    async fn admin_json(&self, method: reqwest::Method, path: &str) -> Value {
+        let response = self.admin(method, path).send().await.unwrap();
+        response.json().await.unwrap()
+    }
+
     async fn put_profile(&self, id: &str, body: &Value) -> reqwest::Response {
         let path = format!("/profiles/{id}");
         self.admin(reqwest::Method::PUT, &path)
@@ -154,29 +160,19 @@ async fn a_profile_put_by_api_is_served_booked_listed_and_removed() {
     let id = made["id"].as_str().unwrap().to_owned();
 
     let listed: Value = server
-        .admin(
+        .admin_json(
             reqwest::Method::GET,
             &format!("/bookings?profile=piano&from={day}&to={day}"),
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(listed["bookings"][0]["id"], id.as_str());
     assert_eq!(listed["bookings"][0]["email"], "ada@example.com");
     let after: Value = server
-        .admin(
+        .admin_json(
             reqwest::Method::GET,
             "/bookings?profile=piano&from=2099-01-01",
         )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(after["bookings"], json!([]));
 
     // Not while a visitor still has a booking with it.
@@ -194,13 +190,8 @@ async fn a_profile_put_by_api_is_served_booked_listed_and_removed() {
     );
 
     let cancelled: Value = server
-        .admin(reqwest::Method::POST, &format!("/bookings/{id}/cancel"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .admin_json(reqwest::Method::POST, &format!("/bookings/{id}/cancel"))
+        .await;
     assert_eq!(cancelled["status"], "cancelled");
     let again = server
         .post("/api/v1/profiles/piano/bookings", &body, None)
@@ -274,13 +265,8 @@ async fn a_replaced_profile_is_served_as_replaced_at_once() {
         ("Second", vec![45, 90])
     );
     let one: Value = server
-        .admin(reqwest::Method::GET, "/profiles/piano")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .admin_json(reqwest::Method::GET, "/profiles/piano")
+        .await;
     assert_eq!(one["profile"]["durations"], json!([45, 90]));
 }
 
@@ -372,24 +358,12 @@ async fn the_config_files_profiles_are_read_only_here() {
         .unwrap();
     assert_eq!(delete.status(), 409);
     let shown: Value = server
-        .admin(reqwest::Method::GET, "/profiles/open")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .admin_json(reqwest::Method::GET, "/profiles/open")
+        .await;
     assert_eq!(shown["source"], "config");
     assert_eq!(shown["profile"]["location"], "Phone");
     server.put_profile("piano", &piano("Piano")).await;
-    let all: Value = server
-        .admin(reqwest::Method::GET, "/profiles")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let all: Value = server.admin_json(reqwest::Method::GET, "/profiles").await;
     let ids: Vec<(&str, &str)> = all["profiles"]
         .as_array()
         .unwrap()

@@ -41,6 +41,26 @@ pub struct StoredProfile {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A `profiles` row as both databases store it.
+#[derive(sqlx::FromRow)]
+struct ProfileRow {
+    id: String,
+    body: String,
+    version: i64,
+    updated_at: i64,
+}
+
+impl From<ProfileRow> for StoredProfile {
+    fn from(row: ProfileRow) -> Self {
+        Self {
+            id: row.id,
+            body: row.body,
+            version: row.version,
+            updated_at: instant(row.updated_at),
+        }
+    }
+}
+
 /// One row of `bookings`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredBooking {

@@ -3,12 +3,10 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::postgres::PgRow;
-use sqlx::Row;
 use tokio::sync::broadcast;
 
 use super::PgStore;
-use crate::store::{instant, secs, Profiles, StoreError, StoredProfile};
+use crate::store::{instant, secs, ProfileRow, Profiles, StoreError, StoredProfile};
 
 const COLUMNS: &str = "id, body, version, updated_at";
 
@@ -22,11 +20,12 @@ impl Profiles for PgStore {
     }
 
     async fn stored_profile(&self, id: &str) -> Result<Option<StoredProfile>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM profiles WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| decode(&r)).transpose()
+        let row: Option<ProfileRow> =
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM profiles WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(StoredProfile::from))
     }
 
     async fn profile_version(&self, id: &str) -> Result<Option<i64>, StoreError> {
@@ -38,10 +37,11 @@ impl Profiles for PgStore {
     }
 
     async fn stored_profiles(&self) -> Result<Vec<StoredProfile>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM profiles ORDER BY id"))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(decode).collect()
+        let rows: Vec<ProfileRow> =
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM profiles ORDER BY id"))
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(StoredProfile::from).collect())
     }
 
     async fn put_profile(
@@ -95,13 +95,4 @@ async fn announce(conn: &mut sqlx::PgConnection, id: &str) -> Result<(), StoreEr
         .execute(conn)
         .await?;
     Ok(())
-}
-
-fn decode(row: &PgRow) -> Result<StoredProfile, StoreError> {
-    Ok(StoredProfile {
-        id: row.try_get("id")?,
-        body: row.try_get("body")?,
-        version: row.try_get("version")?,
-        updated_at: instant(row.try_get("updated_at")?),
-    })
 }

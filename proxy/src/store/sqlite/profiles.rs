@@ -3,22 +3,21 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
 
 use super::SqliteStore;
-use crate::store::{instant, secs, Profiles, StoreError, StoredProfile};
+use crate::store::{instant, secs, ProfileRow, Profiles, StoreError, StoredProfile};
 
 const COLUMNS: &str = "id, body, version, updated_at";
 
 #[async_trait]
 impl Profiles for SqliteStore {
     async fn stored_profile(&self, id: &str) -> Result<Option<StoredProfile>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM profiles WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| decode(&r)).transpose()
+        let row: Option<ProfileRow> =
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM profiles WHERE id = ?"))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(StoredProfile::from))
     }
 
     async fn profile_version(&self, id: &str) -> Result<Option<i64>, StoreError> {
@@ -30,10 +29,11 @@ impl Profiles for SqliteStore {
     }
 
     async fn stored_profiles(&self) -> Result<Vec<StoredProfile>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM profiles ORDER BY id"))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(decode).collect()
+        let rows: Vec<ProfileRow> =
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM profiles ORDER BY id"))
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(StoredProfile::from).collect())
     }
 
     async fn put_profile(
@@ -79,13 +79,4 @@ impl Profiles for SqliteStore {
             .await?;
         Ok(done.rows_affected() > 0)
     }
-}
-
-fn decode(row: &SqliteRow) -> Result<StoredProfile, StoreError> {
-    Ok(StoredProfile {
-        id: row.try_get("id")?,
-        body: row.try_get("body")?,
-        version: row.try_get("version")?,
-        updated_at: instant(row.try_get("updated_at")?),
-    })
 }
