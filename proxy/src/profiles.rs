@@ -4,9 +4,9 @@
 //! as it commits; on SQLite a kept copy is checked against the stored version every few
 //! seconds, so a command run beside the server is seen soon without a restart.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -20,6 +20,11 @@ use crate::store::{Store, StoredProfile};
 /// How long a stored profile's copy is used before its version is checked again, where the
 /// database does not announce changes.
 const RECHECK: Duration = Duration::from_secs(5);
+
+/// How many stored profiles are kept built, the least recently asked for dropped first: a
+/// kept profile with its computed slots takes some 50 KB, and a marketplace may store far
+/// more profiles than are booked in an hour.
+pub const KEPT_PROFILES: u64 = 2_000;
 
 /// A profile ready to serve: its checked keys and its provider.
 pub struct Entry {
@@ -57,10 +62,13 @@ pub struct Registry {
 
 struct Inner {
     fixed: BTreeMap<String, Arc<Entry>>,
-    stored: RwLock<HashMap<String, Arc<Entry>>>,
+    stored: moka::sync::Cache<String, Arc<Entry>>,
     /// Raised whenever copies are dropped: a copy read from the database before then may
     /// be stale, so it is used once but not kept.
     generation: AtomicU64,
+    /// Held while a copy is kept or copies are dropped, so neither lands between the
+    /// other's check and its change.
+    keeping: Mutex<()>,
     /// Where the database does not announce changes, how long a copy is trusted.
     recheck: Option<Duration>,
     builder: Builder,
@@ -97,8 +105,9 @@ impl Registry {
         let registry = Self {
             inner: Arc::new(Inner {
                 fixed,
-                stored: RwLock::default(),
+                stored: moka::sync::Cache::new(KEPT_PROFILES),
                 generation: AtomicU64::new(0),
+                keeping: Mutex::new(()),
                 recheck: heard.is_none().then_some(RECHECK),
                 builder,
             }),
@@ -130,9 +139,9 @@ impl Registry {
             .map_err(AppError::internal)?
             .ok_or_else(|| AppError::ProfileNotFound(id.to_owned()))?;
         let entry = Arc::new(self.inner.builder.build_row(&row)?);
-        let mut stored = self.write();
+        let _keeping = self.keeping();
         if self.inner.generation.load(Ordering::Acquire) == generation {
-            stored.insert(id.to_owned(), entry.clone());
+            self.inner.stored.insert(id.to_owned(), entry.clone());
         }
         Ok(entry)
     }
@@ -145,13 +154,8 @@ impl Registry {
 
     /// Every profile built so far.
     pub fn all_cached(&self) -> Vec<Arc<Entry>> {
-        let stored = self.read();
-        self.inner
-            .fixed
-            .values()
-            .chain(stored.values())
-            .cloned()
-            .collect()
+        let stored = self.inner.stored.iter().map(|(_, entry)| entry);
+        self.inner.fixed.values().cloned().chain(stored).collect()
     }
 
     /// Whether `id` is the config file's.
@@ -166,12 +170,12 @@ impl Registry {
 
     /// Drops the copy of stored profile `id` (every copy for an empty id).
     pub fn forget(&self, id: &str) {
-        let mut stored = self.write();
+        let _keeping = self.keeping();
         self.inner.generation.fetch_add(1, Ordering::AcqRel);
         if id.is_empty() {
-            stored.clear();
+            self.inner.stored.invalidate_all();
         } else {
-            stored.remove(id);
+            self.inner.stored.invalidate(id);
         }
     }
 
@@ -192,7 +196,7 @@ impl Registry {
     }
 
     fn kept(&self, id: &str) -> Option<Arc<Entry>> {
-        self.read().get(id).cloned()
+        self.inner.stored.get(id)
     }
 
     /// Whether a kept copy may still be used: always where changes are announced,
@@ -222,19 +226,12 @@ impl Registry {
         Ok(current)
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Arc<Entry>>> {
-        // A panic while holding the lock leaves a map that is still whole.
+    fn keeping(&self) -> MutexGuard<'_, ()> {
+        // The guard protects no data: a panic while holding it leaves nothing half done.
         self.inner
-            .stored
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Arc<Entry>>> {
-        self.inner
-            .stored
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .keeping
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 
