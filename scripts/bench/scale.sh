@@ -33,7 +33,7 @@ cleanup() {
   fi
   # Closing pg.sh's standard input stops the server and removes its folder.
   if [ -n "$pg_pid" ]; then
-    exec {PG[1]}>&- 2>/dev/null || true
+    exec {pg_in}>&- 2>/dev/null || true
     wait "$pg_pid" 2>/dev/null || true
   fi
   rm -rf "$dir"
@@ -45,9 +45,12 @@ stop_proxies() {
   pids=()
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+export PGCONNECT_TIMEOUT=10
 
 coproc PG { bash scripts/bench/pg.sh; }
 pg_pid=$PG_PID
+pg_in=${PG[1]}
 read -r -t 60 pg_url <&"${PG[0]}" || { echo "scale.sh: PostgreSQL did not start" >&2; exit 1; }
 
 # A new database on the server: its URL.
@@ -81,13 +84,13 @@ durations = [5]
 horizon_days = 730
 hours = { mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }'
 
-# Starts an instance on a config and sets `port` once it listens (10 s at most).
+# Starts an instance on a config and sets `port` once it listens (30 s at most).
 start() { # config
   local n=${#pids[@]}
   RUST_LOG=warn "$BIN" serve --config "$1" >"$dir/out.$n" 2>"$dir/err.$n" &
   pids+=($!)
   local _
-  for _ in $(seq 100); do
+  for _ in $(seq 300); do
     grep -q listening "$dir/out.$n" 2>/dev/null && break
     kill -0 "${pids[$n]}" 2>/dev/null || break
     sleep 0.1
@@ -119,24 +122,25 @@ book() { # name, port, ports for spread.lua
   BENCH_PORTS=$3 run "$1" 201 -s scripts/bench/book.lua "http://127.0.0.1:$2/api/v1/profiles/load/bookings"
 }
 stored() { # config
-  RUST_LOG=warn "$BIN" bookings --config "$1" list --profile load | tail -n +2 | wc -l
+  RUST_LOG=warn timeout 60 "$BIN" bookings --config "$1" list --profile load | tail -n +2 | wc -l
 }
-echo "$(nproc) cores; ${WRK[*]} on 127.0.0.1 (release build); PostgreSQL $(psql -At "${pg_url}postgres" -c 'SHOW server_version')"
-echo "| run | per second (wanted answers) | p50 | p99 | answers |"
-echo "|---|---:|---:|---:|---|"
+about="$(nproc) cores; ${WRK[*]} on 127.0.0.1; release build; PostgreSQL $(psql -At "${pg_url}postgres" -c 'SHOW server_version' | cut -d' ' -f1)"
+header="| run | per second | p50 | p99 | answers by status |
+|---|---:|---:|---:|---|"
+printf '%s\n%s\n' "$about" "$header"
 
 mkdir "$dir/sqlite"
 cfg=$(config sqlite/one "sqlite://bookings.db" "$load_profile")
 start "$cfg"
 book "booking POSTs, 1 instance, SQLite" "$port" ""
 stop_proxies
-notes=("SQLite: $(stored "$cfg") bookings stored")
+stored_sqlite=$(stored "$cfg")
 
 cfg=$(config pg-one "$(new_database one)" "$load_profile")
 start "$cfg"
 book "booking POSTs, 1 instance, PostgreSQL" "$port" ""
 stop_proxies
-notes+=("1 instance on PostgreSQL: $(stored "$cfg") stored")
+stored_one=$(stored "$cfg")
 
 cfg=$(config pg-three "$(new_database three)" "$load_profile")
 # The first one migrates the database; the other two find it done.
@@ -144,7 +148,7 @@ ports=()
 for _ in 1 2 3; do start "$cfg"; ports+=("$port"); done
 book "booking POSTs, 3 instances, 1 PostgreSQL" "${ports[0]}" "$(IFS=,; echo "${ports[*]}")"
 stop_proxies
-notes+=("3 instances on PostgreSQL: $(stored "$cfg") stored")
+notes=("bookings stored afterwards: $stored_sqlite on SQLite, $stored_one by one instance on PostgreSQL, $(stored "$cfg") by three (the 201s, and the requests still being answered when wrk stopped)")
 
 # Part 2: profiles stored in the database.
 if ! "$BIN" profiles --help >/dev/null 2>&1; then
@@ -167,7 +171,7 @@ else
     cfg=$(config "profiles$count" "$(new_database "profiles$count")" "")
     file="$dir/profiles.toml"; [ "$count" = 10 ] && file="$dir/profiles10.toml"
     began=$(date +%s%N)
-    "$BIN" profiles --config "$cfg" import "$file" >/dev/null
+    RUST_LOG=warn timeout 120 "$BIN" profiles --config "$cfg" import "$file" >/dev/null
     notes+=("$(printf "importing %'d profiles: %d ms" "$count" $((($(date +%s%N) - began) / 1000000)))")
     start "$cfg"
     shown=$(printf "%'d" "$count")
@@ -180,10 +184,9 @@ else
 fi
 
 echo
-echo "$(nproc) cores; ${WRK[*]} on 127.0.0.1 (release build); every case on an empty database"
+echo "$about; every case on a database of its own"
+echo "(per second: the 201s of booking POSTs, the 200s of GETs)"
 echo
-echo "| run | per second (wanted answers) | p50 | p99 | answers |"
-echo "|---|---:|---:|---:|---|"
-printf '%s\n' "${rows[@]}"
+printf '%s\n' "$header" "${rows[@]}"
 echo
 printf -- '- %s\n' "${notes[@]}"
