@@ -60,7 +60,23 @@ have npm || missing+=(npm)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 compgen -G '/usr/share/postgresql/*/extension/btree_gist.control' >/dev/null \
   || missing+=(postgresql-contrib)
+# nginx for the test of three instances behind it (proxy/tests/behind_nginx.rs), which runs
+# its own from a temporary config. Debian 12's `nginx` is the plain server (its nginx-light
+# only adds a module the test does not use).
+new_nginx=
+if [ ! -x /usr/sbin/nginx ]; then missing+=(nginx); new_nginx=1; fi
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+# The package starts and enables Debian's nginx service (on port 80); nothing here uses it,
+# so one this script installed is stopped and left disabled.
+if [ -n "$new_nginx" ]; then
+  say "stopping and disabling the nginx service"
+  if [ -d /run/systemd/system ]; then
+    as_root systemctl disable --now nginx >/dev/null 2>&1 || true
+  else
+    as_root service nginx stop >/dev/null 2>&1 || true
+    as_root update-rc.d nginx disable >/dev/null 2>&1 || true
+  fi
+fi
 
 # npm packages from the committed lock file: playwright-core, axe-core, binaryen (wasm-opt),
 # terser (minifies the glue and the loader).

@@ -17,6 +17,9 @@ pub enum AppError {
     NotFound,
     #[error("This path does not take that method.")]
     MethodNotAllowed,
+    /// The admin API without its bearer token, or with another.
+    #[error("This needs the admin token: Authorization: Bearer <token>.")]
+    Unauthorized,
     #[error("{0}")]
     BadRequest(String),
     #[error("That time is no longer available. Please choose another.")]
@@ -58,6 +61,7 @@ impl AppError {
             Self::ProfileNotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::ProfileNotFound),
             Self::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
             Self::SlotUnavailable => (StatusCode::CONFLICT, ErrorCode::SlotUnavailable),
             Self::BookingNotFound => (StatusCode::NOT_FOUND, ErrorCode::BookingNotFound),
@@ -113,6 +117,12 @@ impl IntoResponse for AppError {
         }
         let (status, body) = self.envelope();
         let mut response = (status, Json(body)).into_response();
+        if let Self::Unauthorized = self {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"admin\""),
+            );
+        }
         if let Self::RateLimited { retry_after_secs } = self {
             response
                 .headers_mut()

@@ -12,6 +12,7 @@ pub mod lifecycle;
 pub mod notify;
 pub mod origins;
 pub mod policy;
+pub mod profiles;
 pub mod providers;
 pub mod rate_limit;
 pub mod routes;

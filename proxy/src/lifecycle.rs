@@ -37,14 +37,14 @@ pub async fn book(
     request: &BookingRequest,
     ticket: Option<Ticket>,
 ) -> Result<Reply<Created>, AppError> {
-    let provider = state.provider(profile)?;
+    let provider = state.provider(profile).await?;
     // A replay answers as it did, even if the profile has changed since.
     if let Some(replay) = earlier(state, profile, ticket.as_ref()).await? {
         return Ok(replay);
     }
     check(&provider.profile().await?, request)?;
     let (token, hash) = token::issue();
-    let Some(local) = state.local(profile) else {
+    let Some(local) = state.local(profile).await? else {
         if holds::held_by_others(state, profile, request).await? {
             return Err(AppError::SlotUnavailable);
         }
@@ -64,8 +64,8 @@ pub async fn book(
         return Ok(made);
     };
     let messages = state
-        .notifier()
-        .messages(profile, Event::Created, Some(&token));
+        .messages(profile, Event::Created, Some(&token))
+        .await?;
     let made = local
         .book_once(request, ticket.as_ref(), Some(hash), &messages)
         .await?;
@@ -88,7 +88,7 @@ pub async fn book(
 /// The booking behind a manage token, with what may still be done with it.
 pub async fn manage(state: &AppState, token: &str) -> Result<ManagedBooking, AppError> {
     let row = find(state, token).await?;
-    managed(state, &row, Utc::now())
+    managed(state, &row, Utc::now()).await
 }
 
 /// Cancels the booking behind `token`, at its provider and here. Cancelling a cancelled
@@ -110,13 +110,13 @@ pub async fn cancel(
     }
     let now = Utc::now();
     if !row.is_cancelled() {
-        let decision = decide(state, &row, now)?;
+        let decision = decide(state, &row, now).await?;
         if !decision.can_cancel {
             return Err(AppError::NotAllowed(decision.reason.unwrap_or_default()));
         }
     }
     let row = cancel_row(state, row, reason, Some(token)).await?;
-    managed(state, &row, now)
+    managed(state, &row, now).await
 }
 
 /// Cancels `row` at its provider and marks it cancelled: the visitor's cancel (after the
@@ -132,7 +132,8 @@ pub async fn cancel_row(
         return Ok(row);
     }
     match state
-        .provider(&row.profile)?
+        .provider(&row.profile)
+        .await?
         .cancel(&row.provider_ref, reason)
         .await
     {
@@ -141,8 +142,8 @@ pub async fn cancel_row(
         Err(e) => return Err(e),
     }
     let messages = state
-        .notifier()
-        .messages(&row.profile, Event::Cancelled, token);
+        .messages(&row.profile, Event::Cancelled, token)
+        .await?;
     let cancelled = state
         .store()
         .cancel(&row.profile, &row.id, reason, Utc::now(), &messages)
@@ -156,9 +157,7 @@ pub async fn cancel_row(
 
 /// Accepts a local booking that was waiting for the host.
 pub async fn confirm(state: &AppState, row: StoredBooking) -> Result<StoredBooking, AppError> {
-    let messages = state
-        .notifier()
-        .messages(&row.profile, Event::Confirmed, None);
+    let messages = state.messages(&row.profile, Event::Confirmed, None).await?;
     let confirmed = state
         .store()
         .confirm(&row.profile, &row.id, Utc::now(), &messages)
@@ -187,7 +186,7 @@ pub async fn reschedule(
     if let Some(replay) = earlier(state, &row.profile, ticket.as_ref()).await? {
         return Ok(replay);
     }
-    let provider = state.provider(&row.profile)?;
+    let provider = state.provider(&row.profile).await?;
     let duration = match request.duration {
         Some(minutes) => minutes,
         None => u32::try_from((row.end - row.start).num_minutes()).unwrap_or(0),
@@ -206,11 +205,11 @@ pub async fn reschedule(
     };
     check_time(&provider.profile().await?, &as_booking)?;
     let now = Utc::now();
-    let decision = decide(state, &row, now)?;
+    let decision = decide(state, &row, now).await?;
     if !decision.can_reschedule {
         return Err(AppError::NotAllowed(decision.reason.unwrap_or_default()));
     }
-    let moved = match state.local(&row.profile) {
+    let moved = match state.local(&row.profile).await? {
         Some(local) => {
             // The answer a replay gets is written with the move: made ahead from the row
             // as the move leaves it.
@@ -225,7 +224,7 @@ pub async fn reschedule(
                 sequence: row.sequence + 1,
                 ..row.clone()
             };
-            let done = json(&managed(state, &after, now)?)?;
+            let done = json(&managed(state, &after, now).await?)?;
             let taken = json(&AppError::SlotUnavailable.envelope().1)?;
             let answers = ticket.as_ref().map(|t| KeyedAnswers {
                 key: &t.key,
@@ -234,8 +233,8 @@ pub async fn reschedule(
                 taken: (409, &taken),
             });
             let messages = state
-                .notifier()
-                .messages(&row.profile, Event::Rescheduled, Some(token));
+                .messages(&row.profile, Event::Rescheduled, Some(token))
+                .await?;
             local
                 .reschedule_once(&row, request.start, duration, answers, &messages)
                 .await?
@@ -247,22 +246,25 @@ pub async fn reschedule(
             }
             let moving = (provider.as_ref(), &row);
             let messages = state
-                .notifier()
-                .messages(&row.profile, Event::Rescheduled, Some(token));
+                .messages(&row.profile, Event::Rescheduled, Some(token))
+                .await?;
             return remote_reschedule(state, moving, &as_booking, ticket, &messages, now).await;
         }
     };
     match moved {
         Move::Done(row) => {
             state.booking_changed(&row.profile);
-            Ok(Reply::Made(StatusCode::OK, managed(state, &row, now)?))
+            Ok(Reply::Made(
+                StatusCode::OK,
+                managed(state, &row, now).await?,
+            ))
         }
         Move::Taken => Err(AppError::SlotUnavailable),
         Move::Used(claim) => idempotency::used(claim),
         Move::Changed => {
             // Cancelled or moved by another request meanwhile: say what it is now.
             let now_row = find(state, token).await?;
-            let reason = decide(state, &now_row, now)?.reason;
+            let reason = decide(state, &now_row, now).await?.reason;
             Err(AppError::NotAllowed(reason.unwrap_or_else(|| {
                 "This booking was changed meanwhile. Please look at it again.".into()
             })))
@@ -304,7 +306,7 @@ async fn find(state: &AppState, token: &str) -> Result<StoredBooking, AppError> 
     }
 }
 
-fn decide(
+async fn decide(
     state: &AppState,
     row: &StoredBooking,
     now: DateTime<Utc>,
@@ -313,17 +315,17 @@ fn decide(
         start: row.start,
         cancelled: row.is_cancelled(),
         reschedules: row.reschedules,
-        provider_reschedules: state.provider(&row.profile)?.reschedules(),
+        provider_reschedules: state.provider(&row.profile).await?.reschedules(),
     };
-    Ok(state.policy(&row.profile)?.decide(&facts, now))
+    Ok(state.policy(&row.profile).await?.decide(&facts, now))
 }
 
-fn managed(
+async fn managed(
     state: &AppState,
     row: &StoredBooking,
     now: DateTime<Utc>,
 ) -> Result<ManagedBooking, AppError> {
-    let decision = decide(state, row, now)?;
+    let decision = decide(state, row, now).await?;
     Ok(ManagedBooking {
         booking: row.booking(),
         profile: row.profile.clone(),

@@ -1,6 +1,8 @@
 //! `booking-proxy serve --config FILE [--listen ADDR]` runs the server;
 //! `booking-proxy bookings --config FILE list|cancel|confirm|decline` works on the bookings,
-//! `booking-proxy outbox --config FILE list|retry` on the notifications (proxy/src/cli/).
+//! `booking-proxy outbox --config FILE list|retry` on the notifications,
+//! `booking-proxy profiles --config FILE import FILE|export` on the profiles kept as data
+//! (proxy/src/cli/).
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -8,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use booking_proxy::cli::{bookings, outbox, runtime};
+use booking_proxy::cli::{bookings, outbox, profiles, runtime};
 use booking_proxy::config;
 use booking_proxy::notify;
 use booking_proxy::server::{self, ConnectionLimits};
@@ -51,6 +53,14 @@ enum Command {
         #[command(subcommand)]
         action: outbox::Action,
     },
+    /// Import profiles into the database from a TOML file, or export them to one.
+    Profiles {
+        /// The TOML configuration file (for `server.database`).
+        #[arg(long, global = true, default_value = "booking-proxy.toml")]
+        config: PathBuf,
+        #[command(subcommand)]
+        action: profiles::Action,
+    },
 }
 
 fn main() -> ExitCode {
@@ -66,6 +76,7 @@ fn main() -> ExitCode {
         Command::Serve { config, listen } => serve(&config, listen),
         Command::Bookings { config, action } => bookings::run(&config, action),
         Command::Outbox { config, action } => outbox::run(&config, action),
+        Command::Profiles { config, action } => profiles::run(&config, action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

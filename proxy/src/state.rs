@@ -1,15 +1,15 @@
 //! What every request handler shares.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use booking_wire::Profile;
 
-use crate::config::{Config, Source};
+use crate::config::Config;
 use crate::error::AppError;
 use crate::notify::clock::Clock;
-use crate::notify::Notifier;
+use crate::notify::{Event, NewMessage, Notifier};
 use crate::policy::Policy;
+use crate::profiles::{Entry, Registry};
 use crate::providers::{self, LocalProvider, Provider};
 use crate::rate_limit::RateLimit;
 use crate::store::{Store, StoreError};
@@ -24,9 +24,7 @@ struct Inner {
     store: Store,
     rate_limit: RateLimit,
     manage_limit: RateLimit,
-    providers: BTreeMap<String, Arc<dyn Provider>>,
-    /// The same providers of local profiles, whose bookings are store transactions.
-    locals: BTreeMap<String, Arc<LocalProvider>>,
+    profiles: Registry,
     notifier: Notifier,
     /// Holds expire by it.
     clock: Clock,
@@ -45,35 +43,15 @@ pub enum StartError {
 }
 
 impl AppState {
-    /// Opens the database and builds each profile's provider.
+    /// Opens the database and builds the config file's profiles' providers.
     pub async fn new(config: Config) -> Result<Self, StartError> {
         let store = Store::open(&config.server.database).await?;
         let client = providers::upstream::client(&config.upstream).map_err(StartError::Http)?;
-        let mut built: BTreeMap<String, Arc<dyn Provider>> = BTreeMap::new();
-        let mut locals = BTreeMap::new();
         let clock = Clock::system();
-        for (id, profile) in &config.profiles {
-            let provider = match &profile.source {
-                Source::Local(rules) => {
-                    let local = Arc::new(LocalProvider::new(
-                        profile.clone(),
-                        rules.clone(),
-                        store.clone(),
-                        client.clone(),
-                        clock.clone(),
-                    ));
-                    locals.insert(id.clone(), local.clone());
-                    local as Arc<dyn Provider>
-                }
-                Source::Remote(remote) => {
-                    providers::remote(profile, remote, &client, &config.upstream)
-                        .map_err(|message| StartError::Provider(id.clone(), message))?
-                }
-            };
-            built.insert(id.clone(), provider);
-        }
+        let profiles = Registry::new(&config, store.clone(), client, clock.clone())
+            .map_err(|(id, message)| StartError::Provider(id, message))?;
         if let Some(heard) = store.changed_elsewhere() {
-            tokio::spawn(drop_changed(heard, built.clone()));
+            tokio::spawn(drop_changed(heard, profiles.clone()));
         }
         let notifier = Notifier::new(&config);
         let rate_limit = RateLimit::per_minute(config.limits.bookings_per_minute);
@@ -84,8 +62,7 @@ impl AppState {
                 store,
                 rate_limit,
                 manage_limit,
-                providers: built,
-                locals,
+                profiles,
                 notifier,
                 clock,
             }),
@@ -105,23 +82,27 @@ impl AppState {
         &self.inner.rate_limit
     }
 
-    pub fn provider(&self, profile: &str) -> Result<&Arc<dyn Provider>, AppError> {
-        self.inner
-            .providers
-            .get(profile)
-            .ok_or_else(|| AppError::ProfileNotFound(profile.to_owned()))
+    /// Every profile: the config file's and the database's.
+    pub fn profiles(&self) -> &Registry {
+        &self.inner.profiles
     }
 
-    /// `profile` as the widget sees it: its provider's answer with the config's id and how
-    /// long a chosen time is held.
+    /// Profile `id`, ready to serve.
+    pub async fn entry(&self, profile: &str) -> Result<Arc<Entry>, AppError> {
+        self.inner.profiles.get(profile).await
+    }
+
+    pub async fn provider(&self, profile: &str) -> Result<Arc<dyn Provider>, AppError> {
+        Ok(self.entry(profile).await?.provider.clone())
+    }
+
+    /// `profile` as the widget sees it: its provider's answer with the profile's id and
+    /// how long a chosen time is held.
     pub async fn profile(&self, profile: &str) -> Result<Profile, AppError> {
-        let mut shown = self.provider(profile)?.profile().await?;
+        let entry = self.entry(profile).await?;
+        let mut shown = entry.provider.profile().await?;
         shown.id = profile.to_owned();
-        shown.hold_minutes = self
-            .config()
-            .profiles
-            .get(profile)
-            .map_or(0, |p| p.hold_minutes);
+        shown.hold_minutes = entry.config.hold_minutes;
         Ok(shown)
     }
 
@@ -131,19 +112,31 @@ impl AppState {
     }
 
     /// What a visitor may do with `profile`'s bookings after making them.
-    pub fn policy(&self, profile: &str) -> Result<Policy, AppError> {
-        self.config()
-            .profiles
-            .get(profile)
-            .map(|p| p.policy)
-            .ok_or_else(|| AppError::ProfileNotFound(profile.to_owned()))
+    pub async fn policy(&self, profile: &str) -> Result<Policy, AppError> {
+        Ok(self.entry(profile).await?.config.policy)
     }
 
     /// A booking of `profile` changed: what was computed from its bookings is dropped.
     pub fn booking_changed(&self, profile: &str) {
-        if let Some(local) = self.local(profile) {
+        if let Some(local) = self
+            .inner
+            .profiles
+            .cached(profile)
+            .and_then(|e| e.local.clone())
+        {
             local.booking_changed();
         }
+    }
+
+    /// The messages `event` sends for a booking of `profile` (see `Notifier::messages`).
+    pub async fn messages(
+        &self,
+        profile: &str,
+        event: Event,
+        token: Option<&str>,
+    ) -> Result<Vec<NewMessage>, AppError> {
+        let entry = self.entry(profile).await?;
+        Ok(self.inner.notifier.messages(&entry.config, event, token))
     }
 
     /// The messages each booking change sends.
@@ -157,28 +150,26 @@ impl AppState {
     }
 
     /// The local provider of `profile`, if it is a local profile.
-    pub fn local(&self, profile: &str) -> Option<&Arc<LocalProvider>> {
-        self.inner.locals.get(profile)
+    pub async fn local(&self, profile: &str) -> Result<Option<Arc<LocalProvider>>, AppError> {
+        Ok(self.entry(profile).await?.local.clone())
     }
 }
 
 /// Drops what is kept of a profile's slots (computed, or a remote provider's answers) when
 /// another process changed its bookings or holds (an empty name: any profile may have
 /// changed), until the store closes.
-async fn drop_changed(
-    mut heard: tokio::sync::broadcast::Receiver<String>,
-    providers: BTreeMap<String, Arc<dyn Provider>>,
-) {
+async fn drop_changed(mut heard: tokio::sync::broadcast::Receiver<String>, profiles: Registry) {
     use tokio::sync::broadcast::error::RecvError;
     loop {
         match heard.recv().await {
             Ok(profile) if !profile.is_empty() => {
-                if let Some(provider) = providers.get(&profile) {
-                    provider.changed_elsewhere();
+                if let Some(entry) = profiles.cached(&profile) {
+                    entry.provider.changed_elsewhere();
                 }
             }
             Ok(_) | Err(RecvError::Lagged(_)) => {
-                providers.values().for_each(|p| p.changed_elsewhere());
+                let all = profiles.all_cached();
+                all.iter().for_each(|e| e.provider.changed_elsewhere());
             }
             Err(RecvError::Closed) => break,
         }

@@ -364,6 +364,8 @@ wire_names! {
         NotAllowed = "not_allowed",
         /// The path exists but not for this method (405).
         MethodNotAllowed = "method_not_allowed",
+        /// The admin API's bearer token is missing or wrong (401).
+        Unauthorized = "unauthorized",
         Internal = "internal",
         /// A code this build does not know yet (a newer proxy's).
         Unknown = "unknown",

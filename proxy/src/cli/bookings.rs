@@ -159,10 +159,14 @@ async fn cancel_at_provider(
     id: &str,
     profile: Option<&str>,
 ) -> Result<(), String> {
-    let Some(profile) = profile.filter(|p| state.local(p).is_none()) else {
+    let Some(profile) = profile else {
         return Err(format!("no booking {id:?}"));
     };
-    let provider = state.provider(profile).map_err(|e| e.to_string())?;
+    let entry = state.entry(profile).await.map_err(|e| e.to_string())?;
+    if entry.local.is_some() {
+        return Err(format!("no booking {id:?}"));
+    }
+    let provider = &entry.provider;
     match provider.cancel(id, Some("Cancelled by the host.")).await {
         Ok(()) => {
             println!("cancelled {id} at the provider of profile {profile}");
@@ -182,7 +186,8 @@ async fn pending(
     let row = one(state, id, profile)
         .await?
         .ok_or_else(|| format!("no booking {id:?}"))?;
-    if state.local(&row.profile).is_none() {
+    let local = state.local(&row.profile).await.map_err(|e| e.to_string())?;
+    if local.is_none() {
         return Err(format!(
             "booking {id:?} is at profile {}'s provider: accept or decline it there",
             row.profile

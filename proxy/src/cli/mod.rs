@@ -3,6 +3,7 @@
 
 pub mod bookings;
 pub mod outbox;
+pub mod profiles;
 
 use std::path::Path;
 

@@ -34,7 +34,16 @@ pub fn before_serving(config: &Config) -> Result<(), String> {
             ));
         }
     }
-    if config.profiles.is_empty() {
+    if let Some(admin) = &config.admin {
+        if admin.token.chars().count() < super::MIN_TOKEN_CHARS {
+            return Err(format!(
+                "admin.token_env: the token in {} must be at least {} characters",
+                admin.token_env,
+                super::MIN_TOKEN_CHARS
+            ));
+        }
+    }
+    if config.profiles.is_empty() && config.admin.is_none() {
         tracing::warn!("no [profiles.ID] in the config: every profile answers 404");
     }
     for (id, profile) in &config.profiles {

@@ -6,6 +6,7 @@
 //! own keys), `hours` (work hours), `notify` (webhooks, email, and who a profile's
 //! changes are told to).
 
+mod admin;
 mod calendars;
 pub mod check;
 mod hours;
@@ -19,6 +20,7 @@ mod server;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub use admin::{stored_profile, AdminConfig, StoredProfileConfig, MIN_TOKEN_CHARS};
 pub use calendars::{CalendarConfig, CalendarKind};
 pub use hours::{Interval, WeekHours};
 pub use local::LocalRules;
@@ -52,6 +54,8 @@ pub struct Config {
     pub profiles: BTreeMap<String, ProfileConfig>,
     pub webhooks: Vec<WebhookConfig>,
     pub email: Option<EmailConfig>,
+    /// The admin API, when `[admin]` is there.
+    pub admin: Option<AdminConfig>,
 }
 
 /// Reads and checks the whole file. `env` looks up key variables (the process
@@ -71,6 +75,15 @@ pub fn load(path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Config,
 pub struct Problem {
     location: String,
     message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.location.as_str() {
+            "" => f.write_str(&self.message),
+            location => write!(f, "{location}: {}", self.message),
+        }
+    }
 }
 
 impl Problem {
@@ -125,6 +138,7 @@ pub fn parse(
             "is required with [email]: emails carry links to the booking page",
         ));
     }
+    let admin = admin::admin(raw.admin, env)?;
     let webhooks = notify::webhooks(raw.webhooks, &raw.profiles, env)?;
     let mut profiles = BTreeMap::new();
     for (id, raw_profile) in raw.profiles {
@@ -138,5 +152,6 @@ pub fn parse(
         profiles,
         webhooks,
         email,
+        admin,
     })
 }

@@ -34,6 +34,8 @@ pub struct ProfileConfig {
     /// Who is emailed about its bookings, and when reminders go.
     pub notify: ProfileNotify,
     pub source: Source,
+    /// The keys as written (those set, as JSON): what the admin API shows and stores.
+    pub keys: Value,
 }
 
 /// Where a profile's schedule lives.
@@ -128,16 +130,26 @@ impl ProviderKind {
     }
 }
 
-/// The keys `p` sets, as the file names them: serde's own names, so there is no second
-/// list of them to keep.
-fn keys_set(at: &str, p: &RawProfile) -> Result<Vec<String>, Problem> {
+/// The keys `p` sets, with their values, as the file names them: serde's own names, so
+/// there is no second list of them to keep.
+fn written(at: &str, p: &RawProfile) -> Result<Value, Problem> {
     match serde_json::to_value(p) {
-        Ok(Value::Object(keys)) => Ok(keys
-            .into_iter()
-            .filter(|(_, value)| !value.is_null())
-            .map(|(key, _)| key)
-            .collect()),
+        Ok(keys @ Value::Object(_)) => Ok(without_nulls(keys)),
         _ => Err(Problem::at(at, "its keys cannot be listed")),
+    }
+}
+
+/// `value` without its null members: the keys it sets, as a TOML table would have them.
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
     }
 }
 
@@ -155,10 +167,11 @@ pub(super) fn profile(
         ));
     }
     let provider = p.provider.provider();
-    for key in keys_set(&format!("profiles.{id}"), &p)? {
+    let keys = written(&format!("profiles.{id}"), &p)?;
+    for key in keys.as_object().into_iter().flat_map(|k| k.keys()) {
         if !COMMON_KEYS.contains(&key.as_str()) && !provider.keys.contains(&key.as_str()) {
             return Err(Problem::at(
-                at(&key),
+                at(key),
                 format!("is not used by provider \"{}\"", provider.name),
             ));
         }
@@ -203,6 +216,7 @@ pub(super) fn profile(
         hold_minutes,
         notify,
         source,
+        keys,
     })
 }
 

@@ -21,6 +21,16 @@ pub struct RawConfig {
     #[serde(default)]
     pub webhooks: Vec<RawWebhook>,
     pub email: Option<RawEmail>,
+    pub admin: Option<RawAdmin>,
+}
+
+/// `[admin]`: the admin API.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAdmin {
+    pub token_env: Option<String>,
+    #[serde(default)]
+    pub secret_envs: Vec<String>,
 }
 
 /// One `[[webhooks]]` endpoint.
@@ -117,7 +127,7 @@ pub struct RawProfile {
     // Any provider: overrides and cache.
     pub title: Option<String>,
     pub description: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<RawField>,
     pub cache_seconds: Option<u32>,
     // Any provider: what visitors may do after booking.
@@ -185,6 +195,6 @@ pub struct RawField {
     pub kind: FieldKind,
     pub required: Option<bool>,
     pub default: Option<FieldValue>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
 }

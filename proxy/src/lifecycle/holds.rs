@@ -31,7 +31,7 @@ pub async fn place(
     request: &HoldRequest,
     client: IpAddr,
 ) -> Result<Hold, AppError> {
-    let provider = state.provider(profile)?;
+    let provider = state.provider(profile).await?;
     let minutes = state
         .config()
         .profiles
@@ -54,9 +54,9 @@ pub async fn place(
         provider_ref: None,
     };
     let client = client_key(profile, client);
-    let placed = match state.local(profile) {
+    let placed = match state.local(profile).await? {
         Some(local) => local.place_hold(&hold, &client).await?,
-        None => return remote_place(state, provider, hold, &client, minutes).await,
+        None => return remote_place(state, &provider, hold, &client, minutes).await,
     };
     match placed {
         Placed::Done { .. } => Ok(Hold {
@@ -147,7 +147,12 @@ pub async fn release(state: &AppState, id: &str) -> Result<(), AppError> {
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)?;
     if let Some(reference) = &held.provider_ref {
-        match state.provider(&held.profile)?.release_hold(reference).await {
+        match state
+            .provider(&held.profile)
+            .await?
+            .release_hold(reference)
+            .await
+        {
             Ok(()) | Err(AppError::NotFound) => {}
             Err(e) => return Err(e),
         }

@@ -45,8 +45,8 @@ pub(super) async fn remote_book(
         taken: (201, &made),
     });
     let messages = state
-        .notifier()
-        .messages(profile, Event::Created, Some(&token));
+        .messages(profile, Event::Created, Some(&token))
+        .await?;
     let manage_token = match store.record(&row, answers, &messages).await {
         Ok(()) => Some(token),
         Err(e) => {
@@ -108,7 +108,7 @@ pub(super) async fn remote_reschedule(
         sequence: row.sequence + 1,
         ..row.clone()
     };
-    let done = json(&managed(state, &after, now)?)?;
+    let done = json(&managed(state, &after, now).await?)?;
     let answers = ticket.as_ref().map(|t| KeyedAnswers {
         key: &t.key,
         fingerprint: &t.fingerprint,
@@ -123,7 +123,10 @@ pub(super) async fn remote_reschedule(
         .ok_or(AppError::BookingNotFound)?;
     state.booking_changed(&row.profile);
     tracing::info!(booking = %row.id, profile = %row.profile, "booking moved");
-    Ok(Reply::Made(StatusCode::OK, managed(state, &kept, now)?))
+    Ok(Reply::Made(
+        StatusCode::OK,
+        managed(state, &kept, now).await?,
+    ))
 }
 
 /// A failed remote request's key: released when a retry may cure it (5xx, an upstream's

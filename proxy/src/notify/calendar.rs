@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::worker::Outcome;
 use super::Event;
 use crate::calendars::caldav::{self, BookingEvent, Login};
-use crate::config::{CalendarKind, Config, Source};
+use crate::config::{CalendarKind, ProfileConfig, Source};
 use crate::store::OutboxRow;
 
 /// The booking in an outbox row's body.
@@ -28,10 +28,12 @@ struct Body {
     data: Data,
 }
 
-pub async fn write(client: &reqwest::Client, config: &Config, row: &OutboxRow) -> Outcome {
-    let calendar = config
-        .profiles
-        .get(&row.profile)
+pub async fn write(
+    client: &reqwest::Client,
+    profile: Option<&ProfileConfig>,
+    row: &OutboxRow,
+) -> Outcome {
+    let calendar = profile
         .and_then(|p| match &p.source {
             Source::Local(rules) => Some(&rules.calendars),
             Source::Remote(_) => None,

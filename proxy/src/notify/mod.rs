@@ -17,7 +17,7 @@ pub mod worker;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use serde_json::json;
 
-use crate::config::{Config, Source};
+use crate::config::{Config, ProfileConfig, Source};
 use crate::store::StoredBooking;
 
 pub use worker::Worker;
@@ -118,12 +118,15 @@ impl Notifier {
         }
     }
 
-    /// The messages `event` sends for a booking of `profile`; `token` is the manage token
+    /// The messages `event` sends for a booking of profile `p`; `token` is the manage token
     /// when the change was made with it (or made the booking).
-    pub fn messages(&self, profile: &str, event: Event, token: Option<&str>) -> Vec<NewMessage> {
-        let Some(p) = self.config.profiles.get(profile) else {
-            return vec![];
-        };
+    pub fn messages(
+        &self,
+        p: &ProfileConfig,
+        event: Event,
+        token: Option<&str>,
+    ) -> Vec<NewMessage> {
+        let profile = p.id.as_str();
         let message = |to, link: Option<String>, lead| NewMessage {
             event,
             to,
@@ -254,6 +257,10 @@ emails = false
         Notifier::new(&config)
     }
 
+    fn profile(n: &Notifier, id: &str) -> ProfileConfig {
+        n.config().profiles[id].clone()
+    }
+
     fn webhooks(messages: &[NewMessage]) -> Vec<&str> {
         messages
             .iter()
@@ -269,19 +276,20 @@ emails = false
         let n = notifier();
         let a = "https://a.example.com/all";
         let b = "https://b.example.com/cancels-of-intro";
-        assert_eq!(webhooks(&n.messages("intro", Event::Created, None)), [a]);
+        let (intro, other) = (profile(&n, "intro"), profile(&n, "other"));
+        assert_eq!(webhooks(&n.messages(&intro, Event::Created, None)), [a]);
         assert_eq!(
-            webhooks(&n.messages("intro", Event::Cancelled, None)),
+            webhooks(&n.messages(&intro, Event::Cancelled, None)),
             [a, b]
         );
-        assert_eq!(webhooks(&n.messages("other", Event::Cancelled, None)), [a]);
-        assert!(n.messages("nobody", Event::Created, None).is_empty());
+        assert_eq!(webhooks(&n.messages(&other, Event::Cancelled, None)), [a]);
     }
 
     #[test]
     fn only_changes_made_with_the_token_carry_the_manage_link() {
         let n = notifier();
-        let made = n.messages("intro", Event::Created, Some("tok"));
+        let (intro, other) = (profile(&n, "intro"), profile(&n, "other"));
+        let made = n.messages(&intro, Event::Created, Some("tok"));
         let link = Some("https://book.example.com/book/intro/manage/tok".to_owned());
         let visitor: Vec<_> = made.iter().filter(|m| m.to == Recipient::Visitor).collect();
         assert_eq!(visitor.len(), 3, "the email and two reminders");
@@ -292,11 +300,11 @@ emails = false
             .collect();
         assert_eq!(host.len(), 1);
         assert_eq!(host[0].link, None);
-        let by_operator = n.messages("intro", Event::Cancelled, None);
+        let by_operator = n.messages(&intro, Event::Cancelled, None);
         assert!(by_operator.iter().all(|m| m.link.is_none()));
         assert!(by_operator.iter().all(|m| m.event != Event::Reminder));
         // emails = false: webhooks only.
-        let other = n.messages("other", Event::Created, Some("tok"));
+        let other = n.messages(&other, Event::Created, Some("tok"));
         assert!(other.iter().all(|m| matches!(m.to, Recipient::Webhook(_))));
     }
 }

@@ -16,7 +16,7 @@ use standardwebhooks::Webhook;
 use super::clock::Clock;
 use super::email::Mailer;
 use super::{calendar, webhook, Event};
-use crate::config::Config;
+use crate::profiles::Registry;
 use crate::state::AppState;
 use crate::store::{OutboxRow, Store};
 
@@ -53,7 +53,8 @@ pub struct Worker {
 
 struct Inner {
     store: Store,
-    config: Config,
+    /// Each message's profile: its fields (for emails) and its calendars.
+    profiles: Registry,
     clock: Clock,
     client: reqwest::Client,
     /// Each endpoint's signer, by URL.
@@ -83,7 +84,7 @@ impl Worker {
         Ok(Self {
             inner: Arc::new(Inner {
                 store: state.store().clone(),
-                config,
+                profiles: state.profiles().clone(),
                 clock,
                 client: webhook::client()?,
                 signers,
@@ -212,16 +213,15 @@ impl Worker {
                 }
                 None => Outcome::Failed("no [[webhooks]] endpoint has this URL any more".into()),
             },
-            "calendar" => calendar::write(&inner.client, &inner.config, row).await,
+            "calendar" => {
+                let profile = inner.profiles.get(&row.profile).await.ok();
+                calendar::write(&inner.client, profile.as_ref().map(|p| &p.config), row).await
+            }
             _ => match &inner.mailer {
                 Some(mailer) => {
-                    let fields = inner
-                        .config
-                        .profiles
-                        .get(&row.profile)
-                        .map(|p| p.fields.as_slice())
-                        .unwrap_or_default();
-                    mailer.send(row, fields).await
+                    let profile = inner.profiles.get(&row.profile).await.ok();
+                    let fields = profile.as_ref().map(|p| p.config.fields.as_slice());
+                    mailer.send(row, fields.unwrap_or_default()).await
                 }
                 None => Outcome::Failed("[email] is not configured any more".into()),
             },

@@ -40,7 +40,7 @@ pub async fn create_booking(
     headers: HeaderMap,
     body: Result<JsonBody<BookingRequest>, AppError>,
 ) -> Result<Reply<Created>, AppError> {
-    state.provider(&profile)?;
+    state.provider(&profile).await?;
     let key = idempotency::key(&headers)?;
     let JsonBody(request) = body?;
     let ticket = key.map(|key| Ticket {

@@ -38,7 +38,7 @@ pub async fn create_hold(
     client: Option<Extension<ClientAddr>>,
     body: Result<JsonBody<HoldRequest>, AppError>,
 ) -> Result<(StatusCode, Json<Hold>), AppError> {
-    state.provider(&profile)?;
+    state.provider(&profile).await?;
     let JsonBody(request) = body?;
     let Some(Extension(ClientAddr(client))) = client else {
         return Err(AppError::internal("no client address"));

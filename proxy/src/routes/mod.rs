@@ -1,6 +1,7 @@
 //! Every route the proxy serves, in one table: `/api/v1` (JSON, described by the OpenAPI
 //! document built from the same route list), the pages, the loader and the widget's files.
 
+pub mod admin;
 pub mod assets;
 pub mod bookings;
 pub mod holds;
@@ -13,6 +14,7 @@ pub mod slots;
 
 use std::sync::Arc;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get};
 use axum::{Json, Router};
 use booking_wire::{
@@ -41,10 +43,26 @@ use crate::state::AppState;
     )),
     tags(
         (name = "booking", description = "What the widget calls to book"),
-        (name = "manage", description = "A booking's manage link: see, cancel, move")
-    )
+        (name = "manage", description = "A booking's manage link: see, cancel, move"),
+        (name = "admin", description = "For the platform's backend, with the admin token ([admin] token_env); never from a browser (no CORS); 404 when [admin] is not set")
+    ),
+    modifiers(&AdminToken)
 )]
 struct ApiDoc;
+
+/// The admin routes' credential, named by their `security`.
+struct AdminToken;
+
+impl utoipa::Modify for AdminToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let bearer = HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("admin_token", SecurityScheme::Http(bearer));
+    }
+}
 
 /// The route table. Booking POSTs, holds and every manage-link request are rate limited
 /// per client; anything no route takes is looked for among the built widget's files.
@@ -68,9 +86,23 @@ pub fn table(config: &Config, limit: &RateLimit, manage_limit: &RateLimit) -> Ro
         .routes(routes!(slots::get_slots))
         .merge(bookings)
         .merge(manage);
-    let (documented, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    // The admin routes: outside the browser-facing layers (CORS, origin checks).
+    let admin = OpenApiRouter::new()
+        .routes(routes!(admin::list_profiles))
+        .routes(routes!(
+            admin::get_profile,
+            admin::put_profile,
+            admin::delete_profile
+        ))
+        .routes(routes!(admin::list_bookings))
+        .routes(routes!(admin::cancel_booking));
+    let (admin, admin_doc) = OpenApiRouter::new()
+        .nest("/api/v1", admin)
+        .split_for_parts();
+    let (documented, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", v1)
         .split_for_parts();
+    openapi.merge(admin_doc);
     let document = Arc::new(openapi::document(&openapi));
     let api = documented
         .route(
@@ -89,5 +121,10 @@ pub fn table(config: &Config, limit: &RateLimit, manage_limit: &RateLimit) -> Ro
         .route("/book/{profile}/manage/{token}", get(pages::manage_page))
         .route("/widget.js", get(assets::widget_js))
         .merge(layers::api(api, config))
+        .merge(
+            admin
+                .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+                .layer(DefaultBodyLimit::max(config.limits.body_bytes)),
+        )
         .fallback_service(files)
 }

@@ -14,7 +14,7 @@ pub const ELEMENT_ID: &str = "bw-page-data";
 /// The data for `profile`'s page; `None` when the profile cannot be read now (the widget
 /// then asks itself and shows why not). Slots the provider cannot give now are left out.
 pub async fn for_profile(state: &AppState, profile: &str) -> Option<PageData> {
-    let provider = state.provider(profile).ok()?;
+    let provider = state.provider(profile).await.ok()?;
     let mut data = PageData {
         profile: state.profile(profile).await.ok()?,
         slots: None,

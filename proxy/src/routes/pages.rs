@@ -29,7 +29,7 @@ async fn page(state: &AppState, profile: &str, index: &std::path::Path) -> Respo
         return (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
     };
     let csp = page_policy(&html);
-    let (status, page) = match state.provider(profile) {
+    let (status, page) = match state.provider(profile).await {
         Err(_) => (
             StatusCode::NOT_FOUND,
             with_title(&html, "Booking profile not found"),

@@ -77,7 +77,7 @@ pub async fn get_slots(
 ) -> Result<Response, AppError> {
     // A local profile's answer is written from the JSON kept with its computation: the
     // only per-request work is reading the query.
-    if let Some(local) = state.local(&profile) {
+    if let Some(local) = state.local(&profile).await? {
         let asked = asked(&query, local.durations())?;
         let kept = local
             .kept_slots(asked.start, asked.end, asked.duration)
@@ -154,7 +154,7 @@ pub async fn answer(
     query: &SlotsQuery,
     moving: Option<&StoredBooking>,
 ) -> Result<SlotsResponse, AppError> {
-    let provider = state.provider(profile)?;
+    let provider = state.provider(profile).await?;
     let durations = provider.profile().await?.durations;
     let Asked {
         start,
@@ -162,7 +162,7 @@ pub async fn answer(
         duration,
         zone,
     } = asked(query, &durations)?;
-    let slots = match (moving, state.local(profile)) {
+    let slots = match (moving, state.local(profile).await?) {
         // The booking being moved does not stand in its own way.
         (Some(booking), Some(local)) => {
             local

@@ -1,4 +1,4 @@
-//! What a database must do for the proxy: four traits, one per concern, each implemented
+//! What a database must do for the proxy: five traits, one per concern, each implemented
 //! by every backend in the file of that concern. They are object safe (the checks a write
 //! runs inside its transaction are boxed closures), so `Store` holds any backend as one
 //! `Arc<dyn Backend>` and the rest of the proxy never names a database.
@@ -12,7 +12,7 @@ use tokio::sync::{broadcast, Notify};
 
 use super::{
     Claim, Free, Holding, Insert, KeyedAnswers, Move, Nearby, OutboxRow, Placed, StoreError,
-    StoredBooking, StoredHold,
+    StoredBooking, StoredHold, StoredProfile,
 };
 use crate::notify::NewMessage;
 
@@ -20,9 +20,9 @@ use crate::notify::NewMessage;
 pub type IsFree<'a, T> = Box<dyn FnOnce(T) -> bool + Send + 'a>;
 
 /// A whole database.
-pub trait Backend: Bookings + Holds + Keys + Outbox + Send + Sync {}
+pub trait Backend: Bookings + Holds + Keys + Outbox + Profiles + Send + Sync {}
 
-impl<T: Bookings + Holds + Keys + Outbox + Send + Sync> Backend for T {}
+impl<T: Bookings + Holds + Keys + Outbox + Profiles + Send + Sync> Backend for T {}
 
 /// Bookings: made, found, cancelled and moved, each change with its Idempotency-Key's
 /// answer and its outbox messages in the same transaction.
@@ -244,4 +244,35 @@ pub trait Outbox {
 
     /// Forgets finished messages older than `OUTBOX_KEEP`.
     async fn purge_outbox(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
+}
+
+/// Profiles kept in the database (the admin API's and `profiles import`'s), beside the
+/// config file's.
+#[async_trait]
+pub trait Profiles {
+    /// The ids of stored profiles other processes changed, as they commit (an empty id:
+    /// any may have changed); `None` where no other process is told at once.
+    fn profiles_changed_elsewhere(&self) -> Option<broadcast::Receiver<String>> {
+        None
+    }
+
+    /// Stored profile `id`.
+    async fn stored_profile(&self, id: &str) -> Result<Option<StoredProfile>, StoreError>;
+
+    /// The version of stored profile `id`: a cheap check that a copy is current.
+    async fn profile_version(&self, id: &str) -> Result<Option<i64>, StoreError>;
+
+    /// Every stored profile, by id.
+    async fn stored_profiles(&self) -> Result<Vec<StoredProfile>, StoreError>;
+
+    /// Creates or replaces profile `id` with `body`; the row, and whether it is new.
+    async fn put_profile(
+        &self,
+        id: &str,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(StoredProfile, bool), StoreError>;
+
+    /// Removes profile `id`; whether there was one.
+    async fn delete_profile(&self, id: &str) -> Result<bool, StoreError>;
 }

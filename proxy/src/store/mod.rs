@@ -1,7 +1,8 @@
 //! The proxy's database (sqlx): a row for every booking made through it (the local
-//! provider's are its schedule), the Idempotency-Key records, the visitors' holds, and the
-//! outbox of notifications. One interface (`backend`), one module per database: SQLite
-//! (the default) and PostgreSQL; `Store` is the handle the rest of the proxy holds.
+//! provider's are its schedule), the Idempotency-Key records, the visitors' holds, the
+//! outbox of notifications, and the profiles kept as data. One interface (`backend`), one
+//! module per database: SQLite (the default) and PostgreSQL; `Store` is the handle the
+//! rest of the proxy holds.
 
 mod api;
 mod backend;
@@ -14,7 +15,7 @@ use booking_wire::{Booking, BookingRequest, BookingStatus};
 use chrono::{DateTime, TimeDelta, Utc};
 
 pub use api::Store;
-pub use backend::{Backend, Bookings, Holds, IsFree, Keys, Outbox};
+pub use backend::{Backend, Bookings, Holds, IsFree, Keys, Outbox, Profiles};
 pub use holds::{Holding, Nearby, Placed, StoredHold};
 pub use outbox::{OutboxRow, OUTBOX_KEEP};
 pub use postgres::PgStore;
@@ -28,6 +29,22 @@ pub const IN_FLIGHT_STALE: TimeDelta = TimeDelta::minutes(2);
 #[derive(Debug, thiserror::Error)]
 #[error("database: {0}")]
 pub struct StoreError(#[from] sqlx::Error);
+
+/// One row of `profiles`: a profile's keys as JSON, as a `[profiles.ID]` table has them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredProfile {
+    pub id: String,
+    pub body: String,
+    /// Raised on every change, never reused for the id (a clock's microseconds at least).
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The version a change written at `now` gets, after `before`.
+fn next_version(before: Option<i64>, now: DateTime<Utc>) -> i64 {
+    let clock = now.timestamp_micros();
+    before.map_or(clock, |b| clock.max(b.saturating_add(1)))
+}
 
 /// One row of `bookings`.
 #[derive(Debug, Clone, PartialEq)]

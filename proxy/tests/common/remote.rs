@@ -104,7 +104,7 @@ impl Remote {
         let state = booking_proxy::AppState::new(self.config.clone())
             .await
             .expect("state");
-        state.provider(&self.profile).expect("profile").clone()
+        state.provider(&self.profile).await.expect("profile")
     }
 
     /// Requests the fake received with this method and exact path.

@@ -7,6 +7,7 @@ mod bookings;
 mod holds;
 mod keys;
 mod outbox;
+mod profiles;
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -22,8 +23,10 @@ pub struct PgStore {
     pool: PgPool,
     /// Told when messages written here are committed (its worker waits on it).
     outbox_written: Arc<Notify>,
-    /// The profiles changed, by any process: what `LISTEN` hears.
+    /// The profiles whose bookings or holds changed, by any process: what `LISTEN` hears.
     changes: broadcast::Sender<String>,
+    /// The stored profiles changed, by any process.
+    profile_changes: broadcast::Sender<String>,
     /// Its listener stops once this is gone.
     _alive: Arc<()>,
 }
@@ -46,14 +49,22 @@ impl PgStore {
             .await
             .map_err(sqlx::Error::from)?;
         let mut listener = PgListener::connect_with(&pool).await?;
-        listener.listen(CHANNEL).await?;
+        listener
+            .listen_all([CHANNEL, profiles::PROFILE_CHANNEL])
+            .await?;
         let (changes, _) = broadcast::channel(1024);
+        let (profile_changes, _) = broadcast::channel(1024);
         let alive = Arc::new(());
-        tokio::spawn(listen(listener, changes.clone(), Arc::downgrade(&alive)));
+        let heard = Heard {
+            bookings: changes.clone(),
+            profiles: profile_changes.clone(),
+        };
+        tokio::spawn(listen(listener, heard, Arc::downgrade(&alive)));
         Ok(Self {
             pool,
             outbox_written: Arc::new(Notify::new()),
             changes,
+            profile_changes,
             _alive: alive,
         })
     }
@@ -66,22 +77,37 @@ impl PgStore {
     }
 }
 
+/// Where what `LISTEN` hears goes, by channel.
+struct Heard {
+    bookings: broadcast::Sender<String>,
+    profiles: broadcast::Sender<String>,
+}
+
 /// Passes on what `LISTEN` hears while the store lives. A lost connection is re-opened;
 /// what was said meanwhile is unknown, so then every profile counts as changed.
-async fn listen(mut listener: PgListener, changes: broadcast::Sender<String>, alive: Weak<()>) {
+async fn listen(mut listener: PgListener, heard: Heard, alive: Weak<()>) {
     while alive.strong_count() > 0 {
-        let heard = match listener.try_recv().await {
-            Ok(Some(n)) => n.payload().to_owned(),
-            Ok(None) => String::new(),
+        // No one subscribed (yet) is fine.
+        match listener.try_recv().await {
+            Ok(Some(n)) if n.channel() == profiles::PROFILE_CHANNEL => {
+                let _ = heard.profiles.send(n.payload().to_owned());
+            }
+            Ok(Some(n)) => {
+                let _ = heard.bookings.send(n.payload().to_owned());
+            }
+            Ok(None) => everything_changed(&heard),
             Err(e) => {
                 tracing::warn!(error = %e, "database: listening for changes failed");
                 tokio::time::sleep(Duration::from_secs(1)).await;
-                String::new()
+                everything_changed(&heard);
             }
-        };
-        // No one subscribed (yet) is fine.
-        let _ = changes.send(heard);
+        }
     }
+}
+
+fn everything_changed(heard: &Heard) {
+    let _ = heard.bookings.send(String::new());
+    let _ = heard.profiles.send(String::new());
 }
 
 /// Tells every process that `profile`'s bookings or holds change with this transaction.

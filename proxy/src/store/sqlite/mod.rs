@@ -6,6 +6,7 @@ mod bookings;
 mod holds;
 mod keys;
 mod outbox;
+mod profiles;
 
 use std::str::FromStr;
 use std::sync::Arc;
