@@ -99,6 +99,16 @@ start() { # config
   [ -n "$port" ] || { echo "scale.sh: the proxy did not start:" >&2; cat "$dir/err.$n" >&2; exit 1; }
 }
 
+# 12345 as 12,345.
+thousands() { sed -E ':a; s/([0-9])([0-9]{3})($|[^0-9])/\1,\2\3/; ta' <<<"$1"; }
+# wrk's 850.00us, 12.34ms or 1.20s in milliseconds: "0.85 ms", "12.3 ms", "1,200 ms".
+millis() {
+  awk -v t="$1" 'BEGIN {
+    v = t + 0; if (t ~ /us$/) v /= 1000; else if (t ~ /[0-9]s$/) v *= 1000
+    printf (v < 10 ? "%.2f ms" : v < 100 ? "%.1f ms" : "%.0f ms"), v
+  }' | sed -E ':a; s/([0-9])([0-9]{3})($|[^0-9])/\1,\2\3/; ta'
+}
+
 rows=()
 # One wrk run: a row of the table (what, the status wanted, wrk's arguments).
 run() { # name, wanted status, wrk args...
@@ -111,7 +121,8 @@ run() { # name, wanted status, wrk args...
   statuses=$(sed -n 's/^statuses: //p' <<<"$out")
   good=$(grep -o "\b$wanted=[0-9]*" <<<"$statuses" | cut -d= -f2 || true)
   local errors; errors=$(grep -E "Socket errors" <<<"$out" | sed 's/^ *//' || true)
-  rows+=("| $name | $(awk -v n="${good:-0}" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }') | $p50 | $p99 | ${statuses:-none}${errors:+; $errors} |")
+  local rate; rate=$(awk -v n="${good:-0}" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
+  rows+=("| $name | $(thousands "$rate") | $(millis "$p50") | $(millis "$p99") | $(thousands "${statuses:-none}")${errors:+; $errors} |")
   printf '%s\n' "${rows[-1]}"
 }
 
@@ -148,7 +159,7 @@ ports=()
 for _ in 1 2 3; do start "$cfg"; ports+=("$port"); done
 book "booking POSTs, 3 instances, 1 PostgreSQL" "${ports[0]}" "$(IFS=,; echo "${ports[*]}")"
 stop_proxies
-notes=("bookings stored afterwards: $stored_sqlite on SQLite, $stored_one by one instance on PostgreSQL, $(stored "$cfg") by three (the 201s, and the requests still being answered when wrk stopped)")
+notes=("bookings stored afterwards: $(thousands "$stored_sqlite") on SQLite, $(thousands "$stored_one") by one instance on PostgreSQL, $(thousands "$(stored "$cfg")") by three (the 201s, and the requests still being answered when wrk stopped)")
 
 # Part 2: profiles stored in the database.
 if ! "$BIN" profiles --help >/dev/null 2>&1; then
@@ -164,23 +175,31 @@ else
         zones[i % 4 + 1], (i % 2 ? "30" : "30, 60"), (i % 3 ? 15 : 30)
       printf "hours = { mon = [\"09:00-12:00\", \"13:00-17:00\"], tue = [\"09:00-17:00\"], wed = [\"09:00-17:00\"], thu = [\"09:00-17:00\"], fri = [\"09:00-16:00\"] }\n\n"
     }
-  }' >"$dir/profiles.toml"
-  awk '/^\[profiles\.p11\]$/ { exit } { print }' "$dir/profiles.toml" >"$dir/profiles10.toml"
+  }' >"$dir/import10000.toml"
+  awk '/^\[profiles\.p11\]$/ { exit } { print }' "$dir/import10000.toml" >"$dir/import10.toml"
   from=$(date -u -d '+1 day' +%F); to=$(date -u -d '+7 days' +%F)
+  imported=() memory=()
   for count in 10 10000; do
-    cfg=$(config "profiles$count" "$(new_database "profiles$count")" "")
-    file="$dir/profiles.toml"; [ "$count" = 10 ] && file="$dir/profiles10.toml"
+    cfg=$(config "stored$count" "$(new_database "stored$count")" "")
+    file="$dir/import$count.toml"
     began=$(date +%s%N)
     RUST_LOG=warn timeout 120 "$BIN" profiles --config "$cfg" import "$file" >/dev/null
-    notes+=("$(printf "importing %'d profiles: %d ms" "$count" $((($(date +%s%N) - began) / 1000000)))")
+    shown=$(thousands "$count")
+    imported+=("$shown in $(thousands $((($(date +%s%N) - began) / 1000000))) ms")
     start "$cfg"
-    shown=$(printf "%'d" "$count")
-    BENCH_PROFILES=$count BENCH_PATH="/api/v1/profiles/{id}" \
-      run "profile GET, $shown profiles in PostgreSQL" 200 -s scripts/bench/read.lua "http://127.0.0.1:$port"
-    BENCH_PROFILES=$count BENCH_PATH="/api/v1/profiles/{id}/slots?from=$from&to=$to&time_zone=UTC" \
-      run "slots GET (7 days), $shown profiles in PostgreSQL" 200 -s scripts/bench/read.lua "http://127.0.0.1:$port"
+    # The first runs build each profile when it is first asked for (one database read)
+    # and compute its slots; the second ones find them kept.
+    for pass in "first run" "second run"; do
+      BENCH_PROFILES=$count BENCH_PATH="/api/v1/profiles/{id}" \
+        run "profile GET, $shown profiles in PostgreSQL, $pass" 200 -s scripts/bench/read.lua "http://127.0.0.1:$port"
+      BENCH_PROFILES=$count BENCH_PATH="/api/v1/profiles/{id}/slots?from=$from&to=$to&time_zone=UTC" \
+        run "slots GET (7 days), $shown profiles in PostgreSQL, $pass" 200 -s scripts/bench/read.lua "http://127.0.0.1:$port"
+    done
+    memory+=("$(awk '/^VmRSS/ { printf "%.0f MB", $2 / 1024 }' "/proc/${pids[0]}/status") with $shown")
     stop_proxies
   done
+  notes+=("\`profiles import\`: ${imported[0]}, ${imported[1]}")
+  notes+=("the proxy's resident memory after the reads: ${memory[0]}, ${memory[1]} profiles")
 fi
 
 echo
