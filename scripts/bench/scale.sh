@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${BENCH_SECONDS:-10}
 BIN=${BOOKING_PROXY_BIN:-${CARGO_TARGET_DIR:-target}/release/booking-proxy}
-# The same load in every booking case: three wrk threads (one per instance in case c),
+# The same load in every case: three wrk threads (one per instance when there are three),
 # 16 connections each, as many as an instance's PostgreSQL pool.
 WRK=(wrk --latency -t3 -c48 -d"${DURATION}s")
 [ -x "$BIN" ] || { echo "scale.sh: no $BIN (cargo build --release -p booking-proxy)" >&2; exit 1; }
@@ -22,12 +22,12 @@ command -v psql >/dev/null || { echo "scale.sh: psql is missing (make setup)" >&
 
 dir=$(mktemp -d)
 pids=()
-databases=()
 pg_pid=
 cleanup() {
   stop_proxies
   if [ -n "${pg_url:-}" ] && [ -n "${DATABASE_URL:-}" ]; then
-    for db in "${databases[@]}"; do
+    local db
+    for db in $(psql -At "${pg_url}postgres" -c "SELECT datname FROM pg_database WHERE datname LIKE 'booking_bench\_$$\_%'" 2>/dev/null); do
       psql -q "${pg_url}postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
     done
   fi
@@ -53,11 +53,10 @@ pg_pid=$PG_PID
 pg_in=${PG[1]}
 read -r -t 60 pg_url <&"${PG[0]}" || { echo "scale.sh: PostgreSQL did not start" >&2; exit 1; }
 
-# A new database on the server: its URL.
+# A new database on the server: its URL. (All of them are named booking_bench_PID_….)
 new_database() { # name
   local db="booking_bench_$$_$1"
   psql -q "${pg_url}postgres" -c "CREATE DATABASE $db" >/dev/null
-  databases+=("$db")
   printf '%s%s' "$pg_url" "$db"
 }
 
@@ -110,7 +109,9 @@ millis() {
 }
 
 rows=()
-# One wrk run: a row of the table (what, the status wanted, wrk's arguments).
+unwanted=
+# One wrk run: a row of the table (what, the status wanted, wrk's arguments). Any other
+# status is noted in `unwanted`: the run then fails once the table is printed.
 run() { # name, wanted status, wrk args...
   local name=$1 wanted=$2; shift 2
   local out; out=$("${WRK[@]}" "$@")
@@ -120,6 +121,7 @@ run() { # name, wanted status, wrk args...
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   statuses=$(sed -n 's/^statuses: //p' <<<"$out")
   good=$(grep -o "\b$wanted=[0-9]*" <<<"$statuses" | cut -d= -f2 || true)
+  if [ -z "$good" ] || [ "$statuses" != "$wanted=$good" ]; then unwanted+="$name: ${statuses:-no answers}; "; fi
   local errors; errors=$(grep -E "Socket errors" <<<"$out" | sed 's/^ *//' || true)
   local rate; rate=$(awk -v n="${good:-0}" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
   rows+=("| $name | $(thousands "$rate") | $(millis "$p50") | $(millis "$p99") | $(thousands "${statuses:-none}")${errors:+; $errors} |")
@@ -209,3 +211,7 @@ echo
 printf '%s\n' "$header" "${rows[@]}"
 echo
 printf -- '- %s\n' "${notes[@]}"
+if [ -n "$unwanted" ]; then
+  echo "scale.sh: answers other than those wanted (the figures do not measure what they say): ${unwanted%; }" >&2
+  exit 1
+fi
