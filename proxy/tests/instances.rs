@@ -14,6 +14,7 @@ use common::process::Proxy;
 use common::{booking, open_config, tomorrow_plus};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const ADMIN_TOKEN: &str = "adm_0c1d2e3f405162738495a6b7c8d9eaf1";
 
 /// The webhook-ids a receiver got, in order, repeats included.
 type Received = Arc<Mutex<Vec<String>>>;
@@ -55,12 +56,18 @@ impl Instances {
         let dir = tempfile::tempdir().unwrap();
         let text = open_config(LIMITS, "").replace("sqlite://bookings.db", &url);
         let text = format!(
-            "{text}\n[[webhooks]]\nurl = \"http://127.0.0.1:{hook_port}/hook\"\nsecret_env = \"TEST_WEBHOOK_SECRET\"\n"
+            "{text}\n[[webhooks]]\nurl = \"http://127.0.0.1:{hook_port}/hook\"\nsecret_env = \"TEST_WEBHOOK_SECRET\"\n[admin]\ntoken_env = \"TEST_ADMIN_TOKEN\"\n"
         );
         let config = dir.path().join("proxy.toml");
         std::fs::write(&config, text).unwrap();
         let proxies = (0..3)
-            .map(|_| Proxy::start(&config, &[("TEST_WEBHOOK_SECRET", SECRET)]))
+            .map(|_| {
+                let env = [
+                    ("TEST_WEBHOOK_SECRET", SECRET),
+                    ("TEST_ADMIN_TOKEN", ADMIN_TOKEN),
+                ];
+                Proxy::start(&config, &env)
+            })
             .collect();
         Self {
             proxies,
@@ -80,6 +87,42 @@ impl Instances {
             request = request.header("Idempotency-Key", key);
         }
         request.send().await.unwrap()
+    }
+
+    /// An admin API request to instance `i`.
+    fn admin(&self, i: usize, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let url = self.proxies[i].url(&format!("/api/v1/admin{path}"));
+        self.client.request(method, url).bearer_auth(ADMIN_TOKEN)
+    }
+
+    /// Instance `i`'s title for `profile`, or its status when it has none.
+    async fn title(&self, i: usize, profile: &str) -> Result<String, u16> {
+        let url = self.proxies[i].url(&format!("/api/v1/profiles/{profile}"));
+        let response = self.client.get(url).send().await.unwrap();
+        match response.status().as_u16() {
+            200 => Ok(response
+                .json::<booking_wire::Profile>()
+                .await
+                .unwrap()
+                .title),
+            status => Err(status),
+        }
+    }
+
+    /// Waits (up to 2 s) until instance `i` answers `want` for `profile`.
+    async fn serves(&self, i: usize, profile: &str, want: Result<&str, u16>) -> Duration {
+        let began = Instant::now();
+        loop {
+            let got = self.title(i, profile).await;
+            if got.as_deref().map_err(|s| *s) == want {
+                return began.elapsed();
+            }
+            assert!(
+                began.elapsed() < Duration::from_secs(2),
+                "instance {i}: {got:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 
     async fn slot_starts(&self, i: usize, day: &str) -> BTreeSet<String> {
@@ -211,4 +254,57 @@ async fn starts(server: &common::TestServer, path: &str) -> BTreeSet<String> {
         .iter()
         .map(|s| common::rfc3339(s.start))
         .collect()
+}
+
+/// A profile made through one instance's admin API is served and bookable on the others at
+/// once; replaced or removed on one, the others follow as the change commits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_profile_made_on_one_instance_is_served_by_the_others_at_once() {
+    let (port, _) = receiver().await;
+    let instances = Instances::start(port).await;
+    let every_day: serde_json::Map<String, serde_json::Value> =
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            .map(|d| (d.to_owned(), serde_json::json!(["00:00-24:00"])))
+            .into_iter()
+            .collect();
+    let keys = |title: &str| {
+        serde_json::json!({ "provider": "local", "title": title, "time_zone": "UTC",
+                            "durations": [30], "hours": every_day })
+    };
+    let put = |i: usize, title: &str| {
+        instances
+            .admin(i, reqwest::Method::PUT, "/profiles/tutor")
+            .json(&keys(title))
+            .send()
+    };
+    assert_eq!(instances.title(1, "tutor").await, Err(404));
+    assert_eq!(put(0, "First").await.unwrap().status(), 201);
+    // No wait at all: the first request to another instance finds it.
+    assert_eq!(instances.title(1, "tutor").await.as_deref(), Ok("First"));
+    assert_eq!(instances.title(2, "tutor").await.as_deref(), Ok("First"));
+
+    // Replaced on instance 1: instances 0 and 2, which keep the first version, follow.
+    assert_eq!(put(1, "Second").await.unwrap().status(), 200);
+    let waits = [
+        instances.serves(0, "tutor", Ok("Second")).await,
+        instances.serves(2, "tutor", Ok("Second")).await,
+    ];
+    println!("replaced profile served elsewhere after {waits:?}");
+
+    let url = instances.proxies[2].url("/api/v1/profiles/tutor/bookings");
+    let mut body = booking(&tomorrow_plus(90), 30);
+    body["fields"] = serde_json::json!({});
+    let made = instances.client.post(url).json(&body).send().await.unwrap();
+    assert_eq!(made.status(), 201);
+    let id = made.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cancel = instances.admin(0, reqwest::Method::POST, &format!("/bookings/{id}/cancel"));
+    assert_eq!(cancel.send().await.unwrap().status(), 200);
+    let delete = instances.admin(1, reqwest::Method::DELETE, "/profiles/tutor");
+    assert_eq!(delete.send().await.unwrap().status(), 204);
+    for i in 0..3 {
+        instances.serves(i, "tutor", Err(404)).await;
+    }
 }

@@ -390,3 +390,96 @@ async fn the_list_shows_status_and_reschedules_after_the_visitor_moves_and_cance
     child.kill().unwrap();
     let _ = child.wait();
 }
+
+/// `profiles import` writes a file's profiles to the database, all or none, and the server
+/// serves them; `profiles export` gives back a file that imports to the same profiles.
+#[tokio::test]
+async fn profiles_import_and_export_through_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path());
+    let tutors = r#"
+[profiles.tutor-1]
+provider = "local"
+title = "Maths with {{teacher}}"
+time_zone = "Europe/Paris"
+durations = [45]
+hours = { wed = ["14:00-18:00"] }
+
+[profiles.tutor-2]
+provider = "local"
+title = "Physics"
+time_zone = "Asia/Tokyo"
+durations = [30, 60]
+hours = { sat = ["09:00-12:00"] }
+[[profiles.tutor-2.fields]]
+name = "grade"
+kind = "select"
+options = ["9", "10"]
+"#;
+    std::fs::write(dir.path().join("tutors.toml"), tutors).unwrap();
+    let bad = format!("{tutors}\n[profiles.tutor-3]\nprovider = \"local\"\ntime_zone = \"UTC\"\n");
+    std::fs::write(dir.path().join("bad.toml"), bad).unwrap();
+    let clash = "[profiles.open]\nprovider = \"local\"\ntitle = \"Mine\"\n";
+    std::fs::write(dir.path().join("clash.toml"), clash).unwrap();
+
+    let cwd = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_booking-proxy"))
+            .current_dir(dir.path())
+            .args(["profiles", "--config", "proxy.toml"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // One bad profile: nothing is imported, and the message names the file and the key.
+    let refused = cwd(&["import", "bad.toml"]);
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("bad.toml: profiles.tutor-3.title: is required"),
+        "{message}"
+    );
+    let clashed = cwd(&["import", "clash.toml"]);
+    assert!(String::from_utf8_lossy(&clashed.stderr)
+        .contains("profiles.open: is defined in the config file"));
+    let empty = cwd(&["export"]);
+    assert!(empty.status.success());
+    assert_eq!(String::from_utf8_lossy(&empty.stdout).trim(), "[profiles]");
+
+    let imported = cwd(&["import", "tutors.toml"]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&imported.stdout).trim(),
+        "imported 2 profiles: 2 created, 0 replaced"
+    );
+    let again = cwd(&["import", "tutors.toml"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 created, 2 replaced"));
+
+    let exported = cwd(&["export"]);
+    let exported = String::from_utf8(exported.stdout).unwrap();
+    let read: toml::Table = exported.parse().unwrap();
+    let written: toml::Table = tutors.parse().unwrap();
+    assert_eq!(
+        read, written,
+        "the export is the file imported:\n{exported}"
+    );
+
+    let (mut child, base) = serve(&config, &[]);
+    let get = |id: &str| reqwest::get(format!("{base}/api/v1/profiles/{id}"));
+    let profile: serde_json::Value = get("tutor-2").await.unwrap().json().await.unwrap();
+    assert_eq!(profile["title"], "Physics");
+    assert_eq!(
+        profile["fields"][0]["options"],
+        serde_json::json!(["9", "10"])
+    );
+    let one: serde_json::Value = get("tutor-1").await.unwrap().json().await.unwrap();
+    assert_eq!(
+        one["fields"][0]["name"], "teacher",
+        "{{variables}} become fields"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -52,6 +52,7 @@ suite!(
     a_hold_keeps_its_slot_from_others_until_it_is_used_or_released,
     a_manage_token_finds_its_booking,
     an_outbox_row_is_taken_once_by_concurrent_workers,
+    a_stored_profile_is_created_replaced_and_removed,
 );
 
 /// PostgreSQL itself refuses overlapping local bookings, buffers included, even when the

@@ -4,6 +4,8 @@
 CREATE TABLE profiles (
     id         TEXT PRIMARY KEY,
     body       TEXT NOT NULL,
-    version    BIGINT NOT NULL,
+    version    BIGINT NOT NULL,   -- from profile_versions: caches compare it
     updated_at BIGINT NOT NULL
 );
+-- Versions are never reused, even for an id removed and made again.
+CREATE SEQUENCE profile_versions;

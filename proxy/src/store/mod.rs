@@ -35,15 +35,10 @@ pub struct StoreError(#[from] sqlx::Error);
 pub struct StoredProfile {
     pub id: String,
     pub body: String,
-    /// Raised on every change, never reused for the id (a clock's microseconds at least).
+    /// Given anew on every change, higher each time, never reused (not even for an id
+    /// removed and made again).
     pub version: i64,
     pub updated_at: DateTime<Utc>,
-}
-
-/// The version a change written at `now` gets, after `before`.
-fn next_version(before: Option<i64>, now: DateTime<Utc>) -> i64 {
-    let clock = now.timestamp_micros();
-    before.map_or(clock, |b| clock.max(b.saturating_add(1)))
 }
 
 /// One row of `bookings`.

@@ -506,3 +506,59 @@ pub async fn the_database_refuses_overlaps(store: &Store) {
         .collect();
     assert_eq!(ids, ["bk_c", "bk_a", "bk_d", "bk_remote"]);
 }
+
+/// Profiles kept as data: created, replaced with a higher version, listed by id, seen by
+/// another handle on the database, removed; where the database announces changes, another
+/// handle hears each one.
+pub async fn a_stored_profile_is_created_replaced_and_removed(store: &Store, url: &str) {
+    let other = Store::open(url).await.unwrap();
+    let mut heard = other.profiles_changed_elsewhere();
+    let (first, new) = store
+        .put_profile("tutor-b", r#"{"v":1}"#, now())
+        .await
+        .unwrap();
+    assert!(new);
+    assert_eq!(
+        other.stored_profile("tutor-b").await.unwrap(),
+        Some(first.clone())
+    );
+    let (second, new) = store
+        .put_profile("tutor-b", r#"{"v":2}"#, now())
+        .await
+        .unwrap();
+    assert!(!new);
+    assert!(
+        second.version > first.version,
+        "a change raises the version"
+    );
+    assert_eq!(
+        other.profile_version("tutor-b").await.unwrap(),
+        Some(second.version)
+    );
+    store.put_profile("tutor-a", "{}", now()).await.unwrap();
+    let ids: Vec<String> = other
+        .stored_profiles()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(ids, ["tutor-a", "tutor-b"]);
+    if let Some(heard) = heard.as_mut() {
+        for expected in ["tutor-b", "tutor-b", "tutor-a"] {
+            let id = tokio::time::timeout(std::time::Duration::from_secs(5), heard.recv())
+                .await
+                .expect("each change is announced")
+                .unwrap();
+            assert_eq!(id, expected);
+        }
+    }
+    assert!(store.delete_profile("tutor-b").await.unwrap());
+    assert!(!store.delete_profile("tutor-b").await.unwrap());
+    assert_eq!(other.stored_profile("tutor-b").await.unwrap(), None);
+    assert_eq!(other.profile_version("tutor-b").await.unwrap(), None);
+    // A profile made again never gets a version a copy of the old one could have.
+    let (again, new) = store.put_profile("tutor-b", "{}", now()).await.unwrap();
+    assert!(new);
+    assert!(again.version > second.version);
+}

@@ -8,7 +8,7 @@ use sqlx::Row;
 use tokio::sync::broadcast;
 
 use super::PgStore;
-use crate::store::{instant, next_version, secs, Profiles, StoreError, StoredProfile};
+use crate::store::{instant, secs, Profiles, StoreError, StoredProfile};
 
 const COLUMNS: &str = "id, body, version, updated_at";
 
@@ -51,22 +51,17 @@ impl Profiles for PgStore {
         now: DateTime<Utc>,
     ) -> Result<(StoredProfile, bool), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let before: Option<i64> =
-            sqlx::query_scalar("SELECT version FROM profiles WHERE id = $1 FOR UPDATE")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let version = next_version(before, now);
         // Two first writes of one id at once: the later one updates the earlier's row.
-        let version: i64 = sqlx::query_scalar(
-            "INSERT INTO profiles (id, body, version, updated_at) VALUES ($1, $2, $3, $4) \
+        // `xmax = 0` only on a row this statement inserted.
+        let (version, created): (i64, bool) = sqlx::query_as(
+            "INSERT INTO profiles (id, body, version, updated_at) \
+             VALUES ($1, $2, nextval('profile_versions'), $3) \
              ON CONFLICT (id) DO UPDATE SET body = excluded.body, \
-             version = GREATEST(excluded.version, profiles.version + 1), \
-             updated_at = excluded.updated_at RETURNING version",
+             version = excluded.version, updated_at = excluded.updated_at \
+             RETURNING version, (xmax = 0)",
         )
         .bind(id)
         .bind(body)
-        .bind(version)
         .bind(secs(now))
         .fetch_one(&mut *tx)
         .await?;
@@ -78,7 +73,7 @@ impl Profiles for PgStore {
             version,
             updated_at: instant(secs(now)),
         };
-        Ok((row, before.is_none()))
+        Ok((row, created))
     }
 
     async fn delete_profile(&self, id: &str) -> Result<bool, StoreError> {

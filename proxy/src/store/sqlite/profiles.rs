@@ -7,7 +7,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 use super::SqliteStore;
-use crate::store::{instant, next_version, secs, Profiles, StoreError, StoredProfile};
+use crate::store::{instant, secs, Profiles, StoreError, StoredProfile};
 
 const COLUMNS: &str = "id, body, version, updated_at";
 
@@ -47,7 +47,10 @@ impl Profiles for SqliteStore {
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-        let version = next_version(before, now);
+        let version: i64 =
+            sqlx::query_scalar("UPDATE profile_versions SET last = last + 1 RETURNING last")
+                .fetch_one(&mut *tx)
+                .await?;
         sqlx::query(
             "INSERT INTO profiles (id, body, version, updated_at) VALUES (?, ?, ?, ?) \
              ON CONFLICT (id) DO UPDATE SET body = excluded.body, version = excluded.version, \
