@@ -88,7 +88,9 @@ size:
 	@SIZE_BUDGET=$(SIZE_BUDGET) bash scripts/size-report.sh dist
 
 ## bench: payload size, the slot engine (criterion), the upstream slots cache (1,000
-## requests in 45 s against the Cal.com fake), a loopback load run (wrk), and the time
+## requests in 45 s against the Cal.com fake), a loopback load run (wrk), a scale run
+## (bookings on SQLite, on PostgreSQL and on three instances sharing it; reads with 10 and
+## 10,000 profiles in PostgreSQL), and the time
 ## to a clickable free day on three networks (Playwright, release proxy), and Lighthouse's
 ## mobile and desktop audits of the booking page and an embedding page
 bench: setup widget
@@ -97,5 +99,6 @@ bench: setup widget
 	cargo bench -p booking-proxy --bench upstream_cache
 	cargo build --release -p booking-proxy
 	@bash scripts/bench/load.sh
+	@bash scripts/bench/scale.sh
 	BOOKING_PROXY_BIN=target/release/booking-proxy node scripts/bench/ttc.mjs
 	BOOKING_PROXY_BIN=target/release/booking-proxy node scripts/bench/lighthouse.mjs
