@@ -24,7 +24,7 @@ const RECHECK: Duration = Duration::from_secs(5);
 /// How many stored profiles are kept built, the least recently asked for dropped first: a
 /// kept profile with its computed slots takes some 50 KB, and a marketplace may store far
 /// more profiles than are booked in an hour.
-pub const KEPT_PROFILES: u64 = 2_000;
+pub const KEPT_PROFILES: u64 = 10_000;
 
 /// A profile ready to serve: its checked keys and its provider.
 pub struct Entry {
