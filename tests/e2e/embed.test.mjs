@@ -152,6 +152,29 @@ test('hostile host CSS does not reach in; a custom property themes the primary b
   await close();
 });
 
+test('the focus ring follows --bw-accent, and nothing around the times clips it', async () => {
+  const css = 'booking-widget { --bw-accent: rgb(10, 125, 50); }';
+  const { page, close } = await openHost('<booking-widget id="f" profile="intro"></booking-widget>', { css });
+  const w = new Widget(page.locator('#f'));
+  await w.freeDay.first().click({ timeout: 20_000 });
+  const slot = w.slot.first();
+  await slot.waitFor();
+  const focus = await slot.evaluate((el) => getComputedStyle(el).getPropertyValue('--_focus').trim());
+  assert.equal(focus, 'rgb(10, 125, 50)', 'no --bw-focus: the ring takes the accent');
+  // The times grow with the page: no box between a time and the widget scrolls or clips,
+  // so a focused time's ring (3px, 2px off the edge) is drawn whole.
+  const clipping = await slot.evaluate((el) => {
+    const boxes = [];
+    for (let node = el.parentElement; node; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (style.overflowX !== 'visible' || style.overflowY !== 'visible') boxes.push(node.className);
+    }
+    return boxes;
+  });
+  assert.deepEqual(clipping, []);
+  await close();
+});
+
 test('dark theme, and auto follows the system', async () => {
   const { page, close } = await openHost('<booking-widget id="d" profile="intro" theme="auto"></booking-widget>', { colorScheme: 'dark' });
   const w = new Widget(page.locator('#d'));
