@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::config::{self, Config, ProfileConfig, Source, StoredProfileConfig, UpstreamSettings};
+use crate::config::{self, Config, ProfileConfig, Source, UpstreamSettings};
 use crate::error::AppError;
 use crate::notify::clock::Clock;
 use crate::providers::{self, LocalProvider, Provider};
@@ -179,19 +179,13 @@ impl Registry {
         }
     }
 
-    /// Checks keys for stored profile `id` as the config file's would be checked.
-    pub fn check(&self, id: &str, body: &Value) -> Result<StoredProfileConfig, String> {
+    /// Checks keys for stored profile `id` as the config file's would be checked; its
+    /// `keys` are what to store.
+    pub fn check(&self, id: &str, body: &Value) -> Result<ProfileConfig, String> {
         let builder = &self.inner.builder;
-        let checked = config::stored_profile(
-            id,
-            body,
-            &builder.secret_envs,
-            &|name| std::env::var(name).ok(),
-            builder.has_email,
-        )
-        .map_err(|problem| problem.to_string())?;
+        let checked = builder.check(id, body).map_err(|p| p.to_string())?;
         // A provider that cannot be built is refused now, not on the first visitor.
-        builder.build(checked.config.clone(), Some(0))?;
+        builder.build(checked.clone(), Some(0))?;
         Ok(checked)
     }
 
@@ -267,15 +261,16 @@ impl Builder {
     fn build_row(&self, row: &StoredProfile) -> Result<Entry, AppError> {
         let fail = |why: String| AppError::internal(format!("stored profile {}: {why}", row.id));
         let body: Value = serde_json::from_str(&row.body).map_err(|e| fail(e.to_string()))?;
-        let checked = config::stored_profile(
-            &row.id,
-            &body,
-            &self.secret_envs,
-            &|name| std::env::var(name).ok(),
-            self.has_email,
-        )
-        .map_err(|problem| fail(problem.to_string()))?;
-        self.build(checked.config, Some(row.version)).map_err(fail)
+        let checked = self
+            .check(&row.id, &body)
+            .map_err(|problem| fail(problem.to_string()))?;
+        self.build(checked, Some(row.version)).map_err(fail)
+    }
+
+    /// Stored keys checked by the config file's rules, with this process's environment.
+    fn check(&self, id: &str, body: &Value) -> Result<ProfileConfig, config::Problem> {
+        let env = |name: &str| std::env::var(name).ok();
+        config::stored_profile(id, body, &self.secret_envs, &env, self.has_email)
     }
 }
 

@@ -53,7 +53,7 @@ async fn import(state: &AppState, file: &Path) -> Result<(), String> {
             .profiles()
             .check(&id, &keys)
             .map_err(|e| format!("{name}: {e}"))?;
-        let body = serde_json::to_string(&profile.body).map_err(|e| e.to_string())?;
+        let body = serde_json::to_string(&profile.keys).map_err(|e| e.to_string())?;
         checked.push((id, body));
     }
     let (mut created, mut replaced) = (0, 0);

@@ -52,22 +52,16 @@ pub(super) fn admin(
     }))
 }
 
-/// A profile kept as data, checked: what it serves as, and its keys as stored (those it
-/// sets, nothing else).
-pub struct StoredProfileConfig {
-    pub config: ProfileConfig,
-    pub body: Value,
-}
-
 /// Checks profile `id`'s keys, given as JSON, by the config file's rules; `secret_envs`
-/// are the variables it may name.
+/// are the variables it may name. Its `keys` are what is stored: those it sets, nothing
+/// else.
 pub fn stored_profile(
     id: &str,
     body: &Value,
     secret_envs: &[String],
     env: &dyn Fn(&str) -> Option<String>,
     has_email: bool,
-) -> Result<StoredProfileConfig, Problem> {
+) -> Result<ProfileConfig, Problem> {
     let raw: RawProfile = serde_path_to_error::deserialize(body).map_err(|e| {
         let path = e.path().to_string();
         let location = match path.as_str() {
@@ -93,7 +87,5 @@ pub fn stored_profile(
             ));
         }
     }
-    let config = profile::profile(id, raw, env, has_email)?;
-    let body = config.keys.clone();
-    Ok(StoredProfileConfig { config, body })
+    profile::profile(id, raw, env, has_email)
 }

@@ -20,7 +20,7 @@ mod server;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub use admin::{stored_profile, AdminConfig, StoredProfileConfig, MIN_TOKEN_CHARS};
+pub use admin::{stored_profile, AdminConfig, MIN_TOKEN_CHARS};
 pub use calendars::{CalendarConfig, CalendarKind};
 pub use hours::{Interval, WeekHours};
 pub use local::LocalRules;

@@ -216,7 +216,7 @@ pub async fn put_profile(
         .profiles()
         .check(&id, &body)
         .map_err(AppError::BadRequest)?;
-    let text = serde_json::to_string(&checked.body).map_err(AppError::internal)?;
+    let text = serde_json::to_string(&checked.keys).map_err(AppError::internal)?;
     let (row, created) = state
         .store()
         .put_profile(&id, &text, Utc::now())
