@@ -40,6 +40,7 @@ const LOADER: [&str; 1] = ["launcher"];
 const NOT_WIDGET: [&str; 1] = ["page"];
 
 fn main() {
+    strings();
     println!("cargo:rerun-if-changed=src/components");
     println!("cargo:rerun-if-changed=style");
     for component in stems("src/components", "rs") {
@@ -73,6 +74,90 @@ fn main() {
         .to_string();
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     fs::write(Path::new(&out).join("widget.css"), small).expect("write widget.css");
+}
+
+/// The languages' strings (`i18n/{lang}.json`, one object of texts each) as Rust: the
+/// `Strings` struct with a field per key of English, English compiled in, and a reader for
+/// the other languages, which the widget fetches from the proxy when a visitor reads them
+/// (natively, for tests, every language is compiled in). Another language's file must have
+/// exactly English's keys, each template with English's `{}` blanks (`plural_form`).
+fn strings() {
+    println!("cargo:rerun-if-changed=i18n");
+    let read = |lang: &str| -> serde_json::Map<String, serde_json::Value> {
+        let path = format!("i18n/{lang}.json");
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let english = read("en");
+    let others: Vec<String> = stems("i18n", "json")
+        .into_iter()
+        .filter(|l| l != "en")
+        .collect();
+    let text = |lang: &str, map: &serde_json::Map<String, serde_json::Value>, key: &str| match map
+        .get(key)
+        .and_then(|v| v.as_str())
+    {
+        Some(text) => text.to_owned(),
+        None => panic!("i18n/{lang}.json: \"{key}\" is missing or not text"),
+    };
+    let blanks = |s: &str| s.matches("{}").count();
+    let mut code = String::from(
+        "/// One language's strings. `{}` marks where a value goes.\npub struct Strings {\n    pub lang: &'static str,\n",
+    );
+    for key in english.keys() {
+        code += &format!("    pub {key}: &'static str,\n");
+    }
+    code += "}\n\n/// English, compiled in: the default, and the text of a key another language lacks.\npub static EN: Strings = Strings {\n    lang: \"en\",\n";
+    for key in english.keys() {
+        code += &format!("    {key}: {:?},\n", text("en", &english, key));
+    }
+    code += "};\n\n/// The languages a visitor may read: English and those fetched on demand.\npub const LANGUAGES: [&str; ";
+    code += &format!(
+        "{}] = [\"en\", {}];\n\n",
+        others.len() + 1,
+        others
+            .iter()
+            .map(|l| format!("{l:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    code += "impl Strings {\n    /// A language from its file's texts, read by `text`; English where one is missing.\n    pub fn read(lang: &'static str, text: &dyn Fn(&str) -> Option<&'static str>) -> Self {\n        Self {\n            lang,\n";
+    for key in english.keys() {
+        code += &format!("            {key}: text({key:?}).unwrap_or(EN.{key}),\n");
+    }
+    code += "        }\n    }\n}\n\n/// Every language compiled in, natively (the widget's tests); the wasm fetches them.\n#[cfg(not(target_arch = \"wasm32\"))]\npub static BUILT_IN: [Strings; ";
+    code += &format!("{}] = [\n", others.len());
+    for lang in &others {
+        let map = read(lang);
+        if let Some(extra) = map.keys().find(|k| !english.contains_key(*k)) {
+            panic!("i18n/{lang}.json: \"{extra}\" is not a key of i18n/en.json");
+        }
+        code += &format!("    Strings {{\n        lang: {lang:?},\n");
+        for key in english.keys() {
+            let value = text(lang, &map, key);
+            let fits = match plural_form(key) {
+                true => blanks(&value) <= 1,
+                false => !value.is_empty() && blanks(&value) == blanks(&text("en", &english, key)),
+            };
+            if !fits {
+                panic!("i18n/{lang}.json: \"{key}\" needs the blanks ({{}}) English has");
+            }
+            code += &format!("        {key}: {value:?},\n");
+        }
+        code += "    },\n";
+    }
+    code += "];\n";
+    let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    fs::write(Path::new(&out).join("strings.rs"), code).expect("write strings.rs");
+}
+
+/// A message's form for one plural category (`n_times_one`), beside its `other` form
+/// (`n_times`): empty where the language uses `other`, and it may leave the number out
+/// ("موعدان متاحان", two times).
+fn plural_form(key: &str) -> bool {
+    ["_zero", "_one", "_two", "_few", "_many"]
+        .iter()
+        .any(|category| key.ends_with(category))
 }
 
 /// The names of the files in `dir` ending in `.ext`, without it.

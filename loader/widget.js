@@ -34,9 +34,14 @@
   const zoneOk = (zone) => {
     try { return Boolean(zone) && Boolean(new Intl.DateTimeFormat('en', { timeZone: zone })); } catch { return false; }
   };
-  /** The profile, then its first month's slots as the widget will ask for them. */
-  const prefetch = (api, profile, zoneAttr) => {
-    const base = `${api.replace(/\/+$/, '')}/api/v1/profiles/${encodeURIComponent(profile)}`;
+  /** The profile, then its first month's slots as the widget will ask for them, and the
+   *  visitor's language unless English (the widget fetches what is missing itself). */
+  const prefetch = (api, profile, zoneAttr, locale) => {
+    const origin = api.replace(/\/+$/, '');
+    const lang = (locale || navigator.language).split(/[-_]/)[0].toLowerCase();
+    // The languages of i18n/ but English, which the widget has built in.
+    if (/^(ar|de|es|fr|ja)$/.test(lang)) ask(`${origin}/i18n/${lang}.json`);
+    const base = `${origin}/api/v1/profiles/${encodeURIComponent(profile)}`;
     const zone = zoneOk(zoneAttr) ? zoneAttr : Intl.DateTimeFormat().resolvedOptions().timeZone;
     ask(base).then((p) => {
       const duration = p?.durations?.[0];
@@ -146,7 +151,7 @@
       const profile = this.getAttribute('profile');
       const manage = Boolean(this.#manageToken());
       // A popup's widget asks nothing until it is opened; a manage page asks for no free days.
-      if (profile && mode === 'inline' && !manage) prefetch(this.getAttribute('api') || ORIGIN, profile, this.getAttribute('time-zone'));
+      if (profile && mode === 'inline' && !manage) prefetch(this.getAttribute('api') || ORIGIN, profile, this.getAttribute('time-zone'), this.getAttribute('locale'));
       let m;
       try {
         m = await load(manage ? 'manage' : 'book');

@@ -1,15 +1,19 @@
 // Writes <file>.gz (gzip -9, the same tool `make size` measures with) and <file>.br
-// (brotli, quality 11) beside each payload file in dist/. booking-proxy serves these
+// (brotli, quality 11) beside each payload file in dist/ and each language in dist/i18n/. booking-proxy serves these
 // copies to browsers that accept them, so visitors get the measured bytes and no
 // request pays for compression. Usage: node scripts/compress.mjs [dist]
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 
 const dist = process.argv[2] ?? 'dist';
 // widget.js is left out: its route fills in the hashed names per request.
 const payload = readdirSync(dist).filter((f) => /\.(js|wasm|css)$/.test(f) && f !== 'widget.js');
+// The languages the widget fetches on demand (i18n/*.json) are served compressed too.
+if (existsSync(join(dist, 'i18n'))) {
+  payload.push(...readdirSync(join(dist, 'i18n')).filter((f) => f.endsWith('.json')).map((f) => join('i18n', f)));
+}
 if (!payload.some((f) => f.endsWith('.wasm'))) throw new Error(`no wasm in ${dist}: build first`);
 let gzTotal = 0;
 let brTotal = 0;

@@ -28,24 +28,29 @@ pub fn App(
     manage: Option<String>,
 ) -> impl IntoView {
     let config = use_config();
+    // The visitor's language, unless English, is fetched beside the profile (S19).
+    let language = i18n::request(&api, &config.tag());
     let client = ApiClient::new(api);
     // A plain signal and task, not a resource: the same behaviour for less wasm (S3).
     let loaded = RwSignal::new(None::<Result<booking_wire::Profile, ApiFailure>>);
     let load = {
         let client = client.clone();
-        move || {
+        move |language: Option<_>| {
             let (client, profile) = (client.clone(), profile.clone());
             leptos::task::spawn_local(async move {
                 let answer = client.profile(&profile).await;
+                if let Some(language) = language {
+                    i18n::receive(language).await;
+                }
                 // The widget may have been removed meanwhile.
                 let _ = loaded.try_set(Some(answer));
             });
         }
     };
-    load();
+    load(language);
     let retry = Callback::new(move |()| {
         loaded.set(None);
-        load();
+        load(None);
     });
     let events = config.events;
     // `Option<String>`, the kind the other reactive attributes are (S11).
@@ -75,7 +80,7 @@ pub fn App(
                 Some(Err(failure)) => {
                     let strings = config.strings();
                     view! {
-                        <ErrorPanel message=failure.message(strings.unreachable) on_retry=retry retry_label=strings.retry />
+                        <ErrorPanel message=failure.message(strings.unreachable) on_retry=failure.retryable().then_some(retry) retry_label=strings.retry />
                     }
                     .into_any()
                 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use wasm_bindgen::JsValue;
 
 use booking_wire::js::time_text;
+use booking_wire::BookingStatus;
 
 /// `20260302T090000Z`: the browser's ISO form without its separators (and fractions of a
 /// second, which bookings do not have).
@@ -23,19 +24,27 @@ fn text(s: &str) -> String {
         .replace('\n', "\\n")
 }
 
-/// The calendar file's text; a booking's manage page, when given, is its `URL` and is in
-/// its `DESCRIPTION`, where calendar apps show it.
-pub fn event(booking: &booking_wire::Booking, manage: Option<&str>) -> String {
+/// The calendar file's text, made at `made` (its `DTSTAMP`); a pending booking is
+/// `TENTATIVE`. A booking's manage page, when given, is its `URL` and is in its
+/// `DESCRIPTION`, where calendar apps show it.
+pub fn event(booking: &booking_wire::Booking, manage: Option<&str>, made: DateTime<Utc>) -> String {
+    let status = match booking.status {
+        BookingStatus::Pending => "TENTATIVE",
+        BookingStatus::Cancelled => "CANCELLED",
+        _ => "CONFIRMED",
+    };
+    let mut description = booking.title.clone();
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".into(),
         "PRODID:-//booking-widget//EN".into(),
         "BEGIN:VEVENT".into(),
         format!("UID:{}@booking-widget", booking.id),
-        format!("DTSTAMP:{}", stamp(booking.start)),
+        format!("DTSTAMP:{}", stamp(made)),
         format!("DTSTART:{}", stamp(booking.start)),
         format!("DTEND:{}", stamp(booking.end)),
         format!("SUMMARY:{}", text(&booking.title)),
+        format!("STATUS:{status}"),
     ];
     if let Some(location) = &booking.location {
         lines.push(format!("LOCATION:{}", text(location)));
@@ -43,8 +52,9 @@ pub fn event(booking: &booking_wire::Booking, manage: Option<&str>) -> String {
     if let Some(link) = manage {
         // A URI value is not escaped as text is (RFC 5545 3.3.13).
         lines.push(format!("URL:{link}"));
-        lines.push(format!("DESCRIPTION:{}", text(&format!("Manage: {link}"))));
+        description = format!("{description}\nManage: {link}");
     }
+    lines.push(format!("DESCRIPTION:{}", text(&description)));
     lines.extend(["END:VEVENT".into(), "END:VCALENDAR".into(), String::new()]);
     lines
         .iter()
@@ -71,7 +81,8 @@ fn fold(line: &str) -> String {
 
 /// A `blob:` URL for the file (allowed by a strict CSP, unlike inline data).
 pub fn object_url(booking: &booking_wire::Booking, manage: Option<&str>) -> Option<String> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(&event(booking, manage)));
+    let file = event(booking, manage, crate::time::now());
+    let parts = js_sys::Array::of1(&JsValue::from_str(&file));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/calendar");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;

@@ -13,6 +13,7 @@ use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRoot, ShadowRootInit, S
 use crate::app::App;
 use crate::config::Config;
 use crate::events::Events;
+use crate::i18n;
 use crate::options::WidgetOptions;
 use booking_wire::{FieldValue, Map};
 
@@ -29,6 +30,8 @@ pub struct Mounted {
     _owner: Owner,
     config: Config,
     prefill: RwSignal<Map<String, FieldValue>>,
+    /// The language last asked for, which may still be on its way.
+    language: RwSignal<String>,
     /// The options applied, but for the prefill (the signal holds it).
     options: WidgetOptions,
 }
@@ -54,8 +57,19 @@ impl Mounted {
             if (&options.hour_cycle, &options.locale) != (&was.hour_cycle, &was.locale) {
                 self.config.hour12.set(new.hour12);
             }
-            // Last, and always: the current step is drawn again with the new settings.
-            self.config.locale.set(new.locale);
+            // Last, and always: the current step is drawn again with the new settings, once
+            // the language's strings are here (S19); a later change overtakes this one.
+            self.language.set(new.locale.clone());
+            let (config, wanted) = (self.config, self.language);
+            match i18n::request(&options.api, &new.locale) {
+                None => config.locale.set(new.locale),
+                Some(request) => leptos::task::spawn_local(async move {
+                    i18n::receive(request).await;
+                    if wanted.try_with_untracked(|w| *w == new.locale) == Some(true) {
+                        config.locale.set(new.locale);
+                    }
+                }),
+            }
         }
         if self.prefill.with_untracked(|p| *p != prefill) {
             self.prefill.set(prefill);
@@ -111,7 +125,7 @@ pub fn mount_with(
         .unchecked_into();
     root.append_child(&container)?;
     let owner = Owner::new();
-    let (config, prefill, view) = owner.with(|| {
+    let (config, prefill, language, view) = owner.with(|| {
         let target = events.then(|| StoredValue::new_local(host.clone()));
         let config = Config::new(options.settings(), Events(target));
         provide_context(config);
@@ -122,13 +136,15 @@ pub fn mount_with(
         let view = mount_to(container, move || {
             view! { <App profile api prefill root manage /> }.into_any()
         });
-        (config, prefill, view)
+        let language = RwSignal::new(config.tag());
+        (config, prefill, language, view)
     });
     Ok(Mounted {
         _view: view,
         _owner: owner,
         config,
         prefill,
+        language,
         options,
     })
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use js_sys::{Array, Date, Intl, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use booking_wire::Map;
+use booking_wire::{js, Map};
 
 thread_local! {
     static FORMATTERS: RefCell<Map<String, Intl::DateTimeFormat>> = const { RefCell::new(Map::new()) };
@@ -158,12 +158,16 @@ pub fn weekday_names(d: NaiveDate, locale: &str) -> (String, String) {
     )
 }
 
-/// The day number as the locale writes it.
+/// The day number in the locale's digits, without the words some locales write around it
+/// (Japanese "10日" is "10"): the `day` part of `formatToParts`.
 pub fn day_number(d: NaiveDate, locale: &str) -> String {
-    format(
-        &formatter(locale, "UTC", &[("day", s("numeric"))]),
-        date_at_noon(d),
-    )
+    let f = formatter(locale, "UTC", &[("day", s("numeric"))]);
+    let parts = f.format_to_parts(&js_date(date_at_noon(d)));
+    parts
+        .iter()
+        .find(|part| js::get(part, "type").as_string().as_deref() == Some("day"))
+        .and_then(|part| js::get(&part, "value").as_string())
+        .unwrap_or_else(|| format(&f, date_at_noon(d)))
 }
 
 /// Date and time with the zone's name, e.g. "Monday 23 November 2026, 14:30 CET".

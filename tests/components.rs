@@ -8,6 +8,7 @@ use booking_widget::components::{ErrorPanel, FieldInput, MonthView, ProfileHeade
 use booking_widget::config::Config;
 use booking_widget::events::Events;
 use booking_widget::flow::{Answers, MonthState};
+use booking_widget::i18n;
 use booking_widget::options::Settings;
 use booking_widget::time;
 use booking_wire::{Field, FieldKind, FieldValue, Profile, Slot};
@@ -48,6 +49,47 @@ fn english() -> Config {
         },
         Events::default(),
     )
+}
+
+/// A day cell holds the number alone, in the locale's digits: no "日" after it in Japanese
+/// (which made the cell wrap), Arabic-Indic digits in Arabic.
+#[wasm_bindgen_test]
+fn a_day_cell_has_the_number_only_in_the_locales_digits() {
+    assert_eq!(time::day_number(date("2026-11-10"), "ja-JP"), "10");
+    assert_eq!(time::day_number(date("2026-11-10"), "zh-CN"), "10");
+    assert_eq!(time::day_number(date("2026-11-10"), "en-GB"), "10");
+    assert_eq!(time::day_number(date("2026-11-10"), "ar-EG"), "١٠");
+}
+
+/// A count is written in its language's plural form (`Intl.PluralRules`), from a language
+/// file as the widget fetches it.
+#[wasm_bindgen_test]
+fn counts_take_their_languages_plural_form() {
+    let en = i18n::strings("en");
+    assert_eq!(i18n::n_times(en, 1), "1 time available");
+    assert_eq!(i18n::n_times(en, 2), "2 times available");
+    for (lang, file) in [
+        ("fr", include_str!("../i18n/fr.json")),
+        ("ar", include_str!("../i18n/ar.json")),
+    ] {
+        i18n::keep(lang, &js_sys::JSON::parse(file).unwrap());
+    }
+    let fr = i18n::strings("fr-FR");
+    assert_eq!(fr.lang, "fr");
+    assert_eq!(i18n::n_times(fr, 1), "1 horaire disponible");
+    assert_eq!(i18n::n_times(fr, 4), "4 horaires disponibles");
+    let ar = i18n::strings("ar-EG");
+    let forms: Vec<String> = [1, 2, 3, 11, 100].map(|n| i18n::n_times(ar, n)).into();
+    assert_eq!(
+        forms,
+        [
+            "موعد واحد متاح",
+            "موعدان متاحان",
+            "3 مواعيد متاحة",
+            "11 موعدًا متاحًا",
+            "100 موعد متاح"
+        ]
+    );
 }
 
 #[wasm_bindgen_test]
@@ -308,7 +350,7 @@ fn profile_header_shows_title_and_description_with_blanks_for_variables() {
 fn error_panel_says_what_happened_and_retries() {
     let root = container();
     let clicks = RwSignal::new(0);
-    let on_retry = Callback::new(move |()| clicks.update(|n| *n += 1));
+    let on_retry = Some(Callback::new(move |()| clicks.update(|n| *n += 1)));
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         view! { <ErrorPanel message="Could not reach the booking service".to_string() on_retry /> }
     });
@@ -329,4 +371,30 @@ fn error_panel_says_what_happened_and_retries() {
     button.click();
     button.click();
     assert_eq!(clicks.get_untracked(), 2);
+}
+
+/// An error that asking again cannot mend (an unknown profile) offers no "Try again".
+#[wasm_bindgen_test]
+fn an_error_without_a_retry_offers_no_button() {
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <ErrorPanel message="No booking profile \"nope\".".to_string() on_retry=None /> }
+    });
+    let panel = root
+        .query_selector("[part=error]")
+        .unwrap()
+        .expect("error part");
+    assert!(panel.text_content().unwrap().contains("nope"));
+    assert!(panel.query_selector("button").unwrap().is_none());
+    let refused = |status| booking_widget::api::ApiFailure::Api {
+        status,
+        error: booking_wire::ApiError {
+            code: booking_wire::ErrorCode::NotFound,
+            message: String::new(),
+            fields: None,
+        },
+    };
+    assert!(!refused(404).retryable() && !refused(400).retryable());
+    assert!(refused(503).retryable() && refused(429).retryable());
+    assert!(booking_widget::api::ApiFailure::Network.retryable());
 }

@@ -320,30 +320,41 @@ fn what_does_not_fit_the_wire_is_refused_as_serde_refuses_it() {
     }
 }
 
-/// The .ics file's times are UTC stamps, whole seconds, with the text escaped (RFC 5545).
+/// The .ics file's times are UTC stamps, whole seconds, with the text escaped (RFC 5545);
+/// it is stamped when it was made, and describes the booking even without a manage link.
 #[wasm_bindgen_test]
 fn the_calendar_file_has_the_bookings_times_in_utc() {
     let mut b = booking(BookingStatus::Confirmed, Some("Room 4; floor 2"));
     // Fractions of a second are left out of the stamp.
     b.start = utc("2026-03-29T00:30:00.750Z");
     b.end = utc("2026-03-29T02:15:00+01:00");
-    let ics = booking_widget::ics::event(&b, None);
-    assert!(
-        !ics.contains("URL:") && !ics.contains("DESCRIPTION:"),
-        "{ics}"
-    );
+    let ics = booking_widget::ics::event(&b, None, utc("2026-03-02T09:15:07Z"));
+    assert!(!ics.contains("URL:"), "{ics}");
     let lines: Vec<&str> = ics.split("\r\n").collect();
     for line in [
         "BEGIN:VEVENT",
         "UID:bk_1@booking-widget",
+        "DTSTAMP:20260302T091507Z",
         "DTSTART:20260329T003000Z",
         "DTEND:20260329T011500Z",
         "SUMMARY:Intro",
+        "STATUS:CONFIRMED",
+        "DESCRIPTION:Intro",
         "LOCATION:Room 4\\; floor 2",
         "END:VCALENDAR",
     ] {
         assert!(lines.contains(&line), "{line} in {ics}");
     }
+}
+
+/// A booking the host must still accept goes into the calendar as tentative.
+#[wasm_bindgen_test]
+fn a_pending_booking_is_tentative_in_the_calendar_file() {
+    let b = booking(BookingStatus::Pending, None);
+    let ics = booking_widget::ics::event(&b, None, utc("2026-03-02T09:15:07Z"));
+    let lines: Vec<&str> = ics.split("\r\n").collect();
+    assert!(lines.contains(&"STATUS:TENTATIVE"), "{ics}");
+    assert!(!lines.contains(&"STATUS:CONFIRMED"), "{ics}");
 }
 
 /// A new booking's file carries its manage link (`URL`, and in `DESCRIPTION`), its long
@@ -356,7 +367,7 @@ fn the_calendar_file_carries_the_manage_link_in_folded_lines() {
         "https://book.example.com/book/intro/manage/{}",
         "t".repeat(43)
     );
-    let ics = booking_widget::ics::event(&b, Some(&link));
+    let ics = booking_widget::ics::event(&b, Some(&link), utc("2026-03-02T09:15:07Z"));
     for line in ics.split("\r\n") {
         assert!(line.len() <= 75, "{} octets: {line}", line.len());
     }
@@ -364,7 +375,7 @@ fn the_calendar_file_carries_the_manage_link_in_folded_lines() {
     let lines: Vec<&str> = unfolded.split("\r\n").collect();
     assert!(lines.contains(&format!("URL:{link}").as_str()), "{ics}");
     assert!(
-        lines.contains(&format!("DESCRIPTION:Manage: {link}").as_str()),
+        lines.contains(&format!("DESCRIPTION:{}\\nManage: {link}", b.title).as_str()),
         "{ics}"
     );
     assert!(

@@ -29,7 +29,7 @@ pub fn keep_page(data: PageData) {
 }
 
 /// The loader's request for `url`, once.
-pub(super) fn request(url: &str) -> Option<Promise> {
+pub(crate) fn request(url: &str) -> Option<Promise> {
     REQUESTS.with(|r| {
         let map = r.borrow();
         let map = map.as_ref()?;

@@ -208,6 +208,13 @@ impl ApiFailure {
         }
     }
 
+    /// Whether asking again may succeed: not when the proxy refused the request itself (an
+    /// unknown profile, a bad argument), but after a network failure, an overload or a
+    /// server's error.
+    pub fn retryable(&self) -> bool {
+        !matches!(self, Self::Api { status, .. } if *status < 500 && *status != 429)
+    }
+
     /// The proxy's error code, when it sent one.
     pub fn code(&self) -> Option<ErrorCode> {
         match self {

@@ -66,7 +66,7 @@ fn notices(flow: Flow) -> impl IntoView {
             Some(Err(failure)) => Some(failure.message(strings.unreachable)),
             _ => None,
         }).map(|message| view! {
-            <ErrorPanel message on_retry=Callback::new(move |()| flow.slots.reload()) retry_label=strings.retry />
+            <ErrorPanel message on_retry=Some(Callback::new(move |()| flow.slots.reload())) retry_label=strings.retry />
         }.into_any())}
     }
 }

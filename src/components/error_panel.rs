@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 
-/// A clear, recoverable error: what happened and a way to try again.
+/// A clear error: what happened and, where trying again can help, a way to.
 #[component]
 pub fn ErrorPanel(
     /// The sentence shown to the visitor.
     message: String,
-    /// Called when the visitor asks to try again.
-    on_retry: Callback<()>,
+    /// Called when the visitor asks to try again; no button without it.
+    on_retry: Option<Callback<()>>,
     /// The retry button's text.
     #[prop(default = "Try again")]
     retry_label: &'static str,
@@ -14,14 +14,11 @@ pub fn ErrorPanel(
     view! {
         <div class="bw-error" part="error" role="alert">
             <p class="bw-error__message">{message}</p>
-            <button
-                type="button"
-                class="bw-button"
-                part="button"
-                on:click=move |_| on_retry.run(())
-            >
-                {retry_label}
-            </button>
+            {on_retry.map(|retry| view! {
+                <button type="button" class="bw-button" part="button" on:click=move |_| retry.run(())>
+                    {retry_label}
+                </button>
+            }.into_any())}
         </div>
     }
 }

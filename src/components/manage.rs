@@ -198,7 +198,7 @@ pub fn Manage(
             Some(Err(failure)) => {
                 let strings = config.strings();
                 view! {
-                    <ErrorPanel message=failure.message(strings.unreachable) on_retry=Callback::new(move |()| load()) retry_label=strings.retry />
+                    <ErrorPanel message=failure.message(strings.unreachable) on_retry=Some(Callback::new(move |()| load())) retry_label=strings.retry />
                 }
                 .into_any()
             }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::flow::Flow;
-use crate::i18n::fill;
+use crate::i18n::{self, fill};
 use crate::time;
 use booking_wire::js::time_text;
 
@@ -56,7 +56,7 @@ pub fn TimeList(flow: Flow) -> impl IntoView {
                 0 if selected.with(Option::is_some) => view! { <p>{strings.no_times}</p> }.into_any(),
                 0 => ().into_any(),
                 n => view! {
-                    <p class="bw-visually-hidden">{fill(strings.n_times, n)}</p>
+                    <p class="bw-visually-hidden">{i18n::n_times(strings, n)}</p>
                     <ul class="bw-times__list" role="list">{times.clone()}</ul>
                 }
                 .into_any(),

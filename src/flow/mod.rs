@@ -18,7 +18,7 @@ use crate::api::{ApiClient, ApiFailure, SlotsOf};
 use crate::calendar::first_of_month;
 use crate::config::{use_config, Config};
 use crate::events::WidgetEvent;
-use crate::i18n::{self, fill};
+use crate::i18n;
 use crate::time;
 use booking_wire::{
     validate, Booking, BookingStatus, ErrorCode, FieldValue, HoldRequest, Map, Profile,
@@ -198,10 +198,12 @@ impl Flow {
             }
             if empty {
                 searching.set(left - 1);
-                if left > 1 {
-                    month
+                // Nothing free anywhere: the calendar comes back to this month, not a year on.
+                match left {
+                    1 => month.focus_on(today(&z)),
+                    _ => month
                         .month
-                        .set(month.month.get_untracked() + Months::new(1));
+                        .set(month.month.get_untracked() + Months::new(1)),
                 }
             } else {
                 searching.set(0);
@@ -245,7 +247,7 @@ impl Flow {
             .month
             .days
             .with_untracked(|m| m.get(&day).map_or(0, Vec::len));
-        self.announce.set(fill(self.strings().n_times, n));
+        self.announce.set(i18n::n_times(self.strings(), n));
     }
 
     /// The visitor picked a time: the form (or, moving a booking, its confirmation), the
@@ -481,8 +483,8 @@ impl Flow {
         let taken = self.strings().slot_taken;
         self.slots.refresh();
         self.step.set(Step::Pick);
+        // The notice is an alert, which says it: not the live region too.
         self.notice.set(Some(taken.into()));
-        self.announce.set(taken.into());
         self.focus_later("#bw-times-title");
     }
 

@@ -9,11 +9,23 @@ import {
 } from './support.mjs';
 import { Widget, SEL } from './widget-page.mjs';
 
+// Booked up: the notice needed is longer than the days bookable ahead.
+const BOOKED_UP_PROFILE = `
+[profiles.booked-up]
+provider = "local"
+title = "Booked up"
+time_zone = "UTC"
+durations = [30]
+min_notice = 108000
+horizon_days = 60
+hours = { mon = ["09:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], thu = ["09:00-17:00"], fri = ["09:00-17:00"] }
+`;
+
 let proxy;
 let browser;
 
 before(async () => {
-  proxy = await startProxy(INTRO_PROFILE);
+  proxy = await startProxy(INTRO_PROFILE + BOOKED_UP_PROFILE);
   browser = await launchBrowser();
 });
 
@@ -123,7 +135,14 @@ test('book by keyboard only', async () => {
   await page.keyboard.type('COBOL');
   await page.keyboard.press('Enter'); // implicit submission
   await w.confirmation.waitFor({ timeout: 15_000 });
-  assert.equal((await focused(page)).id, 'bw-done-title');
+  assert.equal((await focusOn(page, 'bw-done-title', 'id')).id, 'bw-done-title');
+  // The heading is marked as where the step starts, not boxed like a control.
+  const mark = await w.doneTitle.evaluate((e) => {
+    const { outlineStyle, textDecorationLine } = getComputedStyle(e);
+    return { outlineStyle, textDecorationLine };
+  });
+  assert.equal(mark.outlineStyle, 'none');
+  assert.equal(mark.textDecorationLine, 'underline');
   // "Book another time" takes focus back to the month's heading.
   await tabTo(page, (f) => f.text === 'Book another time');
   await page.keyboard.press('Enter');
@@ -139,7 +158,9 @@ test('a time taken between choosing and submitting: slots refresh, input kept, f
   assert.equal(await bookThroughApi(proxy.base, 'intro', new Date(start).toISOString()), 201);
   await w.primary.click();
   await w.alerting('just taken').waitFor({ timeout: 15_000 });
-  assert.equal((await focused(page)).id, 'bw-times-title');
+  assert.equal((await focusOn(page, 'bw-times-title', 'id')).id, 'bw-times-title');
+  // Said once, by the alert: the live region does not repeat it.
+  assert.doesNotMatch(await w.status.textContent(), /just taken/);
   // The refreshed slots replace the old ones once they arrive.
   await page.waitForFunction(([taken, slot]) => {
     const root = document.getElementById('booking-widget').shadowRoot;
@@ -166,6 +187,20 @@ test('the visitor\'s language: German, and Arabic right to left', async () => {
     }
     await close();
   }
+});
+
+test('nothing free in the coming months: said on this month, not a year ahead', async () => {
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Paris' });
+  const page = await context.newPage();
+  await page.goto(`${proxy.base}/book/booked-up`);
+  const w = new Widget(page);
+  const thisMonth = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'Europe/Paris' }).format(new Date());
+  await w.noticing('Nothing is free').waitFor({ timeout: 30_000 });
+  await page.waitForFunction(([sel, want]) => document.getElementById('booking-widget').shadowRoot
+    .querySelector(sel)?.textContent.trim() === want, [SEL.monthTitle, thisMonth], { timeout: 15_000 }).catch(() => {});
+  assert.equal((await w.monthTitle.textContent()).trim(), thisMonth);
+  await w.noticing('Nothing is free').waitFor({ timeout: 15_000 });
+  await context.close();
 });
 
 test('changing the time zone regroups the days', async () => {

@@ -152,7 +152,9 @@ for (const profile of ['intro', 'calcom', 'aurinko', 'jicoo', 'vyte']) {
       const ics = readFileSync(await (await download).path(), 'utf8');
       const unfolded = ics.replace(/\r\n /g, '');
       assert.ok(unfolded.includes(`\r\nURL:${link}\r\n`), ics);
-      assert.ok(unfolded.includes(`DESCRIPTION:Manage: ${link}`), ics);
+      assert.match(unfolded, /\r\nDESCRIPTION:[^\r]+\\nManage: /, ics);
+      assert.ok(unfolded.includes(`\\nManage: ${link}\r\n`), ics);
+      assert.match(unfolded, /\r\nSTATUS:(CONFIRMED|TENTATIVE)\r\n/, ics);
 
       const wasm = page.waitForRequest((r) => r.url().endsWith('.wasm'));
       const response = await page.goto(link);

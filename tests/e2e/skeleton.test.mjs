@@ -41,6 +41,7 @@ test('an unknown profile gets a clear, styled message, not a blank box', async (
   await error.waitFor({ timeout: 15_000 });
   assert.match(await error.textContent(), /no booking profile "no-such-profile"/);
   assert.equal(await error.getAttribute('role'), 'alert');
+  assert.equal(await error.locator('button').count(), 0, 'no "Try again" that cannot succeed');
   const color = await error.locator('p').evaluate((p) => getComputedStyle(p).color);
   assert.notEqual(color, 'rgb(0, 0, 0)', 'the message is styled');
   await page.screenshot({ path: artifact('unknown-profile.png') });

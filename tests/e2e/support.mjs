@@ -108,14 +108,14 @@ export async function focused(page) {
   });
 }
 
-/// Waits (up to 5 s) until the focused element has the `part` given: the grid moves focus
-/// on the next frame, once a new month is drawn.
-export async function focusOn(page, part) {
-  await page.waitForFunction((want) => {
+/// Waits (up to 5 s) until the focused element has the `part` given (or another attribute,
+/// e.g. `id`): the widget moves focus on the next frame, once the new step is drawn.
+export async function focusOn(page, part, attribute = 'part') {
+  await page.waitForFunction(([want, name]) => {
     let a = document.activeElement;
     while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
-    return a?.getAttribute('part') === want;
-  }, part, { timeout: 5_000 });
+    return a?.getAttribute(name) === want;
+  }, [part, attribute], { timeout: 5_000 }).catch(() => {});
   return focused(page);
 }
 
