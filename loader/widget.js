@@ -28,8 +28,19 @@
   // failed: the widget then asks itself and shows why). The widget takes each one once.
   const EARLY = new Map();
   const ask = (url) => {
-    if (!EARLY.has(url)) EARLY.set(url, fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null));
+    if (!EARLY.has(url)) EARLY.set(url, fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => unreachable(url)));
     return EARLY.get(url);
+  };
+  // The usual cause for a site owner: the proxy refuses this page's origin (CORS). Said
+  // once per proxy, in the console, where the widget itself can only say "could not reach".
+  const told = new Set();
+  const unreachable = (url) => {
+    const { origin } = new URL(url);
+    if (!told.has(origin)) {
+      told.add(origin);
+      console.warn(`booking-widget: could not reach ${origin}. If it is running, add ${location.origin} to its server.allowed_origins.`);
+    }
+    return null;
   };
   const zoneOk = (zone) => {
     try { return Boolean(zone) && Boolean(new Intl.DateTimeFormat('en', { timeZone: zone })); } catch { return false; }

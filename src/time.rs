@@ -148,14 +148,21 @@ pub fn month_title(d: NaiveDate, locale: &str) -> String {
     format(&f, date_at_noon(d))
 }
 
-/// A weekday's short and long names, e.g. ("Mon", "Monday").
+/// A weekday's short and long names, e.g. ("Mon", "Monday"). A short name too long for a
+/// day's column (Arabic's short names are the whole word) gives way to the narrow one.
 pub fn weekday_names(d: NaiveDate, locale: &str) -> (String, String) {
-    let short = formatter(locale, "UTC", &[("weekday", s("short"))]);
-    let long = formatter(locale, "UTC", &[("weekday", s("long"))]);
-    (
-        format(&short, date_at_noon(d)),
-        format(&long, date_at_noon(d)),
-    )
+    let name = |width| {
+        format(
+            &formatter(locale, "UTC", &[("weekday", s(width))]),
+            date_at_noon(d),
+        )
+    };
+    let short = name("short");
+    let short = match short.chars().count() > 4 {
+        true => name("narrow"),
+        false => short,
+    };
+    (short, name("long"))
 }
 
 /// The day number in the locale's digits, without the words some locales write around it

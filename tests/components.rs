@@ -61,6 +61,21 @@ fn a_day_cell_has_the_number_only_in_the_locales_digits() {
     assert_eq!(time::day_number(date("2026-11-10"), "ar-EG"), "١٠");
 }
 
+/// The weekday headers fit their columns: Arabic's short names (the whole word) give way to
+/// the narrow ones; the long name stays for assistive technology.
+#[wasm_bindgen_test]
+fn weekday_headers_are_narrow_where_the_short_name_is_a_word() {
+    let monday = date("2026-11-23");
+    let (short, long) = time::weekday_names(monday, "ar-EG");
+    assert!(short.chars().count() <= 2, "{short}");
+    assert_eq!(long, "الاثنين");
+    assert_eq!(
+        time::weekday_names(monday, "en-GB"),
+        ("Mon".to_string(), "Monday".to_string())
+    );
+    assert_eq!(time::weekday_names(monday, "fr-FR").0, "lun.");
+}
+
 /// A count is written in its language's plural form (`Intl.PluralRules`), from a language
 /// file as the widget fetches it.
 #[wasm_bindgen_test]

@@ -106,6 +106,26 @@ test('inline: books end to end under a strict CSP and sends the six events', asy
   await close();
 });
 
+test('a page whose origin the proxy does not allow is told how to fix it, in the console', async () => {
+  const stranger = await startHost((base) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Not allowed</title><script src="${base}/widget.js" defer></script></head>
+<body><booking-widget profile="intro"></booking-widget></body></html>`);
+  stranger.setProxy(proxy.base);
+  const page = await browser.newPage();
+  const warnings = [];
+  page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  try {
+    await page.goto(stranger.origin);
+    await new Widget(page.locator('booking-widget')).alerting('Could not reach').waitFor({ timeout: 15_000 });
+    const hints = warnings.filter((w) => w.includes('server.allowed_origins'));
+    assert.equal(hints.length, 1, warnings.join('\n'));
+    assert.ok(hints[0].includes(stranger.origin) && hints[0].includes(proxy.base), hints[0]);
+  } finally {
+    await page.close();
+    await stranger.stop();
+  }
+});
+
 test('popup: a button opens a modal dialog; Escape closes it and focus returns', async () => {
   const { page, close } = await openHost('<booking-widget id="p" profile="intro" mode="popup" label="Book a call"></booking-widget>');
   const button = new Widget(page.locator('#p')).launcher;
