@@ -37,6 +37,31 @@ async fn book_page_serves_the_built_widget_with_the_profile_title() {
 }
 
 #[tokio::test]
+async fn book_page_takes_its_theme_from_the_query() {
+    let server = spawn(&intro_config("")).await;
+    let html = "<!doctype html><html data-theme=auto lang=en><head><title>Book a time</title></head><body><main data-theme=auto id=booking-widget></main></body></html>";
+    write(&server.dir.path().join("dist"), "index.html", html);
+    for (query, theme) in [
+        ("", "auto"),
+        ("?theme=dark", "dark"),
+        ("?theme=light", "light"),
+        ("?theme=auto", "auto"),
+        ("?theme=%3Cscript%3E", "auto"),
+        ("?locale=fr&theme=dark", "dark"),
+    ] {
+        for path in ["/book/intro", "/book/intro/manage/tok"] {
+            let page = server.get(&format!("{path}{query}")).await;
+            assert_eq!(page.status(), 200, "{path}{query}");
+            let text = page.text().await.unwrap();
+            let want = format!("<html data-theme={theme} lang=en>");
+            assert!(text.contains(&want), "{path}{query}: {text}");
+            let want = format!("<main data-theme={theme} id=booking-widget>");
+            assert!(text.contains(&want), "{path}{query}: {text}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn every_answer_says_nosniff_and_the_booking_page_has_a_strict_policy() {
     let server = spawn(&intro_config("")).await;
     let dist = server.dir.path().join("dist");

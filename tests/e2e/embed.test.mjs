@@ -2,13 +2,24 @@
 // strict CSP, against the real proxy.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startProxy, launchBrowser, artifact, focused, startHost, bookThroughApi, INTRO_PROFILE } from './support.mjs';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  startProxy, launchBrowser, artifact, focused, tabTo, axeViolations, startHost, bookThroughApi, INTRO_PROFILE, ROOT,
+} from './support.mjs';
 import { Widget, SEL } from './widget-page.mjs';
 
 const OTHER_PROFILE = `
 [profiles.other]
 provider = "local"
 title = "Second opinion"
+time_zone = "Europe/London"
+durations = [30]
+hours = { mon = ["10:00-16:00"], tue = ["10:00-16:00"], wed = ["10:00-16:00"], thu = ["10:00-16:00"], fri = ["10:00-16:00"] }
+
+[profiles.long]
+provider = "local"
+title = "A first consultation with our senior team about your project and its planning"
 time_zone = "Europe/London"
 durations = [30]
 hours = { mon = ["10:00-16:00"], tue = ["10:00-16:00"], wed = ["10:00-16:00"], thu = ["10:00-16:00"], fri = ["10:00-16:00"] }
@@ -35,10 +46,10 @@ after(async () => {
 });
 
 /// Opens the host page with `markup` in its body; collects console errors and CSP reports.
-async function openHost(markup, { css = '', colorScheme = 'light', holdSlots = 0 } = {}) {
+async function openHost(markup, { css = '', colorScheme = 'light', holdSlots = 0, viewport } = {}) {
   body = markup;
   host.setCss(css);
-  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Paris', colorScheme });
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Paris', colorScheme, viewport });
   if (holdSlots) {
     // Slots answer late, so a test can act while the request is out.
     await context.route('**/slots?*', async (route) => {
@@ -141,6 +152,92 @@ test('popup: a button opens a modal dialog; Escape closes it and focus returns',
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => !document.querySelector('#p').shadowRoot.querySelector('dialog').open);
   assert.equal((await focused(page)).text, 'Book a call', 'focus is back on the button');
+  await close();
+});
+
+/// The open dialog of the launcher in `el`, measured in viewport pixels: the dialog, the
+/// widget's card in it, the close button, and the line boxes of the heading's text.
+async function dialogGeometry(page, w) {
+  const box = async (l) => {
+    const b = await l.boundingBox();
+    return { left: b.x, top: b.y, right: b.x + b.width, bottom: b.y + b.height, width: b.width, height: b.height };
+  };
+  const heading = await w.dialog.locator(SEL.title).evaluate((h) => {
+    const range = document.createRange();
+    range.selectNodeContents(h);
+    return [...range.getClientRects()].map((r) => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom }));
+  });
+  return {
+    viewport: page.viewportSize(),
+    dialog: await box(w.dialog),
+    card: await box(w.dialog.locator(SEL.root)),
+    close: await box(w.closeButton),
+    heading,
+  };
+}
+
+const inside = (a, b) => a.left >= b.left && a.right <= b.right && a.top >= b.top && a.bottom <= b.bottom;
+const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+for (const [mode, width, height, shot] of [
+  ['popup', 1280, 800, 'popup-desktop.png'], ['popup', 390, 844, 'popup-mobile.png'],
+  ['floating', 1280, 800, null], ['floating', 390, 844, null],
+]) {
+  test(`${mode} at ${width}x${height}: a centred card with its close button in its top corner`, async () => {
+    const { page, problems, close } = await openHost(
+      `<booking-widget id="c" profile="long" mode="${mode}"></booking-widget>`, { viewport: { width, height } });
+    const w = new Widget(page.locator('#c'));
+    await w.launcher.click({ timeout: 20_000 });
+    await new Widget(w.dialog).ready();
+    await page.screenshot({ path: artifact(shot ?? `${mode}-${width}.png`) });
+    if (shot && process.env.UPDATE_SCREENSHOTS) {
+      mkdirSync(join(ROOT, 'docs/screenshots'), { recursive: true });
+      copyFileSync(artifact(shot), join(ROOT, 'docs/screenshots', shot));
+    }
+    const g = await dialogGeometry(page, w);
+    const at = JSON.stringify(g);
+    // The dialog is the card: the widget's card fills it, edge to edge.
+    for (const side of ['left', 'top', 'right', 'bottom']) {
+      assert.ok(Math.abs(g.card[side] - g.dialog[side]) <= 1, `card and dialog share the ${side} edge: ${at}`);
+    }
+    assert.ok(inside(g.close, g.dialog) && inside(g.close, g.card), `the close button is in the card: ${at}`);
+    assert.ok(g.close.width >= 44 && g.close.height >= 44, `a 44x44 target at least: ${at}`);
+    // In the top corner at the end of the line: the right in a left-to-right page.
+    assert.ok(g.card.right - g.close.right <= 16 && g.close.top - g.card.top <= 16, `top right corner: ${at}`);
+    assert.equal(g.heading.filter((r) => overlap(r, g.close)).length, 0, `the heading's text is clear of it: ${at}`);
+    const [leftGap, rightGap] = [g.card.left, g.viewport.width - g.card.right];
+    assert.ok(Math.abs(leftGap - rightGap) <= 2, `centred across: ${at}`);
+    assert.ok(leftGap >= 0 && rightGap >= 0, `within the viewport: ${at}`);
+    if (g.card.height < g.viewport.height - 40) {
+      assert.ok(Math.abs(g.card.top - (g.viewport.height - g.card.bottom)) <= 2, `centred down: ${at}`);
+    } else {
+      assert.ok(width < 800, `shorter than a desktop viewport: ${at}`);
+      assert.ok(g.dialog.top >= 0 && g.dialog.bottom <= g.viewport.height, `the dialog scrolls within the viewport: ${at}`);
+    }
+    assert.deepEqual(await axeViolations(page), [], 'the open dialog');
+    // The keyboard's focus on it shows (the widget's ring, not the browser's faint one).
+    await tabTo(page, (f) => f.tag === 'BUTTON' && f.text === '×');
+    const ring = await w.closeButton.evaluate((b) => [b.matches(':focus-visible'), getComputedStyle(b).outlineStyle, parseFloat(getComputedStyle(b).outlineWidth)]);
+    assert.deepEqual(ring.slice(0, 2), [true, 'solid']);
+    assert.ok(ring[2] >= 2, `a ring 2px wide at least: ${ring}`);
+    await w.closeButton.click();
+    await page.waitForFunction(() => !document.querySelector('#c').shadowRoot.querySelector('dialog').open);
+    assert.deepEqual(problems, []);
+    await close();
+  });
+}
+
+test('popup in a right-to-left page: the close button in the top left corner, clear of the heading', async () => {
+  const { page, close } = await openHost(
+    '<booking-widget id="c" profile="long" mode="popup" locale="ar" dir="rtl"></booking-widget>', { viewport: { width: 1280, height: 800 } });
+  const w = new Widget(page.locator('#c'));
+  await w.launcher.click({ timeout: 20_000 });
+  await new Widget(w.dialog).ready();
+  const g = await dialogGeometry(page, w);
+  const at = JSON.stringify(g);
+  assert.ok(inside(g.close, g.card), `the close button is in the card: ${at}`);
+  assert.ok(g.close.left - g.card.left <= 16 && g.close.top - g.card.top <= 16, `top left corner: ${at}`);
+  assert.equal(g.heading.filter((r) => overlap(r, g.close)).length, 0, `the heading's text is clear of it: ${at}`);
   await close();
 });
 

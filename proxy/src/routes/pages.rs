@@ -1,6 +1,6 @@
 //! `/healthz` and the public booking page `/book/{profile}`.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -14,20 +14,27 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The built widget's `index.html` with the profile's title; the widget reads the profile
-/// id from the path. An unknown profile still gets the page (the widget explains) with 404.
-pub async fn book_page(State(state): State<AppState>, Path(profile): Path<String>) -> Response {
+/// The built widget's `index.html` with the profile's title and the query's theme; the
+/// widget reads the profile id from the path. An unknown profile still gets the page (the
+/// widget explains) with 404.
+pub async fn book_page(
+    State(state): State<AppState>,
+    Path(profile): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
     let index = state.config().server.assets_dir.join("index.html");
-    page(&state, &profile, &index).await
+    page(&state, &profile, &index, Theme::asked(query.as_deref())).await
 }
 
 /// The page built in `index` for `profile`.
-async fn page(state: &AppState, profile: &str, index: &std::path::Path) -> Response {
+async fn page(state: &AppState, profile: &str, index: &std::path::Path, theme: Theme) -> Response {
     let Ok(html) = tokio::fs::read_to_string(&index).await else {
         tracing::error!(path = %index.display(), "widget not built: index.html missing");
         let body = "The booking page is not built yet. Run `make build`.";
         return (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
     };
+    // Before the title and the data go in: no text of theirs is taken for the attribute.
+    let html = with_theme(&html, theme);
     let csp = page_policy(&html);
     let (status, page) = match state.provider(profile).await {
         Err(_) => (
@@ -61,6 +68,7 @@ async fn page(state: &AppState, profile: &str, index: &std::path::Path) -> Respo
 pub async fn manage_page(
     State(state): State<AppState>,
     Path((profile, _token)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
 ) -> Response {
     let dir = &state.config().server.assets_dir;
     let manage = dir.join(assets::MANAGE_DIR).join("index.html");
@@ -68,7 +76,7 @@ pub async fn manage_page(
         Ok(true) => manage,
         _ => dir.join("index.html"),
     };
-    let mut response = page(&state, &profile, &index).await;
+    let mut response = page(&state, &profile, &index, Theme::asked(query.as_deref())).await;
     let headers = response.headers_mut();
     headers.insert(
         header::REFERRER_POLICY,
@@ -105,6 +113,43 @@ fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The page's colours, from its `?theme=`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Theme {
+    /// The visitor's system setting (`prefers-color-scheme`), as it changes.
+    Auto,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    /// The first `theme` in `query`: `light` or `dark`; anything else, or none, is `Auto`.
+    fn asked(query: Option<&str>) -> Self {
+        let asked = query.and_then(|query| {
+            url::form_urlencoded::parse(query.as_bytes())
+                .find_map(|(key, value)| (key == "theme").then_some(value))
+        });
+        match asked.as_deref() {
+            Some("light") => Self::Light,
+            Some("dark") => Self::Dark,
+            _ => Self::Auto,
+        }
+    }
+}
+
+/// `html` with `theme` for the `data-theme="auto"` that the page's `<html>` and the widget's
+/// element carry (index.html; the minified build drops the quotes): the widget's tokens and
+/// the page's CSS read it there. `Auto` leaves the page as it is.
+fn with_theme(html: &str, theme: Theme) -> String {
+    let name = match theme {
+        Theme::Auto => return html.to_owned(),
+        Theme::Light => "light",
+        Theme::Dark => "dark",
+    };
+    html.replace("data-theme=\"auto\"", &format!("data-theme=\"{name}\""))
+        .replace("data-theme=auto", &format!("data-theme={name}"))
+}
+
 /// Replaces the text of the page's `<title>`, escaped.
 fn with_title(html: &str, title: &str) -> String {
     let escaped = html_escape::encode_text(title);
@@ -130,5 +175,40 @@ mod tests {
         let hash = BASE64.encode(Sha256::digest(b"init()"));
         assert!(policy.contains(&format!("'sha256-{hash}'")), "{policy}");
         assert!(!policy.contains("'unsafe-inline'") && !policy.contains("'unsafe-eval'"));
+    }
+
+    #[test]
+    fn the_query_names_the_theme_and_anything_else_is_auto() {
+        for (query, theme) in [
+            (None, Theme::Auto),
+            (Some(""), Theme::Auto),
+            (Some("theme=dark"), Theme::Dark),
+            (Some("locale=fr&theme=light"), Theme::Light),
+            (Some("theme=auto"), Theme::Auto),
+            (Some("theme=Sepia"), Theme::Auto),
+            (Some("theme="), Theme::Auto),
+            (Some("theme=dark&theme=light"), Theme::Dark),
+            (Some("theme=%64ark"), Theme::Dark),
+            (Some("theme=%ff%fe&x"), Theme::Auto),
+            (Some("themes=dark"), Theme::Auto),
+        ] {
+            assert_eq!(Theme::asked(query), theme, "{query:?}");
+        }
+    }
+
+    #[test]
+    fn the_theme_is_written_on_the_page_and_its_widget() {
+        let source = r#"<html lang="en" data-theme="auto"><main id="booking-widget" data-theme="auto"></main>"#;
+        let minified =
+            "<html data-theme=auto lang=en><main data-theme=auto id=booking-widget></main>";
+        assert_eq!(
+            with_theme(source, Theme::Dark),
+            r#"<html lang="en" data-theme="dark"><main id="booking-widget" data-theme="dark"></main>"#
+        );
+        assert_eq!(
+            with_theme(minified, Theme::Light),
+            "<html data-theme=light lang=en><main data-theme=light id=booking-widget></main>"
+        );
+        assert_eq!(with_theme(minified, Theme::Auto), minified);
     }
 }
