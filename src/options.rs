@@ -101,8 +101,8 @@ impl WidgetOptions {
             .unwrap_or_else(time::browser_locale);
         let zone = self
             .time_zone
-            .clone()
-            .filter(|z| time::is_zone(z))
+            .as_deref()
+            .and_then(time::zone_name)
             .unwrap_or_else(time::browser_zone);
         let hour12 =
             hour12(self.hour_cycle.as_deref()).unwrap_or_else(|| time::locale_uses_12h(&locale));

@@ -238,15 +238,21 @@ pub fn locale_uses_12h(locale: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Whether the browser knows `zone` (so `Intl` can format in it).
-pub fn is_zone(zone: &str) -> bool {
+/// The browser's name for `zone`, which it takes in any case ("europe/paris" is
+/// "Europe/Paris"), or `None` when it does not know the zone. The proxy takes the name
+/// only as the zone database writes it.
+pub fn zone_name(zone: &str) -> Option<String> {
     let opts = Object::new();
     let _ = Reflect::set(&opts, &"timeZone".into(), &zone.into());
     let ctor: JsValue = Intl::DateTimeFormat::new(&Array::new(), &Object::new())
         .constructor()
         .into();
     let ctor: js_sys::Function = ctor.unchecked_into();
-    Reflect::construct(&ctor, &Array::of2(&JsValue::UNDEFINED, &opts)).is_ok()
+    let f = Reflect::construct(&ctor, &Array::of2(&JsValue::UNDEFINED, &opts)).ok()?;
+    let f: Intl::DateTimeFormat = f.unchecked_into();
+    Reflect::get(&f.resolved_options(), &"timeZone".into())
+        .ok()?
+        .as_string()
 }
 
 /// Every IANA zone the browser knows, for the zone picker.

@@ -13,9 +13,8 @@ pub fn Preferences(flow: Flow) -> impl IntoView {
     let strings = flow.config.strings();
     let zones = time::zones();
     let on_zone = move |ev| {
-        let value = event_target_value(&ev);
-        if time::is_zone(&value) {
-            flow.choose_zone(value);
+        if let Some(zone) = time::zone_name(&event_target_value(&ev)) {
+            flow.choose_zone(zone);
         }
     };
     // No choice is shown for one duration.
