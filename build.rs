@@ -107,11 +107,17 @@ fn strings() {
     for key in english.keys() {
         code += &format!("    pub {key}: &'static str,\n");
     }
-    code += "}\n\n/// English, compiled in: the default, and the text of a key another language lacks.\npub static EN: Strings = Strings {\n    lang: \"en\",\n";
+    let n = english.len();
+    code += &format!(
+        "}}\n\n/// The keys of a language's file, in the fields' order.\nconst KEYS: [&str; {n}] = [{}];\n\n",
+        english.keys().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", ")
+    );
+    code += &format!("/// English's texts in `KEYS`' order.\nconst ENGLISH: [&str; {n}] = [\n");
     for key in english.keys() {
-        code += &format!("    {key}: {:?},\n", text("en", &english, key));
+        code += &format!("    {:?},\n", text("en", &english, key));
     }
-    code += "};\n\n/// The languages a visitor may read: English and those fetched on demand.\npub const LANGUAGES: [&str; ";
+    code += "];\n\n/// English, compiled in: the default, and the text of a key another language lacks.\npub static EN: Strings = Strings::of(\"en\", ENGLISH);\n\n";
+    code += "/// The languages a visitor may read: English and those fetched on demand.\npub const LANGUAGES: [&str; ";
     code += &format!(
         "{}] = [\"en\", {}];\n\n",
         others.len() + 1,
@@ -121,9 +127,12 @@ fn strings() {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    code += "impl Strings {\n    /// A language from its file's texts, read by `text`; English where one is missing.\n    pub fn read(lang: &'static str, text: &dyn Fn(&str) -> Option<&'static str>) -> Self {\n        Self {\n            lang,\n";
-    for key in english.keys() {
-        code += &format!("            {key}: text({key:?}).unwrap_or(EN.{key}),\n");
+    // One loop over the keys, not a call per field: the wasm reads any number of strings
+    // with the same few bytes of code.
+    code += "impl Strings {\n    /// A language from its file's texts, read by `text`; English where one is missing.\n    pub fn read(lang: &'static str, text: &dyn Fn(&str) -> Option<&'static str>) -> Self {\n        let mut texts = ENGLISH;\n        for (slot, key) in texts.iter_mut().zip(KEYS) {\n            if let Some(found) = text(key) {\n                *slot = found;\n            }\n        }\n        Self::of(lang, texts)\n    }\n\n";
+    code += &format!("    const fn of(lang: &'static str, t: [&'static str; {n}]) -> Self {{\n        Self {{\n            lang,\n");
+    for (i, key) in english.keys().enumerate() {
+        code += &format!("            {key}: t[{i}],\n");
     }
     code += "        }\n    }\n}\n\n/// Every language compiled in, natively (the widget's tests); the wasm fetches them.\n#[cfg(not(target_arch = \"wasm32\"))]\npub static BUILT_IN: [Strings; ";
     code += &format!("{}] = [\n", others.len());
