@@ -65,6 +65,8 @@ compgen -G '/usr/share/postgresql/*/extension/btree_gist.control' >/dev/null \
 # only adds a module the test does not use).
 new_nginx=
 if [ ! -x /usr/sbin/nginx ]; then missing+=(nginx); new_nginx=1; fi
+# A Japanese font, so the screenshots of the Japanese steps show text, not empty boxes.
+[ -e /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] || missing+=(fonts-ipafont-gothic)
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 # The package starts and enables Debian's nginx service (on port 80); nothing here uses it,
 # so one this script installed is stopped and left disabled.

@@ -178,7 +178,7 @@ async fn the_month_grid_marks_free_days_and_moves_focus_with_the_keyboard() {
     };
     let _h = leptos::mount::mount_to(root.clone(), move || {
         provide_context(english());
-        view! { <MonthView month=state on_pick=move |d| picked.set(Some(d)) /> }
+        view! { <MonthView month=state on_pick=move |d| picked.set(Some(d)) busy=RwSignal::new(false) /> }
     });
     let day = |d: &str| {
         root.query_selector(&format!("[data-date='{d}']"))

@@ -103,6 +103,9 @@ impl AppState {
         let mut shown = entry.provider.profile().await?;
         shown.id = profile.to_owned();
         shown.hold_minutes = entry.config.hold_minutes;
+        // The form asks what it must first (the `{{variables}}` of the title and
+        // description among it), then what it may; each in the provider's order.
+        shown.fields.sort_by_key(|field| !field.required);
         Ok(shown)
     }
 

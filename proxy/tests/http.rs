@@ -15,11 +15,16 @@ async fn healthz_answers_ok() {
 }
 
 #[tokio::test]
-async fn profile_turns_variables_into_required_text_fields() {
+async fn profile_turns_variables_into_required_text_fields_listed_first() {
     let extra = r#"
 [[profiles.intro.fields]]
 name = "company"
 kind = "text"
+
+[[profiles.intro.fields]]
+name = "budget"
+kind = "number"
+required = true
 "#;
     let server = spawn(&intro_config(extra)).await;
     let response = server.get("/api/v1/profiles/intro").await;
@@ -39,7 +44,11 @@ kind = "text"
         .iter()
         .map(|f| (f.name.as_str(), f.required))
         .collect();
-    assert_eq!(names, vec![("company", false), ("topic", true)]);
+    // What the form must ask first, then what it may; each in the profile's order.
+    assert_eq!(
+        names,
+        vec![("budget", true), ("topic", true), ("company", false)]
+    );
     let topic = &profile.fields[1];
     assert_eq!(
         (topic.kind, topic.label.as_str()),

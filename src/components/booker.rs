@@ -29,12 +29,13 @@ pub fn Booker(
         match flow.step.get() {
             Step::Pick => view! {
                 <div class="bw-booker__pick">
-                    <MonthView month=flow.month on_pick=move |d| flow.pick_day(d) />
+                    <MonthView month=flow.month on_pick=move |d| flow.pick_day(d) busy=flow.slots.busy />
+                    // The times right after the grid, in the tab order too; the settings below.
                     <div class="bw-booker__side">
-                        <Preferences flow />
                         {notices(flow)}
                         // Always drawn, so focus on its heading survives a refresh of the slots.
                         <TimeList flow />
+                        <Preferences flow />
                     </div>
                 </div>
             }

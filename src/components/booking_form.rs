@@ -34,6 +34,7 @@ pub fn BookingForm(
         options: vec![],
     });
     let answers = flow.answers;
+    // The proxy lists the required fields first.
     let controls = booker
         .into_iter()
         .chain(flow.profile.with_value(|p| p.fields.clone()))

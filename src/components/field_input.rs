@@ -12,6 +12,7 @@ pub fn FieldInput(
     /// Where its answer and its error message are kept (by the field's name).
     answers: Answers,
 ) -> impl IntoView {
+    let optional = crate::config::use_config().strings().optional;
     let id = format!("bw-field-{}", field.name);
     let error_id = format!("{id}-error");
     let Field {
@@ -84,7 +85,7 @@ pub fn FieldInput(
         return view! {
             <fieldset class="bw-field" part="field" data-kind=kind.as_str() id=id
                 aria-invalid=invalid aria-describedby=described on:input=on_input>
-                <legend class="bw-field__label">{label}{if required { " *" } else { "" }}</legend>
+                <legend class="bw-field__label" dir="auto">{label}{if required { "" } else { optional }}</legend>
                 {boxes}
                 <p class="bw-field__error" id=error_id>{move || error().unwrap_or_default()}</p>
             </fieldset>
@@ -115,6 +116,7 @@ pub fn FieldInput(
             .into_any(),
             _ => view! {
                 <input id=id.clone() class="bw-input" part="input" type=input_type(kind)
+                    inputmode=input_mode(kind) dir=direction(kind)
                     autocomplete=autocomplete(&id) aria-required=required.to_string()
                     aria-invalid=invalid aria-describedby=described value=text />
             }
@@ -123,9 +125,9 @@ pub fn FieldInput(
     };
     view! {
         <div class="bw-field" part="field" data-kind=kind.as_str() on:input=on_input>
-            <label class="bw-field__label" for=id>
+            <label class="bw-field__label" for=id dir="auto">
                 {label}
-                {required.then(|| view! { <span class="bw-field__required" aria-hidden="true">" *"</span> }.into_any())}
+                {(!required).then(|| view! { <span class="bw-field__optional">{optional}</span> }.into_any())}
             </label>
             {control}
             <p class="bw-field__error" id=error_id>{move || error().unwrap_or_default()}</p>
@@ -142,6 +144,23 @@ pub fn input_type(kind: FieldKind) -> &'static str {
         FieldKind::Number => "text",
         FieldKind::Url => "url",
         _ => "text",
+    }
+}
+
+/// The on-screen keyboard for each kind (a number is typed as text, with a decimal pad).
+fn input_mode(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Number => "decimal",
+        other => input_type(other),
+    }
+}
+
+/// Addresses and numbers read left to right in a right-to-left page too; text follows
+/// what is typed.
+fn direction(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Text => "auto",
+        _ => "ltr",
     }
 }
 

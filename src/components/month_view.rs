@@ -15,6 +15,8 @@ pub fn MonthView(
     month: MonthState,
     /// Called when the visitor picks a day with free times.
     on_pick: impl Fn(NaiveDate) + Copy + Send + Sync + 'static,
+    /// The month's free days are on their way.
+    busy: RwSignal<bool>,
 ) -> impl IntoView {
     let config = use_config();
     let (locale, strings) = (config.tag(), config.strings());
@@ -63,6 +65,11 @@ pub fn MonthView(
     let loc = locale.clone();
     let grid = move || {
         let (chosen, tab_stop) = (selected.get(), focus.get());
+        let now = time::now();
+        let today = config
+            .zone
+            .with(|z| time::local_date(now, z))
+            .unwrap_or(now.date_naive());
         days.with(|free_days| {
             month_weeks(shown.get(), first)
                 .into_iter()
@@ -80,7 +87,7 @@ pub fn MonthView(
                                 view! {
                                     <button
                                         type="button"
-                                        class=day_class(free, chosen == Some(date))
+                                        class=day_class(free, chosen == Some(date), date.cmp(&today))
                                         part="day"
                                         data-date=date.to_string()
                                         aria-disabled=(!free).to_string()
@@ -119,7 +126,8 @@ pub fn MonthView(
                 <button type="button" class="bw-button bw-calendar__nav" part="button"
                     aria-label=strings.next_month on:click=move |_| month.turn(1)>{if rtl { "‹" } else { "›" }}</button>
             </div>
-            <table class="bw-calendar__grid" role="grid" aria-labelledby="bw-month-title" on:keydown=on_key>
+            <table class="bw-calendar__grid" role="grid" aria-labelledby="bw-month-title" on:keydown=on_key
+                aria-busy=move || busy.get().then(|| "true".to_string())>
                 <thead><tr>{headers}</tr></thead>
                 <tbody>{grid}</tbody>
             </table>
@@ -128,12 +136,18 @@ pub fn MonthView(
 }
 
 /// The day button's classes: one plain string rather than `class:` toggles, whose
-/// machinery the wasm then does without (S9).
-fn day_class(free: bool, selected: bool) -> &'static str {
-    match (free, selected) {
-        (true, true) => "bw-day bw-day--free bw-day--selected",
-        (true, false) => "bw-day bw-day--free",
-        (false, true) => "bw-day bw-day--selected",
-        (false, false) => "bw-day",
+/// machinery the wasm then does without (S9). `when` is the day against today: a past day
+/// is drawn apart from a day with nothing free, and today is marked.
+fn day_class(free: bool, selected: bool, when: std::cmp::Ordering) -> &'static str {
+    use std::cmp::Ordering::{Equal, Less};
+    match (free, selected, when) {
+        (_, _, Less) => "bw-day bw-day--past",
+        (true, true, Equal) => "bw-day bw-day--free bw-day--selected bw-day--today",
+        (true, false, Equal) => "bw-day bw-day--free bw-day--today",
+        (false, false, Equal) => "bw-day bw-day--today",
+        (true, true, _) => "bw-day bw-day--free bw-day--selected",
+        (true, false, _) => "bw-day bw-day--free",
+        (false, true, _) => "bw-day bw-day--selected",
+        (false, false, _) => "bw-day",
     }
 }

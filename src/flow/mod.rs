@@ -207,8 +207,10 @@ impl Flow {
                 }
             } else {
                 searching.set(0);
+                // The first free day is chosen, its times shown at once.
                 if let Some(first) = month.days.with_untracked(|d| d.keys().next().copied()) {
                     month.focus.set(first);
+                    month.selected.set(Some(first));
                 }
             }
             z

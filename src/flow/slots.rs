@@ -35,6 +35,8 @@ pub struct UseSlots {
     /// The free slots by day, grouped in the zone they were asked for when they arrive (a
     /// signal set there rather than a memo: S4).
     pub days: RwSignal<Map<NaiveDate, Vec<Slot>>>,
+    /// A month's answer is on its way: the grid says so rather than look fully booked.
+    pub busy: RwSignal<bool>,
     reload: RwSignal<u32>,
     cache: StoredValue<Map<String, Vec<Slot>>>,
 }
@@ -81,6 +83,7 @@ pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
     } = options;
     let slots = RwSignal::new(None::<Result<Vec<Slot>, ApiFailure>>);
     let days = RwSignal::new(Map::<NaiveDate, Vec<Slot>>::new());
+    let busy = RwSignal::new(false);
     let reload = RwSignal::new(0u32);
     let cache = StoredValue::new(Map::<String, Vec<Slot>>::new());
     let asked = StoredValue::new(0u32);
@@ -90,6 +93,7 @@ pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
             Err(_) => Map::new(),
         });
         slots.set(Some(result));
+        busy.set(false);
     };
     Effect::new(move |_| {
         let (m, d, z) = (month.get(), duration.get(), zone.get());
@@ -102,6 +106,7 @@ pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
             return;
         }
         let (client, of) = (client.clone(), of.clone());
+        busy.set(true);
         // A month after the current one comes with the month after it, in one request (at
         // most 62 days, the API's limit): looking ahead for the first free month, or paging
         // forward, asks once per two months.
@@ -153,6 +158,7 @@ pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
     UseSlots {
         slots,
         days,
+        busy,
         reload,
         cache,
     }

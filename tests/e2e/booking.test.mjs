@@ -130,9 +130,7 @@ test('book by keyboard only', async () => {
   await page.keyboard.press('Tab');
   await page.keyboard.press('ArrowDown'); // team size: first option
   await page.keyboard.press('Tab');
-  await page.keyboard.type('Compilers');
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('COBOL');
+  await page.keyboard.type('COBOL'); // the topic: required, so before the optional agenda
   await page.keyboard.press('Enter'); // implicit submission
   await w.confirmation.waitFor({ timeout: 15_000 });
   assert.equal((await focusOn(page, 'bw-done-title', 'id')).id, 'bw-done-title');
@@ -175,11 +173,14 @@ test('a time taken between choosing and submitting: slots refresh, input kept, f
 });
 
 test('the visitor\'s language: German, and Arabic right to left', async () => {
-  for (const [locale, heading, dir] of [['de-DE', 'Tag wählen', 'ltr'], ['ar-EG', 'اختر يومًا', 'rtl']]) {
+  for (const [locale, previous, times, dir] of [['de-DE', 'Vorheriger Monat', 'Zeiten am ', 'ltr'], ['ar-EG', 'الشهر السابق', 'المواعيد يوم ', 'rtl']]) {
     const { page, w, close } = await open({ locale });
     assert.equal(await w.root.getAttribute('dir'), dir);
     assert.equal(await w.root.getAttribute('lang'), locale);
-    assert.equal((await w.timesTitle.textContent()).trim(), heading);
+    assert.equal(await w.monthNav.nth(0).getAttribute('aria-label'), previous);
+    // The first free day is chosen: its times are shown at once.
+    await w.timesTitle.filter({ hasText: times }).waitFor({ timeout: 15_000 });
+    assert.ok((await w.slot.count()) > 0);
     if (dir === 'rtl') {
       const [prev, next] = [await w.monthNav.nth(0).boundingBox(), await w.monthNav.nth(1).boundingBox()];
       assert.ok(prev.x > next.x, 'the previous-month button is on the right');
@@ -201,6 +202,31 @@ test('nothing free in the coming months: said on this month, not a year ahead', 
   assert.equal((await w.monthTitle.textContent()).trim(), thisMonth);
   await w.noticing('Nothing is free').waitFor({ timeout: 15_000 });
   await context.close();
+});
+
+test('today is marked, past days set apart, and a month on its way is busy, not fully booked', async () => {
+  const { page, w, close } = await open();
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+  assert.match(await w.scope.locator(`[data-date="${today}"]`).getAttribute('class'), /bw-day--today/);
+  const day = Number(today.slice(8));
+  if (day > 1) {
+    const before = `${today.slice(0, 8)}${String(day - 1).padStart(2, '0')}`;
+    assert.match(await w.scope.locator(`[data-date="${before}"]`).getAttribute('class'), /bw-day--past/);
+  }
+  let release;
+  const held = new Promise((done) => { release = done; });
+  await page.route('**/slots?**', async (route) => { await held; await route.continue(); });
+  const grid = w.scope.locator('[role=grid]');
+  await w.monthNav.nth(1).click();
+  await page.waitForFunction((sel) => document.getElementById('booking-widget').shadowRoot
+    .querySelector(sel)?.getAttribute('aria-busy') === 'true', '[role=grid]', { timeout: 5_000 }).catch(() => {});
+  assert.equal(await grid.getAttribute('aria-busy'), 'true');
+  release();
+  await w.freeDay.first().waitFor({ timeout: 15_000 });
+  await page.waitForFunction((sel) => !document.getElementById('booking-widget').shadowRoot
+    .querySelector(sel)?.hasAttribute('aria-busy'), '[role=grid]', { timeout: 5_000 }).catch(() => {});
+  assert.equal(await grid.getAttribute('aria-busy'), null);
+  await close();
 });
 
 test('changing the time zone regroups the days, the zone typed in any case', async () => {
@@ -257,6 +283,23 @@ test('every kind of field is asked, checked and sent with its type', async () =>
     await page.goto(`${kinds.base}/book/kinds`);
     const w = new Widget(page);
     await w.pickFirstTime();
+    // Required fields first, in the profile's order; optional ones marked as such.
+    const order = await w.scope.locator('[part=field]').evaluateAll((els) => els.map((e) => e.id || e.querySelector('[id^=bw-field-]').id));
+    assert.deepEqual(order.map((id) => id.replace('bw-field-', '')),
+      ['name', 'email', 'billing', 'seats', 'plan', 'consent', 'company', 'about', 'phone', 'site', 'topics', 'channels', 'newsletter']);
+    assert.match(await w.scope.locator('label[for=bw-field-company]').textContent(), /\(optional\)$/);
+    assert.doesNotMatch(await w.scope.locator('label[for=bw-field-billing]').textContent(), /optional/);
+    assert.match(await w.scope.locator('#bw-field-topics legend').textContent(), /\(optional\)$/);
+    // The keyboard each kind needs; addresses and numbers left to right even in a right-to-left page.
+    for (const [name, mode, dir] of [['billing', 'email', 'ltr'], ['phone', 'tel', 'ltr'], ['seats', 'decimal', 'ltr'], ['site', 'url', 'ltr'], ['company', 'text', 'auto']]) {
+      assert.equal(await w.field(name).getAttribute('inputmode'), mode, name);
+      assert.equal(await w.field(name).getAttribute('dir'), dir, name);
+    }
+    // A yes/no box sits before its label, one size with the boxes of a list.
+    const [box, text] = [await w.field('consent').boundingBox(), await w.scope.locator('label[for=bw-field-consent]').boundingBox()];
+    assert.ok(box.x + box.width <= text.x && Math.abs((box.y + box.height / 2) - (text.y + text.height / 2)) < 8, 'inline');
+    const listBox = await w.field('channels').locator('input').first().boundingBox();
+    assert.equal(Math.round(listBox.width), Math.round(box.width));
     await w.fillIn();
     await w.primary.click();
     for (const required of ['billing', 'seats', 'plan', 'consent']) {

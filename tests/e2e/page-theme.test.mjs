@@ -48,7 +48,8 @@ async function open(colorScheme, query = '') {
     card: await w.root.evaluate((r) => getComputedStyle(r).backgroundColor),
     text: await w.root.evaluate((r) => getComputedStyle(r).color),
   });
-  const accent = () => w.freeDay.first().evaluate((d) => getComputedStyle(d).color);
+  // A free day not chosen (the first is chosen on load) is drawn in the accent.
+  const accent = () => w.scope.locator('.bw-day--free:not(.bw-day--selected)').first().evaluate((d) => getComputedStyle(d).color);
   const clean = async () => {
     assert.deepEqual(await page.evaluate(() => window.__violations), [], `${query}: no CSP violation`);
     assert.deepEqual(problems, [], query);
