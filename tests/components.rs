@@ -297,6 +297,7 @@ async fn a_field_in_error_says_so_to_assistive_technology() {
         v.insert("size".into(), FieldValue::Text("S".into()));
     });
     let _h = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(english());
         view! { <FieldInput field answers /> }
     });
     let control = root.query_selector("#bw-field-size").unwrap().unwrap();
@@ -328,7 +329,8 @@ async fn a_field_in_error_says_so_to_assistive_technology() {
         message.text_content().unwrap(),
         "Choose one of the options."
     );
-    assert_eq!(texts(&root, "label"), vec!["Size *"]);
+    // A required field is not marked; an optional one says "(optional)".
+    assert_eq!(texts(&root, "label"), vec!["Size"]);
 
     // Answering keeps the answer under the field's name and clears its error.
     let select: web_sys::HtmlSelectElement = control.unchecked_into();

@@ -5,6 +5,8 @@
 mod common;
 
 use booking_widget::components::FieldInput;
+use booking_widget::config::Config;
+use booking_widget::events::Events;
 use booking_widget::flow::Answers;
 use booking_widget::mount::{mount, CSS};
 use booking_widget::options::WidgetOptions;
@@ -122,6 +124,9 @@ fn controls_start_from_the_kept_answers_of_every_kind() {
         field("langs", FieldKind::Multiselect, &["Go", "Rust"]),
     ];
     let _h = leptos::mount::mount_to(root.clone(), move || {
+        // The language a mount provides (a field marks itself optional in it).
+        let settings = WidgetOptions::default().settings();
+        provide_context(Config::new(settings, Events::default()));
         fields
             .into_iter()
             .map(|field| view! { <FieldInput field answers /> })

@@ -33,22 +33,23 @@ async fn booking_fields_become_the_profile_form() {
         .map(|f| (f.name.as_str(), f.kind, f.required))
         .collect();
     // name, email and guests are the widget's own; location choice, hidden and
-    // rescheduleReason fields are left out.
+    // rescheduleReason fields are left out. The required come first, each in Cal.com's
+    // order.
     assert_eq!(
         form,
         vec![
+            ("company-size", FieldKind::Select, true),
+            ("role", FieldKind::Text, true),
             ("notes", FieldKind::Textarea, false),
             ("attendeePhoneNumber", FieldKind::Phone, false),
-            ("company-size", FieldKind::Select, true),
             ("topics", FieldKind::Multiselect, false),
             ("contact-by", FieldKind::Select, false),
             ("seats", FieldKind::Number, false),
             ("website", FieldKind::Url, false),
             ("newsletter", FieldKind::Boolean, false),
-            ("role", FieldKind::Text, true),
         ]
     );
-    let size = &profile.fields[2];
+    let size = &profile.fields[0];
     assert_eq!(size.label, "Company size");
     assert_eq!(size.options, vec!["1-10", "11-50", "51+"]);
 

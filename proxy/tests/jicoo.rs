@@ -68,34 +68,35 @@ async fn questions_become_the_profile_form() {
         .map(|f| (f.name.as_str(), f.label.as_str(), f.kind, f.required))
         .collect();
     // The uid is the field name; "q bad" cannot be one and is left out; a `date`
-    // question (a type the adapter does not know) is asked as text.
+    // question (a type the adapter does not know) is asked as text. The required come
+    // first, each in Jicoo's order.
     assert_eq!(
         form,
         vec![
             ("q_company", "Company", FieldKind::Text, true),
-            (
-                "q_goal",
-                "What would you like to discuss?",
-                FieldKind::Textarea,
-                false
-            ),
             ("q_size", "Team size", FieldKind::Select, true),
-            ("q_topics", "Topics", FieldKind::Checkbox, false),
-            ("q_phone", "Phone", FieldKind::Phone, false),
-            ("q_site", "Website", FieldKind::Url, false),
-            ("q_seats", "Seats", FieldKind::Number, false),
             (
                 "q_consent",
                 "I agree to the privacy policy",
                 FieldKind::Checkbox,
                 true
             ),
+            (
+                "q_goal",
+                "What would you like to discuss?",
+                FieldKind::Textarea,
+                false
+            ),
+            ("q_topics", "Topics", FieldKind::Checkbox, false),
+            ("q_phone", "Phone", FieldKind::Phone, false),
+            ("q_site", "Website", FieldKind::Url, false),
+            ("q_seats", "Seats", FieldKind::Number, false),
             ("q_day", "Preferred follow-up day", FieldKind::Text, false),
         ]
     );
-    assert_eq!(profile.fields[2].options, vec!["1-10", "11-50", "51+"]);
-    assert_eq!(profile.fields[3].options, vec!["Pricing", "Security"]);
-    assert!(profile.fields[7].options.is_empty(), "a single tick box");
+    assert_eq!(profile.fields[1].options, vec!["1-10", "11-50", "51+"]);
+    assert_eq!(profile.fields[4].options, vec!["Pricing", "Security"]);
+    assert!(profile.fields[2].options.is_empty(), "a single tick box");
     assert!(profile.fields.iter().all(|f| f.default.is_none()));
 
     let sent = r.fake.control.requests();
