@@ -38,7 +38,7 @@
     const { origin } = new URL(url);
     if (!told.has(origin)) {
       told.add(origin);
-      console.warn(`booking-widget: could not reach ${origin}. If it is running, add ${location.origin} to its server.allowed_origins.`);
+      console.warn(`booking-widget: could not reach ${origin}; if it is up, add ${location.origin} to its server.allowed_origins`);
     }
     return null;
   };

@@ -353,7 +353,7 @@ async fn a_field_in_error_says_so_to_assistive_technology() {
 }
 
 #[wasm_bindgen_test]
-fn profile_header_shows_title_and_description_with_blanks_for_variables() {
+fn profile_header_shows_title_and_description_with_what_each_blank_stands_for() {
     let root = container();
     let profile = Profile {
         id: "intro".into(),
@@ -363,12 +363,23 @@ fn profile_header_shows_title_and_description_with_blanks_for_variables() {
         durations: vec![30],
         location: None,
         requires_confirmation: false,
-        fields: vec![],
+        fields: vec![Field {
+            name: "topic".into(),
+            label: "Topic".into(),
+            kind: FieldKind::Text,
+            required: true,
+            default: None,
+            options: vec![],
+        }],
         hold_minutes: 0,
     };
     let _h = leptos::mount::mount_to(root.clone(), move || view! { <ProfileHeader profile /> });
-    assert_eq!(texts(&root, "h2"), vec!["Intro call with …"]);
-    assert_eq!(texts(&root, "p"), vec!["A call about … for …. {{unclosed"]);
+    // What a blank stands for, by its name; never "….".
+    assert_eq!(texts(&root, "h2"), vec!["Intro call with [name]"]);
+    assert_eq!(
+        texts(&root, "p"),
+        vec!["A call about [topic] for [company]. {{unclosed"]
+    );
 }
 
 #[wasm_bindgen_test]

@@ -8,15 +8,22 @@ pub fn ProfileHeader(
     /// The profile as the proxy sent it.
     profile: Profile,
 ) -> impl IntoView {
+    // The profile's own text, in whichever direction it is written.
     view! {
         <header class="bw-header">
-            <h2 class="bw-header__title">{blanks(&profile.title)}</h2>
-            <p class="bw-header__description">{blanks(&profile.description)}</p>
+            <h2 class="bw-header__title" dir="auto">{blanks(&profile.title)}</h2>
+            <p class="bw-header__description" dir="auto">{blanks(&profile.description)}</p>
         </header>
     }
 }
 
-/// `{{topic}}` placeholders are filled from the booking later; the visitor sees "…".
+/// A `{{topic}}` placeholder is filled from the booking later; the visitor sees what it
+/// stands for, "[topic]" (a field's label would cost the payload a look-up per blank).
 fn blanks(text: &str) -> String {
-    template::replace(text, |_| Some("…".into()))
+    template::replace(text, |name| {
+        let mut shown = String::from("[");
+        shown.push_str(name);
+        shown.push(']');
+        Some(shown)
+    })
 }

@@ -25,7 +25,8 @@ test('the public page shows the profile in an open shadow root', async () => {
   assert.equal(await page.title(), 'Intro call');
   const w = new Widget(page);
   await w.titled('Intro call').waitFor({ timeout: 15_000 });
-  assert.equal(await w.description.textContent(), 'A call about ….');
+  // A blank shows what it stands for until the booking fills it.
+  assert.equal(await w.description.textContent(), 'A call about [topic].');
   await w.calendar.waitFor();
   const inShadow = await page.evaluate((sel) => !!document.getElementById('booking-widget').shadowRoot?.querySelector(sel), SEL.calendar);
   assert.ok(inShadow);
