@@ -119,7 +119,11 @@ async fn widget_js_names_the_hashed_build_and_assets_are_cached_by_kind() {
     );
     let loader = server.get("/widget.js").await;
     assert_eq!(loader.status(), 200);
-    assert_eq!(loader.headers()["cache-control"], "public, max-age=300");
+    // Fresh for five minutes, then used at once while a newer one is fetched, for a week.
+    assert_eq!(
+        loader.headers()["cache-control"],
+        "public, max-age=300, stale-while-revalidate=604800"
+    );
     assert_eq!(loader.headers()["access-control-allow-origin"], "*");
     assert!(loader.headers()["content-type"]
         .to_str()

@@ -12,10 +12,15 @@ use crate::state::AppState;
 /// The loader's source, served when the build has no minified `widget.js` of its own.
 const LOADER: &str = include_str!("../../../loader/widget.js");
 
+/// How long `/widget.js` is kept: five minutes fresh, a week served stale while revalidated.
+const LOADER_CACHE: &str = "public, max-age=300, stale-while-revalidate=604800";
+
 /// The manage bundle's folder in the build (the widget with manage mode).
 pub const MANAGE_DIR: &str = "manage";
 
-/// `GET /widget.js`: a stable URL, cached briefly; what it loads is hashed and immutable.
+/// `GET /widget.js`: a stable URL, fresh for five minutes and then, for a week, used from
+/// the cache at once while the browser asks for a newer one (a returning visitor waits for
+/// no loader); what it loads is hashed and immutable.
 pub async fn widget_js(State(state): State<AppState>) -> Response {
     let dir = &state.config().server.assets_dir;
     let index = dir.join("index.html");
@@ -51,7 +56,7 @@ pub async fn widget_js(State(state): State<AppState>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=300"),
+            (header::CACHE_CONTROL, LOADER_CACHE),
             (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
         ],
         body,
