@@ -5,6 +5,10 @@ SHELL := bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 export CHROMEDRIVER := /usr/bin/chromedriver
+# A CI run builds once: no incremental caches, which would double the target folder.
+ifdef CI
+export CARGO_INCREMENTAL := 0
+endif
 WASM := --target wasm32-unknown-unknown
 SIZE_BUDGET ?= 110000
 
