@@ -10,10 +10,12 @@ use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
 use booking_wire::{
-    validate, BookingRequest, CancelRequest, Created, ManagedBooking, Profile, RescheduleRequest,
+    validate, BookingRequest, BookingStatus, CancelRequest, Created, ManagedBooking, Profile,
+    RescheduleRequest,
 };
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
+use icalendar::EventStatus;
 use serde::Serialize;
 
 use crate::error::AppError;
@@ -89,6 +91,42 @@ pub async fn book(
 pub async fn manage(state: &AppState, token: &str) -> Result<ManagedBooking, AppError> {
     let row = find(state, token).await?;
     managed(state, &row, Utc::now()).await
+}
+
+/// The booking behind `token` as a calendar file, as it stands now (moved, confirmed or
+/// cancelled): the same event, by `UID`, as the invitations the visitor is emailed.
+pub async fn calendar_file(state: &AppState, token: &str) -> Result<String, AppError> {
+    let row = find(state, token).await?;
+    let booking = row.booking();
+    let public = state.config().server.public_url.as_deref();
+    let domain = public
+        .and_then(|u| url::Url::parse(u).ok())
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "booking-proxy".into());
+    let uid = format!("{}.{}@{domain}", row.id, row.profile);
+    let link = state.notifier().link(&row.profile, token);
+    let description = match &link {
+        Some(link) => format!("{}\n{link}", booking.title),
+        None => booking.title.clone(),
+    };
+    Ok(crate::notify::ics::download(
+        &crate::notify::ics::Download {
+            uid: &uid,
+            sequence: row.sequence,
+            status: match booking.status {
+                BookingStatus::Pending => EventStatus::Tentative,
+                BookingStatus::Cancelled => EventStatus::Cancelled,
+                _ => EventStatus::Confirmed,
+            },
+            start: booking.start,
+            end: booking.end,
+            stamp: Utc::now(),
+            summary: &booking.title,
+            location: booking.location.as_deref(),
+            description: &description,
+            url: link.as_deref(),
+        },
+    ))
 }
 
 /// Cancels the booking behind `token`, at its provider and here. Cancelling a cancelled

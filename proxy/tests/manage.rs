@@ -126,6 +126,99 @@ async fn the_token_shows_moves_and_cancels_the_booking() {
     );
 }
 
+/// The calendar file behind the token is the booking as it stands: UTC times, text escaped,
+/// lines folded at 75 octets, the manage page as its URL; moved, the new time under a higher
+/// `SEQUENCE` and the same `UID`; cancelled, `CANCELLED`. Never cached.
+#[tokio::test]
+async fn the_calendar_file_is_the_booking_as_it_stands() {
+    let config = open_config(LIMITS, "").replacen(
+        "[server]\n",
+        "[server]\npublic_url = \"https://book.example.com\"\n",
+        1,
+    );
+    let server = spawn(&config).await;
+    let mut request = booking(&tomorrow_plus(600), 30);
+    request["fields"]["topic"] = json!("Pricing; terms, and a long question about our plans");
+    let response = server.post(BOOK, &request, None).await;
+    assert_eq!(response.status(), 201);
+    let made: Value = response.json().await.unwrap();
+    let token = made["manage_token"].as_str().unwrap().to_owned();
+    let id = made["id"].as_str().unwrap();
+    let file = |token: String| {
+        let server = &server;
+        async move {
+            let response = server
+                .get(&format!("/api/v1/bookings/{token}/calendar"))
+                .await;
+            assert_eq!(response.status(), 200);
+            let header = |name: &str| response.headers()[name].to_str().unwrap().to_owned();
+            assert_eq!(header("content-type"), "text/calendar; charset=utf-8");
+            assert_eq!(
+                header("content-disposition"),
+                "attachment; filename=\"booking.ics\""
+            );
+            assert_eq!(header("cache-control"), "no-store");
+            let text = response.text().await.unwrap();
+            for line in text.split("\r\n") {
+                assert!(line.len() <= 75, "{} octets: {line}", line.len());
+            }
+            text.replace("\r\n ", "")
+        }
+    };
+    let stamp = |minutes| {
+        chrono::DateTime::parse_from_rfc3339(&tomorrow_plus(minutes))
+            .unwrap()
+            .format("%Y%m%dT%H%M%SZ")
+            .to_string()
+    };
+    let field = |text: &str, name: &str| -> String {
+        let prefix = format!("{name}:");
+        let line = text.split("\r\n").find(|l| l.starts_with(&prefix));
+        line.map(|l| l[prefix.len()..].to_owned())
+            .unwrap_or_default()
+    };
+    let page = format!("https://book.example.com/book/open/manage/{token}");
+    let first = file(token.clone()).await;
+    let title = r"Open call about Pricing\; terms\, and a long question about our plans";
+    for (name, value) in [
+        ("METHOD", "PUBLISH".to_owned()),
+        ("UID", format!("{id}.open@book.example.com")),
+        ("DTSTART", stamp(600)),
+        ("DTEND", stamp(630)),
+        ("SUMMARY", title.to_owned()),
+        ("STATUS", "CONFIRMED".to_owned()),
+        ("LOCATION", "Phone".to_owned()),
+        ("URL", page.clone()),
+        ("DESCRIPTION", format!(r"{title}\n{page}")),
+    ] {
+        assert_eq!(field(&first, name), value, "{name} in {first}");
+    }
+    assert!(
+        !first.contains("ORGANIZER") && !first.contains("ATTENDEE"),
+        "{first}"
+    );
+
+    assert_eq!(
+        reschedule(&server, &token, &tomorrow_plus(720), None)
+            .await
+            .status(),
+        200
+    );
+    let moved = file(token.clone()).await;
+    assert_eq!(field(&moved, "DTSTART"), stamp(720));
+    assert_eq!(field(&moved, "UID"), field(&first, "UID"));
+    let sequence = |text: &str| field(text, "SEQUENCE").parse::<u32>().unwrap_or(0);
+    assert!(sequence(&moved) > sequence(&first), "{first}\n{moved}");
+
+    assert_eq!(cancel(&server, &token, json!({})).await.status(), 200);
+    assert_eq!(field(&file(token.clone()).await, "STATUS"), "CANCELLED");
+    let (status, envelope) = error(server.get("/api/v1/bookings/nope/calendar").await).await;
+    assert_eq!(
+        (status, envelope.error.code),
+        (404, ErrorCode::BookingNotFound)
+    );
+}
+
 #[tokio::test]
 async fn unknown_and_malformed_tokens_get_the_same_404() {
     let server = spawn(&open_config(LIMITS, "")).await;
@@ -138,6 +231,7 @@ async fn unknown_and_malformed_tokens_get_the_same_404() {
         for path in [
             format!("/api/v1/bookings/{bad}"),
             format!("/api/v1/bookings/{bad}/slots?from=2026-01-01&to=2026-01-01"),
+            format!("/api/v1/bookings/{bad}/calendar"),
         ] {
             let (status, envelope) = error(server.get(&path).await).await;
             answers.push((status, envelope));

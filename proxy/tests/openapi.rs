@@ -11,6 +11,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/profiles/{profile}/slots"),
     ("post", "/api/v1/profiles/{profile}/bookings"),
     ("get", "/api/v1/bookings/{token}"),
+    ("get", "/api/v1/bookings/{token}/calendar"),
     ("post", "/api/v1/bookings/{token}/cancel"),
     ("post", "/api/v1/bookings/{token}/reschedule"),
     ("get", "/api/v1/bookings/{token}/slots"),

@@ -87,6 +87,50 @@ pub fn calendar(invite: &Invite<'_>) -> String {
     calendar.to_string()
 }
 
+/// A booking as a calendar file to import (`METHOD:PUBLISH`): no organizer or attendee, so
+/// a calendar adds it as the visitor's own event. Its `UID` and `SEQUENCE` are the
+/// invitations', so a calendar that has both keeps one event.
+pub struct Download<'a> {
+    pub uid: &'a str,
+    pub sequence: u32,
+    pub status: EventStatus,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub stamp: DateTime<Utc>,
+    pub summary: &'a str,
+    pub location: Option<&'a str>,
+    pub description: &'a str,
+    pub url: Option<&'a str>,
+}
+
+/// The `VCALENDAR` text of a [`Download`].
+pub fn download(file: &Download<'_>) -> String {
+    let mut event = icalendar::Event::new();
+    event
+        .uid(&one_line(file.uid))
+        .sequence(file.sequence)
+        .timestamp(file.stamp)
+        .starts(file.start)
+        .ends(file.end)
+        .summary(&one_line(file.summary))
+        .description(&lines(file.description))
+        .status(file.status);
+    if let Some(location) = file.location {
+        event.location(&one_line(location));
+    }
+    if let Some(url) = file.url {
+        event.url(&one_line(url));
+    }
+    let mut calendar = Calendar::empty();
+    calendar
+        .append_property(("VERSION", "2.0"))
+        .append_property(("PRODID", "-//booking-widget//booking-proxy//EN"))
+        .append_property(("CALSCALE", "GREGORIAN"))
+        .append_property(("METHOD", "PUBLISH"))
+        .push(event.done());
+    calendar.to_string()
+}
+
 /// Text of one line: control characters become spaces.
 fn one_line(text: &str) -> String {
     text.chars()

@@ -10,7 +10,7 @@ mod calendar;
 pub mod clock;
 mod email;
 mod i18n;
-mod ics;
+pub mod ics;
 mod webhook;
 pub mod worker;
 

@@ -3,7 +3,8 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{header, HeaderMap};
+use axum::response::IntoResponse;
 use axum::Json;
 use booking_wire::{
     CancelRequest, ErrorEnvelope, ManagedBooking, RescheduleRequest, SlotsResponse,
@@ -33,6 +34,38 @@ pub async fn get_booking(
     PathParam(token): PathParam<String>,
 ) -> Result<Json<ManagedBooking>, AppError> {
     Ok(Json(lifecycle::manage(&state, &token).await?))
+}
+
+/// The booking as a calendar file (`.ics`) to add to any calendar: always as it stands now,
+/// so a file fetched after a move has the new time.
+#[utoipa::path(
+    get,
+    path = "/bookings/{token}/calendar",
+    params(("token" = String, Path, description = "The booking's manage token")),
+    responses(
+        (status = 200, description = "An iCalendar file (`METHOD:PUBLISH`), as an attachment named booking.ics", content_type = "text/calendar", body = String),
+        (status = 404, description = "booking_not_found: no booking has this token", body = ErrorEnvelope),
+        (status = 429, description = "Too many requests from this address; see Retry-After", body = ErrorEnvelope),
+    ),
+    tag = "manage"
+)]
+pub async fn calendar_file(
+    State(state): State<AppState>,
+    PathParam(token): PathParam<String>,
+) -> Result<impl IntoResponse, AppError> {
+    let file = lifecycle::calendar_file(&state, &token).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"booking.ics\"",
+            ),
+            // The token is the credential: the file is not kept by any cache.
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        file,
+    ))
 }
 
 /// Cancels a booking; a second cancel answers as the first did.

@@ -77,6 +77,7 @@ pub fn table(config: &Config, limit: &RateLimit, manage_limit: &RateLimit) -> Ro
     // A token is the only credential: every manage route is limited, reads too.
     let manage = OpenApiRouter::new()
         .routes(routes!(manage::get_booking))
+        .routes(routes!(manage::calendar_file))
         .routes(routes!(manage::cancel_booking))
         .routes(routes!(manage::reschedule_booking))
         .routes(routes!(manage::reschedule_slots))
