@@ -1,10 +1,9 @@
-//! An iCalendar (.ics) event for a booking, made in the browser (RFC 5545).
+//! "Add to calendar" links for a booking, made in the browser: the calendar services' own
+//! "add event" pages, filled in. The .ics file comes from the proxy (`ApiClient::calendar_file`).
 
 use chrono::{DateTime, Utc};
-use wasm_bindgen::JsValue;
 
 use booking_wire::js::time_text;
-use booking_wire::BookingStatus;
 
 /// `20260302T090000Z`: the browser's ISO form without its separators (and fractions of a
 /// second, which bookings do not have).
@@ -16,75 +15,61 @@ fn stamp(t: DateTime<Utc>) -> String {
     out
 }
 
-/// Escapes text values: backslash, semicolon, comma and newlines.
-fn text(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace('\n', "\\n")
-}
-
-/// The calendar file's text, made at `made` (its `DTSTAMP`); a pending booking is
-/// `TENTATIVE`. A booking's manage page, when given, is its `URL` and is in its
-/// `DESCRIPTION`, where calendar apps show it.
-pub fn event(booking: &booking_wire::Booking, manage: Option<&str>, made: DateTime<Utc>) -> String {
-    let status = match booking.status {
-        BookingStatus::Pending => "TENTATIVE",
-        BookingStatus::Cancelled => "CANCELLED",
-        _ => "CONFIRMED",
-    };
-    let mut description = booking.title.clone();
-    let mut lines = vec![
-        "BEGIN:VCALENDAR".to_owned(),
-        "VERSION:2.0".into(),
-        "PRODID:-//booking-widget//EN".into(),
-        "BEGIN:VEVENT".into(),
-        format!("UID:{}@booking-widget", booking.id),
-        format!("DTSTAMP:{}", stamp(made)),
-        format!("DTSTART:{}", stamp(booking.start)),
-        format!("DTEND:{}", stamp(booking.end)),
-        format!("SUMMARY:{}", text(&booking.title)),
-        format!("STATUS:{status}"),
-    ];
-    if let Some(location) = &booking.location {
-        lines.push(format!("LOCATION:{}", text(location)));
-    }
+/// Links that open the booking as a new event, filled in, in Google Calendar, Outlook.com
+/// and Office 365 (the services' documented "add event" URLs), each with its name.
+pub fn links(booking: &booking_wire::Booking, manage: Option<&str>) -> [(&'static str, String); 3] {
+    let (start, end) = (time_text(&booking.start), time_text(&booking.end));
+    let mut details = booking.title.clone();
     if let Some(link) = manage {
-        // A URI value is not escaped as text is (RFC 5545 3.3.13).
-        lines.push(format!("URL:{link}"));
-        description = format!("{description}\nManage: {link}");
+        details.push('\n');
+        details.push_str(link);
     }
-    lines.push(format!("DESCRIPTION:{}", text(&description)));
-    lines.extend(["END:VEVENT".into(), "END:VCALENDAR".into(), String::new()]);
-    lines
-        .iter()
-        .map(|l| fold(l))
-        .collect::<Vec<_>>()
-        .join("\r\n")
+    let location = booking.location.clone().unwrap_or_default();
+    let google = query(&[
+        ("action", "TEMPLATE"),
+        ("text", &booking.title),
+        (
+            "dates",
+            &format!("{}/{}", stamp(booking.start), stamp(booking.end)),
+        ),
+        ("details", &details),
+        ("location", &location),
+    ]);
+    // Outlook.com and Office 365 take the same form, each on its own host.
+    let outlook = query(&[
+        ("rru", "addevent"),
+        ("subject", &booking.title),
+        ("startdt", &start),
+        ("enddt", &end),
+        ("body", &details),
+        ("location", &location),
+    ]);
+    let compose = "/calendar/0/action/compose?";
+    [
+        (
+            "Google",
+            format!("https://calendar.google.com/calendar/render?{google}"),
+        ),
+        (
+            "Outlook.com",
+            format!("https://outlook.live.com{compose}{outlook}"),
+        ),
+        (
+            "Office 365",
+            format!("https://outlook.office.com{compose}{outlook}"),
+        ),
+    ]
 }
 
-/// A content line folded after 75 octets, never inside a character (RFC 5545 3.1): the
-/// rest goes on lines that start with a space.
-fn fold(line: &str) -> String {
-    let mut out = String::new();
-    let mut width = 0;
-    for c in line.chars() {
-        if width + c.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            width = 1;
+/// `pairs` as a URL's query, encoded by the browser.
+fn query(pairs: &[(&str, &str)]) -> String {
+    match web_sys::UrlSearchParams::new() {
+        Ok(params) => {
+            for (name, value) in pairs {
+                params.append(name, value);
+            }
+            params.to_string().into()
         }
-        width += c.len_utf8();
-        out.push(c);
+        Err(_) => String::new(),
     }
-    out
-}
-
-/// A `blob:` URL for the file (allowed by a strict CSP, unlike inline data).
-pub fn object_url(booking: &booking_wire::Booking, manage: Option<&str>) -> Option<String> {
-    let file = event(booking, manage, crate::time::now());
-    let parts = js_sys::Array::of1(&JsValue::from_str(&file));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/calendar");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
-    web_sys::Url::create_object_url_with_blob(&blob).ok()
 }

@@ -320,68 +320,43 @@ fn what_does_not_fit_the_wire_is_refused_as_serde_refuses_it() {
     }
 }
 
-/// The .ics file's times are UTC stamps, whole seconds, with the text escaped (RFC 5545);
-/// it is stamped when it was made, and describes the booking even without a manage link.
+/// "Add to calendar": Google's, Outlook.com's and Office 365's "add event" pages, each with
+/// the booking's title, its UTC times (whole seconds in Google's stamps), place and manage
+/// link, encoded by the browser.
 #[wasm_bindgen_test]
-fn the_calendar_file_has_the_bookings_times_in_utc() {
-    let mut b = booking(BookingStatus::Confirmed, Some("Room 4; floor 2"));
-    // Fractions of a second are left out of the stamp.
+fn the_calendar_links_carry_the_booking() {
+    let mut b = booking(BookingStatus::Confirmed, Some("Room 4; floor 2 & co"));
     b.start = utc("2026-03-29T00:30:00.750Z");
     b.end = utc("2026-03-29T02:15:00+01:00");
-    let ics = booking_widget::ics::event(&b, None, utc("2026-03-02T09:15:07Z"));
-    assert!(!ics.contains("URL:"), "{ics}");
-    let lines: Vec<&str> = ics.split("\r\n").collect();
-    for line in [
-        "BEGIN:VEVENT",
-        "UID:bk_1@booking-widget",
-        "DTSTAMP:20260302T091507Z",
-        "DTSTART:20260329T003000Z",
-        "DTEND:20260329T011500Z",
-        "SUMMARY:Intro",
-        "STATUS:CONFIRMED",
-        "DESCRIPTION:Intro",
-        "LOCATION:Room 4\\; floor 2",
-        "END:VCALENDAR",
-    ] {
-        assert!(lines.contains(&line), "{line} in {ics}");
+    let page = "https://book.example.com/book/intro/manage/tok";
+    let links = booking_widget::calendar_links::links(&b, Some(page));
+    let names: Vec<&str> = links.iter().map(|(name, _)| *name).collect();
+    assert_eq!(names, ["Google", "Outlook.com", "Office 365"]);
+    let read = |href: &str| {
+        let url = web_sys::Url::new(href).unwrap();
+        let query = url.search_params();
+        let get = move |key: &str| query.get(key).unwrap_or_default();
+        (format!("{}{}", url.origin(), url.pathname()), get)
+    };
+    let (at, google) = read(&links[0].1);
+    assert_eq!(at, "https://calendar.google.com/calendar/render");
+    assert_eq!(google("action"), "TEMPLATE");
+    assert_eq!(google("text"), "Intro");
+    assert_eq!(google("dates"), "20260329T003000Z/20260329T011500Z");
+    assert_eq!(google("location"), "Room 4; floor 2 & co");
+    assert_eq!(google("details"), format!("Intro\n{page}"));
+    for ((_, href), host) in links[1..]
+        .iter()
+        .zip(["outlook.live.com", "outlook.office.com"])
+    {
+        let (at, outlook) = read(href);
+        assert_eq!(at, format!("https://{host}/calendar/0/action/compose"));
+        assert_eq!(outlook("subject"), "Intro");
+        let time = |key| DateTime::parse_from_rfc3339(&outlook(key)).map(|t| t.to_utc());
+        assert_eq!((time("startdt"), time("enddt")), (Ok(b.start), Ok(b.end)));
+        assert_eq!(outlook("location"), "Room 4; floor 2 & co");
+        assert_eq!(outlook("body"), format!("Intro\n{page}"));
     }
-}
-
-/// A booking the host must still accept goes into the calendar as tentative.
-#[wasm_bindgen_test]
-fn a_pending_booking_is_tentative_in_the_calendar_file() {
-    let b = booking(BookingStatus::Pending, None);
-    let ics = booking_widget::ics::event(&b, None, utc("2026-03-02T09:15:07Z"));
-    let lines: Vec<&str> = ics.split("\r\n").collect();
-    assert!(lines.contains(&"STATUS:TENTATIVE"), "{ics}");
-    assert!(!lines.contains(&"STATUS:CONFIRMED"), "{ics}");
-}
-
-/// A new booking's file carries its manage link (`URL`, and in `DESCRIPTION`), its long
-/// lines folded at 75 octets without splitting a character.
-#[wasm_bindgen_test]
-fn the_calendar_file_carries_the_manage_link_in_folded_lines() {
-    let mut b = booking(BookingStatus::Confirmed, None);
-    b.title = "Café ".repeat(20);
-    let link = format!(
-        "https://book.example.com/book/intro/manage/{}",
-        "t".repeat(43)
-    );
-    let ics = booking_widget::ics::event(&b, Some(&link), utc("2026-03-02T09:15:07Z"));
-    for line in ics.split("\r\n") {
-        assert!(line.len() <= 75, "{} octets: {line}", line.len());
-    }
-    let unfolded = ics.replace("\r\n ", "");
-    let lines: Vec<&str> = unfolded.split("\r\n").collect();
-    assert!(lines.contains(&format!("URL:{link}").as_str()), "{ics}");
-    assert!(
-        lines.contains(&format!("DESCRIPTION:{}\\nManage: {link}", b.title).as_str()),
-        "{ics}"
-    );
-    assert!(
-        lines.contains(&format!("SUMMARY:{}", b.title).as_str()),
-        "{ics}"
-    );
 }
 
 /// The events' details are the objects the embed contract documents.

@@ -157,6 +157,11 @@ impl ApiClient {
         }
     }
 
+    /// The booking's calendar file (.ics) on the proxy, as the booking stands when fetched.
+    pub fn calendar_file(&self, token: &str) -> String {
+        self.url(&format!("/bookings/{}/calendar", encode(token)))
+    }
+
     /// The booking's manage page on the proxy: the link the visitor keeps.
     pub fn manage_page(&self, profile: &str, token: &str) -> String {
         format!(

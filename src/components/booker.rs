@@ -45,7 +45,7 @@ pub fn Booker(
                 view! { <MoveForm flow chosen /> }.into_any()
             }
             Step::Form(chosen) => view! { <BookingForm flow chosen /> }.into_any(),
-            Step::Done(booking, link) => view! { <Confirmation flow booking link /> }.into_any(),
+            Step::Done(booking, token) => view! { <Confirmation flow booking token /> }.into_any(),
         }
     };
     view! {

@@ -48,13 +48,14 @@ pub fn BookingForm(
             flow.submit();
         }>
             <h3 class="bw-form__title" id="bw-form-title" tabindex="-1">{strings.your_details}</h3>
-            <p class="bw-form__summary">{summary}</p>
+            // The chosen time as a card, with the way back to the times.
+            <p class="bw-form__summary">
+                <span>{summary}</span>
+                <button type="button" class="bw-link" on:click=move |_| flow.back()>{strings.change}</button>
+            </p>
             {controls}
             {move || notice.get().map(|n| view! { <p class="bw-notice" part="error" role="alert">{n}</p> }.into_any())}
             <div class="bw-actions">
-                <button type="button" class="bw-button" part="button" on:click=move |_| flow.back()>
-                    {strings.back}
-                </button>
                 <button type="submit" class="bw-button bw-button--primary" part="button primary-button"
                     aria-disabled=move || Some(busy.get().to_string())>
                     // `Option<String>` and `String`, the kinds the other reactive attributes and

@@ -1,19 +1,19 @@
 use leptos::prelude::*;
 
+use crate::calendar_links;
 use crate::config::Config;
 use crate::flow::Flow;
-use crate::ics;
 use crate::time;
 use booking_wire::{Booking, BookingStatus};
 
 /// What was booked (or where it moved), when (the visitor's zone and, where it differs, the
-/// host's), where, the manage link of a new booking, and an .ics file.
+/// host's), where, the manage link of a new booking, and "Add to calendar".
 #[component]
 pub fn Confirmation(
     flow: Flow,
     booking: Booking,
-    /// The booking's manage page, shown once.
-    link: Option<String>,
+    /// The booking's manage token (its page is shown once).
+    token: Option<String>,
 ) -> impl IntoView {
     let strings = flow.config.strings();
     let moved = flow.moving().is_some();
@@ -27,32 +27,49 @@ pub fn Confirmation(
         false => heading,
     };
     let host_zone = flow.profile.with_value(|p| p.time_zone.clone());
-    let ics_url = ics::object_url(&booking, link.as_deref());
-    // The file's URL holds the file until it is revoked: it goes with the confirmation.
-    if let Some(url) = ics_url.clone() {
-        on_cleanup(move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        });
-    }
+    // A replayed answer has no token: then neither a manage link nor a calendar.
+    let links = token.map(|t| flow.links(&t));
+    // In the launcher's dialog the visitor is done; inline, they may book another time.
+    let next = match flow.dialog() {
+        Some(_) => strings.done,
+        None => strings.book_another,
+    };
+    // A moved booking's page is the one the visitor is on.
+    let manage = links.clone().filter(|_| !moved).map(|(page, _)| {
+        view! {
+            <p class="bw-confirmation__manage">
+                <a href=page>{strings.manage}</a>" "{strings.manage_hint}
+            </p>
+        }
+        .into_any()
+    });
+    // A menu of the calendar services' own "add event" pages and the proxy's file.
+    let menu = links.map(|(page, file)| {
+        let services = calendar_links::links(&booking, Some(&page));
+        view! {
+            <details class="bw-menu">
+                <summary class="bw-button" part="button">{strings.add_to_calendar}</summary>
+                <div class="bw-menu__list">
+                    {services.map(|(name, href)| view! { <a href=href target="_blank">{name}</a> }.into_any()).collect_view()}
+                    <a href=file download="booking.ics">{strings.ics_file}</a>
+                </div>
+            </details>
+        }.into_any()
+    });
     view! {
-        <section class="bw-confirmation" part="confirmation" aria-labelledby="bw-done-title">
+        <div class="bw-confirmation" part="confirmation">
             <h3 class="bw-confirmation__title" id="bw-done-title" tabindex="-1">{heading}</h3>
             {details(flow.config, &booking, &host_zone)}
-            {link.map(|href| view! {
-                <p class="bw-confirmation__manage">
-                    <a href=href>{strings.manage}</a>" "{strings.manage_hint}
-                </p>
-            }.into_any())}
+            {manage}
             <div class="bw-actions">
-                {ics_url.map(|url| view! {
-                    <a class="bw-button" part="button" href=url download="booking.ics">{strings.add_to_calendar}</a>
-                }.into_any())}
+                {menu}
                 {(!moved).then(|| view! {
                     <button type="button" class="bw-button bw-button--primary" part="button primary-button"
-                        on:click=move |_| flow.book_another()>{strings.book_another}</button>
+                        on:click=move |_| flow.done()>{next}</button>
                 }.into_any())}
+
             </div>
-        </section>
+        </div>
     }
 }
 

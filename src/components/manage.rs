@@ -113,7 +113,7 @@ pub fn Manage(
             }.into_any())
         };
         view! {
-            <section class="bw-confirmation" part="confirmation" aria-labelledby="bw-manage-title">
+            <div class="bw-confirmation" part="confirmation">
                 <h3 class="bw-confirmation__title" id="bw-manage-title" tabindex="-1">{ms.manage_title}</h3>
                 {details(config, &m.booking, &host_zone)}
                 {state.map(|s| view! { <p class="bw-manage__state">{s}</p> }.into_any())}
@@ -121,7 +121,7 @@ pub fn Manage(
                     {button(m.can_reschedule, ms.reschedule, Mode::Move)}
                     {button(m.can_cancel, ms.cancel_booking, Mode::Cancel)}
                 </div>
-            </section>
+            </div>
         }
         .into_any()
     };

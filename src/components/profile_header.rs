@@ -10,10 +10,10 @@ pub fn ProfileHeader(
 ) -> impl IntoView {
     // The profile's own text, in whichever direction it is written.
     view! {
-        <header class="bw-header">
+        <div class="bw-header">
             <h2 class="bw-header__title" dir="auto">{blanks(&profile.title)}</h2>
             <p class="bw-header__description" dir="auto">{blanks(&profile.description)}</p>
-        </header>
+        </div>
     }
 }
 

@@ -50,7 +50,7 @@ pub fn TimeList(flow: Flow) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <section class="bw-times" aria-labelledby="bw-times-title">
+        <div class="bw-times">
             <h3 class="bw-times__title" id="bw-times-title" tabindex="-1">{heading}</h3>
             {move || match slots().len() {
                 0 if selected.with(Option::is_some) => view! { <p>{strings.no_times}</p> }.into_any(),
@@ -61,6 +61,6 @@ pub fn TimeList(flow: Flow) -> impl IntoView {
                 }
                 .into_any(),
             }}
-        </section>
+        </div>
     }
 }

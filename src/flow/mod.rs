@@ -30,7 +30,7 @@ use booking_wire::{
 pub enum Step {
     Pick,
     Form(Slot),
-    /// Booked or moved, with the booking's manage link when it is new.
+    /// Booked or moved, with the booking's manage token (absent from a replayed answer).
     Done(Booking, Option<String>),
 }
 
@@ -359,7 +359,7 @@ impl Flow {
                 let result = client.reschedule(&moving.token, &request, &key).await;
                 if !flow.busy.is_disposed() {
                     flow.busy.set(false);
-                    flow.finish(result.map(|m| (m.booking, None)), true);
+                    flow.finish(result.map(|m| (m.booking, Some(moving.token))), true);
                 }
             });
             return;
@@ -406,11 +406,7 @@ impl Flow {
                 return;
             }
             flow.busy.set(false);
-            let link = |token: Option<String>| {
-                let client = flow.client.get_value();
-                token.map(|t| client.manage_page(&id, &t))
-            };
-            flow.finish(result.map(|c| (c.booking, link(c.manage_token))), false);
+            flow.finish(result.map(|c| (c.booking, c.manage_token)), false);
         });
     }
 
@@ -437,7 +433,7 @@ impl Flow {
             Err(failure) => WidgetEvent::Failed(failure.as_error(strings.unreachable)),
         };
         match result {
-            Ok((booking, link)) => self.booked(booking, link, moved),
+            Ok((booking, token)) => self.booked(booking, token, moved),
             Err(failure) if failure.code() == Some(ErrorCode::SlotUnavailable) => self.taken(),
             Err(ApiFailure::Api { error, .. }) if error.code == ErrorCode::InvalidBooking => {
                 self.answers.errors.set(error.fields.unwrap_or_default());
@@ -458,7 +454,7 @@ impl Flow {
     fn booked(
         &self,
         booking: Booking,
-        link: Option<String>,
+        token: Option<String>,
         #[cfg_attr(not(feature = "manage"), allow(unused_variables))] moved: bool,
     ) {
         let strings = self.strings();
@@ -475,7 +471,7 @@ impl Flow {
             false => said,
         };
         self.announce.set(said.into());
-        self.step.set(Step::Done(booking, link));
+        self.step.set(Step::Done(booking, token));
         self.focus_later("#bw-done-title");
     }
 
@@ -502,6 +498,36 @@ impl Flow {
     /// Focuses `selector` inside the widget once the next frame is drawn.
     fn focus_later(&self, selector: &'static str) {
         focus_later(self.root, selector);
+    }
+}
+
+impl Flow {
+    /// The manage page and the calendar file (.ics) of the booking with `token`.
+    pub fn links(&self, token: &str) -> (String, String) {
+        let client = self.client.get_value();
+        let page = self
+            .profile
+            .with_value(|p| client.manage_page(&p.id, token));
+        (page, client.calendar_file(token))
+    }
+
+    /// After the confirmation: the launcher's dialog closes; inline, the flow starts again.
+    pub fn done(&self) {
+        match self.dialog() {
+            Some(dialog) => dialog.close(),
+            None => self.book_another(),
+        }
+    }
+
+    /// The launcher's dialog the widget is drawn in (popup and floating modes), if any.
+    pub fn dialog(&self) -> Option<web_sys::HtmlDialogElement> {
+        let shadow: web_sys::ShadowRoot = self
+            .root
+            .with_value(|r| r.get_root_node())
+            .dyn_into()
+            .ok()?;
+        // What `closest` finds is a dialog.
+        Some(shadow.host().closest("dialog").ok()??.unchecked_into())
     }
 }
 

@@ -66,6 +66,12 @@ test('book by mouse: day, time, form, confirmation (no serious axe violations)',
   await slots.first().click();
   await w.formTitle.waitFor();
   assert.equal((await focused(page)).id, 'bw-form-title', 'focus moves to the new step');
+  // The chosen time heads the form as a card whose "Change" goes back to the times.
+  const card = w.scope.locator('.bw-form__summary');
+  assert.match(await card.textContent(), /\d{1,2}:\d{2}.*Change$/);
+  await card.getByRole('button', { name: 'Change' }).click();
+  await slots.first().click();
+  await w.formTitle.waitFor();
   // Submitting empty: inline errors, nothing posted.
   let posted = 0;
   page.on('request', (r) => { if (r.method() === 'POST') posted += 1; });
@@ -89,12 +95,32 @@ test('book by mouse: day, time, form, confirmation (no serious axe violations)',
   assert.match(await done.textContent(), /You're booked/);
   assert.match(await done.textContent(), /CET/, 'the visitor\'s zone');
   assert.match(await done.textContent(), /Host's time/);
+  // "Add to calendar" opens a menu: the services' "add event" pages, filled in, and the file.
+  await done.getByText('Add to calendar').click();
+  const google = new URL(await done.getByRole('link', { name: 'Google' }).getAttribute('href'));
+  assert.equal(google.origin + google.pathname, 'https://calendar.google.com/calendar/render');
+  assert.equal(google.searchParams.get('action'), 'TEMPLATE');
+  assert.equal(google.searchParams.get('text'), 'Intro call');
+  const [from, to] = google.searchParams.get('dates').split('/');
+  assert.match(from, /^\d{8}T\d{6}Z$/);
+  for (const [name, origin] of [['Outlook.com', 'https://outlook.live.com'], ['Office 365', 'https://outlook.office.com']]) {
+    const link = done.getByRole('link', { name });
+    assert.equal(await link.getAttribute('target'), '_blank', 'the host page stays');
+    const url = new URL(await link.getAttribute('href'));
+    assert.equal(url.origin + url.pathname, `${origin}/calendar/0/action/compose`);
+    assert.equal(url.searchParams.get('subject'), 'Intro call');
+    const compact = (iso) => new Date(iso).toISOString().replace(/[-:]|\.\d+/g, '');
+    assert.deepEqual([compact(url.searchParams.get('startdt')), compact(url.searchParams.get('enddt'))], [from, to]);
+    assert.match(url.searchParams.get('body'), /Intro call\n.*\/manage\//, 'the manage link');
+  }
   const ics = await done.locator('a[download]').getAttribute('href');
-  assert.match(ics, /^blob:/);
+  assert.match(ics, /\/api\/v1\/bookings\/[\w-]+\/calendar$/, 'the proxy\'s file, from the manage token');
   // Downloaded as a visitor would (the page's policy lets it fetch nothing but the proxy).
   const [download] = await Promise.all([page.waitForEvent('download'), done.locator('a[download]').click()]);
   const text = readFileSync(await download.path(), 'utf8');
   assert.match(text, /BEGIN:VEVENT[\s\S]*DTSTART:\d{8}T\d{6}Z[\s\S]*SUMMARY:Intro call/);
+  assert.match(text, new RegExp(`\r\nDTSTART:${from}\r\n`), 'the links and the file agree');
+  assert.match(text, new RegExp(`\r\nDTEND:${to}\r\n`));
   assert.deepEqual(await axeViolations(page), [], 'confirmation');
   await page.screenshot({ path: artifact('confirmation.png'), fullPage: true });
   // The README shows these three: `UPDATE_SCREENSHOTS=1 make test-e2e` refreshes them.

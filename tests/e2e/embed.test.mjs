@@ -152,6 +152,13 @@ test('popup: a button opens a modal dialog; Escape closes it and focus returns',
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => !document.querySelector('#p').shadowRoot.querySelector('dialog').open);
   assert.equal((await focused(page)).text, 'Book a call', 'focus is back on the button');
+  // Booked in the dialog, "Done" closes it.
+  await button.click();
+  const inDialog = new Widget(dialog);
+  await inDialog.book();
+  await inDialog.confirmation.getByRole('button', { name: 'Done' }).click();
+  await page.waitForFunction(() => !document.querySelector('#p').shadowRoot.querySelector('dialog').open);
+  assert.equal((await focused(page)).text, 'Book a call', 'focus is back on the button');
   await close();
 });
 
@@ -244,14 +251,31 @@ test('popup in a right-to-left page: the close button in the top left corner, cl
   await close();
 });
 
+/// axe's rules on repeated landmarks, whatever their impact: several widgets on a page must
+/// not give it several banners or same-named regions.
+async function landmarkViolations(page) {
+  await axeViolations(page);
+  const rules = ['landmark-unique', 'landmark-no-duplicate-banner', 'landmark-no-duplicate-contentinfo',
+    'landmark-banner-is-top-level', 'landmark-contentinfo-is-top-level'];
+  return page.evaluate(async (rules) => (await window.axe.run(document, { runOnly: { type: 'rule', values: rules } }))
+    .violations.map((v) => v.id), rules);
+}
+
 test('two widgets on one page book independently', async () => {
   const { page, close } = await openHost(
-    '<booking-widget id="a" profile="intro"></booking-widget><booking-widget id="b" profile="other"></booking-widget>');
+    '<booking-widget id="a" profile="intro"></booking-widget><booking-widget id="b" profile="other"></booking-widget>'
+    + '<booking-widget id="c" profile="intro"></booking-widget>');
+  await new Widget(page.locator('#c')).ready();
+  assert.deepEqual(await landmarkViolations(page), []);
   await new Widget(page.locator('#a')).book();
-  assert.equal(await new Widget(page.locator('#b')).confirmation.count(), 0, 'the other is untouched');
+  assert.equal(await new Widget(page.locator('#c')).confirmation.count(), 0, 'the other is untouched');
   await new Widget(page.locator('#b')).book();
+  assert.deepEqual(await landmarkViolations(page), [], 'two confirmations');
   const created = await page.evaluate(() => window.__events.filter((e) => e.type === 'booking:created').map((e) => e.target));
   assert.deepEqual(created, ['a', 'b']);
+  assert.equal(await new Widget(page.locator('#c')).confirmation.count(), 0);
+  assert.equal(await new Widget(page.locator('#a')).confirmation.getByRole('button', { name: 'Done' }).count(), 0,
+    'no dialog to close inline');
   await close();
 });
 

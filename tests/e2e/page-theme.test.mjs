@@ -113,3 +113,21 @@ test('auto changes with the system while the page is open', async () => {
   assert.deepEqual(await o.colours(), DARK);
   await o.close();
 });
+
+test('/book has one h1, the profile\'s title, for assistive technology; an unknown profile\'s says so', async () => {
+  const { page, w, close } = await open('light');
+  const heading = page.getByRole('heading', { level: 1 });
+  assert.equal(await heading.count(), 1);
+  assert.equal(await heading.textContent(), 'Intro call');
+  // Read out, not drawn: the widget's own header shows the title.
+  const drawn = await heading.evaluate((h) => {
+    const r = h.getBoundingClientRect();
+    const at = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    return h.contains(at) || getComputedStyle(h).position !== 'absolute';
+  });
+  assert.equal(drawn, false, 'clipped away, out of the flow');
+  assert.equal(await w.scope.getByRole('heading', { level: 2 }).first().textContent(), 'Intro call');
+  await page.goto(`${proxy.base}/book/nope`);
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Booking profile not found');
+  await close();
+});
