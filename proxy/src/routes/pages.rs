@@ -150,15 +150,22 @@ fn with_theme(html: &str, theme: Theme) -> String {
         .replace("data-theme=auto", &format!("data-theme={name}"))
 }
 
-/// Replaces the text of the page's `<title>`, escaped.
+/// Replaces the text of the page's `<title>` and of its `<h1>` (read by assistive
+/// technology only: the widget shows the title), escaped.
 fn with_title(html: &str, title: &str) -> String {
     let escaped = html_escape::encode_text(title);
-    match (html.find("<title>"), html.find("</title>")) {
-        (Some(open), Some(close)) if open < close => {
-            format!("{}<title>{escaped}{}", &html[..open], &html[close..])
+    ["title", "h1"].iter().fold(html.to_owned(), |html, tag| {
+        let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
+        let text_start = html
+            .find(&open)
+            .and_then(|at| html[at..].find('>').map(|end| at + end + 1));
+        match (text_start, html.find(&close)) {
+            (Some(start), Some(end)) if start <= end => {
+                format!("{}{escaped}{}", &html[..start], &html[end..])
+            }
+            _ => html,
         }
-        _ => html.to_owned(),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -175,6 +182,17 @@ mod tests {
         let hash = BASE64.encode(Sha256::digest(b"init()"));
         assert!(policy.contains(&format!("'sha256-{hash}'")), "{policy}");
         assert!(!policy.contains("'unsafe-inline'") && !policy.contains("'unsafe-eval'"));
+    }
+
+    #[test]
+    fn the_title_and_the_heading_carry_the_profiles_title_escaped() {
+        let html = "<title>Book a time</title><body><h1 class=vh>Book a time</h1><main></main>";
+        assert_eq!(
+            with_title(html, "Tea & <cake>"),
+            "<title>Tea &amp; &lt;cake&gt;</title><body><h1 class=vh>Tea &amp; &lt;cake&gt;</h1><main></main>"
+        );
+        // A page without a heading keeps what it has.
+        assert_eq!(with_title("<title>a</title>", "b"), "<title>b</title>");
     }
 
     #[test]
