@@ -16,60 +16,52 @@ fn stamp(t: DateTime<Utc>) -> String {
 }
 
 /// Links that open the booking as a new event, filled in, in Google Calendar, Outlook.com
-/// and Office 365 (the services' documented "add event" URLs), each with its name.
-pub fn links(booking: &booking_wire::Booking, manage: Option<&str>) -> [(&'static str, String); 3] {
-    let (start, end) = (time_text(&booking.start), time_text(&booking.end));
+/// and Office 365 (the services' documented "add event" URLs), in that order, with the
+/// booking's `manage` page in the event's text.
+pub fn links(booking: &booking_wire::Booking, manage: &str) -> [String; 3] {
+    // The event's text: what it is, and where to manage it.
     let mut details = booking.title.clone();
-    if let Some(link) = manage {
-        details.push('\n');
-        details.push_str(link);
-    }
-    let location = booking.location.clone().unwrap_or_default();
-    let google = query(&[
-        ("action", "TEMPLATE"),
-        ("text", &booking.title),
-        (
-            "dates",
-            &format!("{}/{}", stamp(booking.start), stamp(booking.end)),
-        ),
-        ("details", &details),
-        ("location", &location),
-    ]);
-    // Outlook.com and Office 365 take the same form, each on its own host.
-    let outlook = query(&[
-        ("rru", "addevent"),
-        ("subject", &booking.title),
-        ("startdt", &start),
-        ("enddt", &end),
-        ("body", &details),
-        ("location", &location),
-    ]);
-    let compose = "/calendar/0/action/compose?";
+    details.push('\n');
+    details.push_str(manage);
+    let location = booking.location.as_deref().unwrap_or_default();
+    let mut dates = stamp(booking.start);
+    dates.push('/');
+    dates.push_str(&stamp(booking.end));
+    let google = query(
+        "https://calendar.google.com/calendar/render?action=TEMPLATE",
+        &[
+            ("text", &booking.title),
+            ("dates", &dates),
+            ("details", &details),
+            ("location", location),
+        ],
+    );
+    // Outlook.com and Office 365 take the same query, each on its own host.
+    let outlook = query(
+        "/calendar/0/action/compose?rru=addevent",
+        &[
+            ("subject", &booking.title),
+            ("startdt", &time_text(&booking.start)),
+            ("enddt", &time_text(&booking.end)),
+            ("body", &details),
+            ("location", location),
+        ],
+    );
     [
-        (
-            "Google",
-            format!("https://calendar.google.com/calendar/render?{google}"),
-        ),
-        (
-            "Outlook.com",
-            format!("https://outlook.live.com{compose}{outlook}"),
-        ),
-        (
-            "Office 365",
-            format!("https://outlook.office.com{compose}{outlook}"),
-        ),
+        google,
+        format!("https://outlook.live.com{outlook}"),
+        format!("https://outlook.office.com{outlook}"),
     ]
 }
 
-/// `pairs` as a URL's query, encoded by the browser.
-fn query(pairs: &[(&str, &str)]) -> String {
-    match web_sys::UrlSearchParams::new() {
-        Ok(params) => {
-            for (name, value) in pairs {
-                params.append(name, value);
-            }
-            params.to_string().into()
-        }
-        Err(_) => String::new(),
+/// `base` (which has a query already) with `pairs` added, each value encoded by the browser.
+fn query(base: &str, pairs: &[(&str, &str)]) -> String {
+    let mut url = base.to_owned();
+    for (name, value) in pairs {
+        url.push('&');
+        url.push_str(name);
+        url.push('=');
+        url.push_str(&String::from(js_sys::encode_uri_component(value)));
     }
+    url
 }

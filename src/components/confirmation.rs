@@ -45,16 +45,17 @@ pub fn Confirmation(
     });
     // A menu of the calendar services' own "add event" pages and the proxy's file.
     let menu = links.map(|(page, file)| {
-        let services = calendar_links::links(&booking, Some(&page));
+        let [google, outlook, office] = calendar_links::links(&booking, &page);
         view! {
             <details class="bw-menu">
                 <summary class="bw-button" part="button">{strings.add_to_calendar}</summary>
-                <div class="bw-menu__list">
-                    {services.map(|(name, href)| view! { <a href=href target="_blank">{name}</a> }.into_any()).collect_view()}
-                    <a href=file download="booking.ics">{strings.ics_file}</a>
-                </div>
+                <a href=google target="_blank">"Google"</a>
+                <a href=outlook target="_blank">"Outlook.com"</a>
+                <a href=office target="_blank">"Office 365"</a>
+                <a href=file download="booking.ics">{strings.ics_file}</a>
             </details>
-        }.into_any()
+        }
+        .into_any()
     });
     view! {
         <div class="bw-confirmation" part="confirmation">

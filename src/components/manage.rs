@@ -127,7 +127,7 @@ pub fn Manage(
     };
 
     let cancel_form = move |m: ManagedBooking| {
-        let (strings, ms) = (config.strings(), config.manage_strings());
+        let ms = config.manage_strings();
         let when = time::date_time(
             m.booking.start,
             &config.tag(),
@@ -153,7 +153,7 @@ pub fn Manage(
                 {move || notice.get().map(|n| view! { <p class="bw-notice" part="error" role="alert">{n}</p> }.into_any())}
                 <div class="bw-actions">
                     <button type="button" class="bw-button" part="button" on:click=move |_| open(Mode::Show)>
-                        {strings.back}
+                        {ms.back}
                     </button>
                     <button type="submit" class="bw-button bw-button--primary bw-button--danger" part="button primary-button"
                         aria-disabled=move || Some(busy.get().to_string())>
@@ -178,7 +178,7 @@ pub fn Manage(
         view! {
             <div class="bw-manage__move">
                 <button type="button" class="bw-button bw-manage__back" part="button" id="bw-manage-title" on:click=back>
-                    {config.strings().back}
+                    {config.manage_strings().back}
                 </button>
                 <Booker profile=profile.get_value() client=client.get_value() root=root.get_value() prefill moving />
             </div>

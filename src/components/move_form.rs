@@ -12,7 +12,7 @@ pub fn MoveForm(
     chosen: Slot,
 ) -> impl IntoView {
     let config = flow.config;
-    let (strings, ms) = (config.strings(), config.manage_strings());
+    let ms = config.manage_strings();
     let when = |at| {
         time::date_time(
             at,
@@ -38,7 +38,7 @@ pub fn MoveForm(
             {move || notice.get().map(|n| view! { <p class="bw-notice" part="error" role="alert">{n}</p> }.into_any())}
             <div class="bw-actions">
                 <button type="button" class="bw-button" part="button" on:click=move |_| flow.back()>
-                    {strings.back}
+                    {ms.back}
                 </button>
                 <button type="submit" class="bw-button bw-button--primary" part="button primary-button"
                     aria-disabled=move || Some(busy.get().to_string())>

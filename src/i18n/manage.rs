@@ -19,6 +19,7 @@ pub struct ManageStrings {
     pub confirm_move: &'static str,
     pub moving: &'static str,
     pub current_time: &'static str,
+    pub back: &'static str,
     pub rescheduled: &'static str,
 }
 
@@ -38,6 +39,7 @@ static MANAGE: [ManageStrings; 6] = [
         confirm_move: "Move booking",
         moving: "Moving…",
         current_time: "Current time",
+        back: "Back",
         rescheduled: "Your booking has moved",
     },
     ManageStrings {
@@ -55,6 +57,7 @@ static MANAGE: [ManageStrings; 6] = [
         confirm_move: "Verschieben",
         moving: "Wird verschoben…",
         current_time: "Bisherige Zeit",
+        back: "Zurück",
         rescheduled: "Ihre Buchung wurde verschoben",
     },
     ManageStrings {
@@ -72,6 +75,7 @@ static MANAGE: [ManageStrings; 6] = [
         confirm_move: "Déplacer",
         moving: "Déplacement…",
         current_time: "Horaire actuel",
+        back: "Retour",
         rescheduled: "Votre réservation a été déplacée",
     },
     ManageStrings {
@@ -89,6 +93,7 @@ static MANAGE: [ManageStrings; 6] = [
         confirm_move: "Mover reserva",
         moving: "Moviendo…",
         current_time: "Hora actual",
+        back: "Atrás",
         rescheduled: "Tu reserva se ha movido",
     },
     ManageStrings {
@@ -106,6 +111,7 @@ static MANAGE: [ManageStrings; 6] = [
         confirm_move: "変更する",
         moving: "変更中…",
         current_time: "現在の日時",
+        back: "戻る",
         rescheduled: "予約を変更しました",
     },
     ManageStrings {
@@ -123,6 +129,7 @@ static MANAGE: [ManageStrings; 6] = [
         confirm_move: "انقل الحجز",
         moving: "جارٍ النقل…",
         current_time: "الموعد الحالي",
+        back: "رجوع",
         rescheduled: "تم نقل حجزك",
     },
 ];
