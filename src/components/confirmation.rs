@@ -68,7 +68,6 @@ pub fn Confirmation(
                     <button type="button" class="bw-button bw-button--primary" part="button primary-button"
                         on:click=move |_| flow.done()>{next}</button>
                 }.into_any())}
-
             </div>
         </div>
     }
