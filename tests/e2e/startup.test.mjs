@@ -113,3 +113,17 @@ test('the popup\'s button and close button are in the visitor\'s language; a lab
   assert.deepEqual(problems, []);
   await close();
 });
+
+test('the zone list is filled when the zone field is first focused, not when the step is drawn', async () => {
+  const { page, close } = await openHost((base) => EMBED.html(base, 'intro'));
+  const w = new Widget(page);
+  await w.ready();
+  const options = () => page.evaluate(() => document.querySelector('booking-widget').shadowRoot.querySelectorAll('#bw-zones option').length);
+  assert.equal(await options(), 0);
+  await w.zone.focus();
+  assert.ok(await options() > 100, 'the browser\'s zones');
+  assert.equal(await page.evaluate(() => document.querySelector('booking-widget').shadowRoot.querySelector('#bw-zones option[value="Europe/Paris"]')?.value), 'Europe/Paris');
+  await w.zone.fill('Asia/Tokyo');
+  assert.equal(await w.zone.inputValue(), 'Asia/Tokyo');
+  await close();
+});
