@@ -42,17 +42,19 @@
     }
     return null;
   };
+  /** Resolves in a later task: the browser may draw and take input in between. */
+  const task = () => new Promise((resolve) => { setTimeout(resolve); });
   const zoneOk = (zone) => {
     try { return Boolean(zone) && Boolean(new Intl.DateTimeFormat('en', { timeZone: zone })); } catch { return false; }
   };
   /** The visitor's language as the proxy's i18n/ names it: the `locale` attribute's, else the browser's. */
   const language = (locale) => (locale || navigator.language).split(/[-_]/)[0].toLowerCase();
   /** The strings of `locale`'s language from the proxy's i18n/ (asked once, beside the wasm),
-   *  or null for English, which the loader and the widget have built in. */
+   *  or nothing for English, which the loader and the widget have built in. */
   const strings = (api, locale) => {
     const lang = language(locale);
     // The languages of i18n/ but English.
-    return /^(ar|de|es|fr|ja)$/.test(lang) ? ask(`${api.replace(/\/+$/, '')}/i18n/${lang}.json`) : Promise.resolve(null);
+    return /^(ar|de|es|fr|ja)$/.test(lang) ? ask(`${api.replace(/\/+$/, '')}/i18n/${lang}.json`) : Promise.resolve();
   };
   /** The profile, then its first month's slots as the widget will ask for them, and the
    *  visitor's language unless English (the widget fetches what is missing itself).
@@ -200,6 +202,12 @@ p{position:absolute;scale:0}
         // The widget is mounted once its profile and first month are here (or failed), so
         // its first step is drawn at once, in place of the skeleton, in one go.
         await ready;
+        // Then, each in a task of its own rather than in the wasm's instantiation's: the
+        // widget's stylesheet parsed, then the mount and first drawing (shorter tasks on a
+        // slow phone).
+        await task();
+        m.styleSheet();
+        await task();
       } catch (e) {
         console.error('booking-widget: could not load the widget', e);
         return;
