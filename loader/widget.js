@@ -83,7 +83,7 @@
   const SKELETON = new CSSStyleSheet();
   SKELETON.replaceSync(`:host{display:block;min-height:100svh}
 div{box-sizing:border-box;max-width:44rem;min-height:inherit;padding:4rem 1rem 1rem;border:1px solid #8884;border-radius:8px;background:linear-gradient(#8882 0 0) 1rem 1rem/45% 1.75rem no-repeat}
-b{display:block;height:17rem;background:radial-gradient(circle,#8882 1.1rem,#0000 1.15rem) 0 0/calc(100%/7) 2.75rem}
+b{display:block;height:16.5rem;background:radial-gradient(circle,#8882 1.1rem,#0000 1.15rem) 0 0/calc(100%/7) 2.75rem}
 p{position:absolute;scale:0}
 @media(min-width:40rem){:host{min-height:50rem}b{width:55%}}`);
 
