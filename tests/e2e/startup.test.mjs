@@ -106,6 +106,9 @@ test('the popup\'s button and close button are in the visitor\'s language; a lab
   assert.equal(await ja.launcher.textContent(), 'Book a call');
   const en = new Widget(page.locator('#en'));
   assert.equal(await en.launcher.textContent(), 'Book a time');
+  // README's rule holds no space for a launcher: it is a button in the line.
+  const { height } = await page.locator('#en').boundingBox();
+  assert.ok(height < 100, `the launcher's element is ${height}px tall`);
   assert.equal(await en.closeButton.getAttribute('aria-label'), 'Close');
   await fr.launcher.click();
   await new Widget(fr.dialog).ready();
