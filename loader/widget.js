@@ -105,7 +105,7 @@ p{position:absolute;scale:0}
     #onScheme = () => this.#applyTheme();
     #mountHost = null;
     #launch = null;
-    #text = null;
+    #buttonText = null;
 
     connectedCallback() { this.#render(); }
 
@@ -199,8 +199,8 @@ p{position:absolute;scale:0}
       let m;
       try {
         m = await load(manage ? 'manage' : 'book');
-        // The widget is mounted once its profile and first month are here (or failed), so
-        // its first step is drawn at once, in place of the skeleton, in one go.
+        // The widget is mounted once its profile, first month and language are here (or
+        // failed), so its first step is drawn at once, in place of the skeleton, in one go.
         await ready;
         // Then, each in a task of its own rather than in the wasm's instantiation's: the
         // widget's stylesheet parsed, then the mount and first drawing (shorter tasks on a
@@ -247,7 +247,7 @@ p{position:absolute;scale:0}
       // The visitor's language, once its strings are here (English at once).
       strings(this.getAttribute('api') || ORIGIN, this.getAttribute('locale')).then((t) => {
         if (t) close.setAttribute('aria-label', t.close);
-        this.#text = t?.book_time;
+        this.#buttonText = t?.book_time;
         this.#label();
       });
       // showModal() makes the page inert, closes on Escape and returns focus to the button.
@@ -261,7 +261,7 @@ p{position:absolute;scale:0}
 
     #label() {
       if (!this.#launch) return;
-      const text = this.getAttribute('label') || this.#text || 'Book a time';
+      const text = this.getAttribute('label') || this.#buttonText || 'Book a time';
       this.#launch.button.textContent = text;
       this.#launch.dialog.setAttribute('aria-label', text);
     }
