@@ -27,8 +27,8 @@ const COMPONENTS: [&str; 12] = [
 ];
 
 /// Components only the manage bundle has (the `manage` feature): their CSS is left out of
-/// the booking bundle.
-const MANAGE_ONLY: [&str; 2] = ["move_form", "manage"];
+/// the booking bundle. (An embedded booking widget's skeleton is the loader's own.)
+const MANAGE_ONLY: [&str; 3] = ["move_form", "manage", "skeleton"];
 
 /// Components drawn with the shared classes only.
 const STYLE_LESS: [&str; 0] = [];
@@ -83,10 +83,20 @@ fn main() {
 /// exactly English's keys, each template with English's `{}` blanks (`plural_form`).
 fn strings() {
     println!("cargo:rerun-if-changed=i18n");
+    // The loader's strings (loader/widget.js reads them from the file it fetches, with
+    // English of its own) are checked here but not compiled into the wasm.
     let read = |lang: &str| -> serde_json::Map<String, serde_json::Value> {
         let path = format!("i18n/{lang}.json");
         let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+        let mut map: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        for key in LOADER_KEYS {
+            match map.remove(key) {
+                Some(serde_json::Value::String(text)) if !text.is_empty() => {}
+                _ => panic!("{path}: \"{key}\" (the loader's) is missing or not text"),
+            }
+        }
+        map
     };
     let english = read("en");
     let others: Vec<String> = stems("i18n", "json")
@@ -159,6 +169,10 @@ fn strings() {
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     fs::write(Path::new(&out).join("strings.rs"), code).expect("write strings.rs");
 }
+
+/// The keys of `i18n/*.json` that only the loader reads: the popup's button and close
+/// button, and the skeleton's hidden "Loading…".
+const LOADER_KEYS: [&str; 3] = ["book_time", "close", "loading"];
 
 /// A message's form for one plural category (`n_times_one`), beside its `other` form
 /// (`n_times`): empty where the language uses `other`, and it may leave the number out

@@ -3,10 +3,10 @@
 // shadow root. No dependencies; nothing inline, so a strict Content-Security-Policy holds.
 (() => {
   'use strict';
-  if (window.customElements.get('booking-widget')) return;
+  if (customElements.get('booking-widget')) return;
 
   const script = document.currentScript;
-  const ORIGIN = new URL(script ? script.src : window.location.href).origin;
+  const ORIGIN = new URL(script ? script.src : location.href).origin;
   // Filled in by booking-proxy from the build: content-hashed, cached for a year. The
   // manage bundle (the widget with manage mode) is loaded only for a booking's manage token.
   const BUNDLES = {
@@ -42,31 +42,53 @@
     }
     return null;
   };
+  /** Resolves in a later task: the browser may draw and take input in between. */
+  const task = () => new Promise((resolve) => { setTimeout(resolve); });
   const zoneOk = (zone) => {
     try { return Boolean(zone) && Boolean(new Intl.DateTimeFormat('en', { timeZone: zone })); } catch { return false; }
   };
+  /** The visitor's language as the proxy's i18n/ names it: the `locale` attribute's, else the browser's. */
+  const language = (locale) => (locale || navigator.language).split(/[-_]/)[0].toLowerCase();
+  /** The strings of `locale`'s language from the proxy's i18n/ (asked once, beside the wasm),
+   *  or nothing for English, which the loader and the widget have built in. */
+  const strings = (api, locale) => {
+    const lang = language(locale);
+    // The languages of i18n/ but English.
+    return /^(ar|de|es|fr|ja)$/.test(lang) ? ask(`${api.replace(/\/+$/, '')}/i18n/${lang}.json`) : Promise.resolve();
+  };
   /** The profile, then its first month's slots as the widget will ask for them, and the
-   *  visitor's language unless English (the widget fetches what is missing itself). */
+   *  visitor's language unless English (the widget fetches what is missing itself).
+   *  Resolves once the answers are in (or failed). Nothing here uses `Intl` before the
+   *  profile's answer, so the element's first task stays short. */
   const prefetch = (api, profile, zoneAttr, locale) => {
-    const origin = api.replace(/\/+$/, '');
-    const lang = (locale || navigator.language).split(/[-_]/)[0].toLowerCase();
-    // The languages of i18n/ but English, which the widget has built in.
-    if (/^(ar|de|es|fr|ja)$/.test(lang)) ask(`${origin}/i18n/${lang}.json`);
-    const base = `${origin}/api/v1/profiles/${encodeURIComponent(profile)}`;
-    const zone = zoneOk(zoneAttr) ? zoneAttr : Intl.DateTimeFormat().resolvedOptions().timeZone;
-    ask(base).then((p) => {
+    const base = `${api.replace(/\/+$/, '')}/api/v1/profiles/${encodeURIComponent(profile)}`;
+    return Promise.all([strings(api, locale), ask(base).then((p) => {
       const duration = p?.durations?.[0];
       if (!duration) return;
+      const zone = zoneOk(zoneAttr) ? zoneAttr : Intl.DateTimeFormat().resolvedOptions().timeZone;
       const part = {};
       for (const { type, value } of new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: 'numeric' }).formatToParts()) part[type] = Number(value);
       const month = `${part.year}-${String(part.month).padStart(2, '0')}`;
       const last = new Date(Date.UTC(part.year, part.month, 0)).getUTCDate();
-      ask(`${base}/slots?from=${month}-01&to=${month}-${last}&time_zone=${encodeURIComponent(zone)}&duration=${duration}`);
-    });
+      return ask(`${base}/slots?from=${month}-01&to=${month}-${last}&time_zone=${encodeURIComponent(zone)}&duration=${duration}`);
+    })]).catch(() => null);
   };
 
+  // What an inline widget shows until its first step is drawn: grey blocks shaped like that
+  // step (a title, rows of round days) in the space the step takes, which is the
+  // space README's host-page rule reserves (at least the screen's height on a phone, 50rem
+  // wider), so text under the widget does not move when the widget arrives. A constructed
+  // stylesheet, never inline style, so a strict Content-Security-Policy holds; greys that
+  // read on light and dark pages alike.
+  const SKELETON = new CSSStyleSheet();
+  SKELETON.replaceSync(`:host{display:block;min-height:100svh}
+div{box-sizing:border-box;max-width:44rem;min-height:inherit;padding:4rem 1rem 1rem;border:1px solid #8884;border-radius:8px;background:linear-gradient(#8882 0 0) 1rem 1rem/45% 1.75rem no-repeat}
+b{display:block;height:16.5rem;background:radial-gradient(circle,#8882 1.1rem,#0000 1.15rem) 0 0/calc(100%/7) 2.75rem}
+p{position:absolute;scale:0}
+@media(min-width:40rem){:host{min-height:50rem}b{width:55%}}`);
+
   const PARTS = 'root, calendar, day, slot, form, field, input, button, primary-button, confirmation, error';
-  const DARK = window.matchMedia('(prefers-color-scheme: dark)');
+  const DARK = matchMedia('(prefers-color-scheme: dark)');
   const QUERY_RESERVED = new Set(['profile', 'api', 'mode', 'theme', 'locale', 'time_zone', 'hour_cycle', 'booking_token']);
   // What a prefill value may be: text, a number, yes/no, or a list of text (the form's answers).
   const usable = (v) => ['string', 'boolean'].includes(typeof v) || Number.isFinite(v)
@@ -83,6 +105,7 @@
     #onScheme = () => this.#applyTheme();
     #mountHost = null;
     #launch = null;
+    #buttonText = null;
 
     connectedCallback() { this.#render(); }
 
@@ -108,7 +131,7 @@
     #prefillValues() {
       const values = {};
       if (this.getAttribute('prefill-from-url') !== 'false') {
-        for (const [key, value] of new URLSearchParams(window.location.search)) {
+        for (const [key, value] of new URLSearchParams(location.search)) {
           if (!QUERY_RESERVED.has(key)) values[key] = value;
         }
       }
@@ -148,7 +171,7 @@
 
     /** A booking's manage token: the `manage` attribute, else the host page's `?booking_token=`. */
     #manageToken() {
-      return this.getAttribute('manage') || new URLSearchParams(window.location.search).get('booking_token') || null;
+      return this.getAttribute('manage') || new URLSearchParams(location.search).get('booking_token') || null;
     }
 
     /** New language, zone, clock or prefill for the mounted widget (the same: nothing). */
@@ -161,18 +184,36 @@
       const mode = this.getAttribute('mode') || 'inline';
       const profile = this.getAttribute('profile');
       const manage = Boolean(this.#manageToken());
-      // A popup's widget asks nothing until it is opened; a manage page asks for no free days.
-      if (profile && mode === 'inline' && !manage) prefetch(this.getAttribute('api') || ORIGIN, profile, this.getAttribute('time-zone'), this.getAttribute('locale'));
+      const api = this.getAttribute('api') || ORIGIN;
+      const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+      let ready;
+      if (mode === 'inline') {
+        this.#teardown();
+        root.adoptedStyleSheets = [SKELETON];
+        root.innerHTML = '<div class="bw-skeleton" role="status" aria-busy="true"><p></p><b></b></div>';
+        const said = root.querySelector('p');
+        strings(api, this.getAttribute('locale')).then((t) => { said.textContent = t?.loading || 'Loading…'; });
+        // A manage page asks for no free days.
+        if (profile && !manage) ready = prefetch(api, profile, this.getAttribute('time-zone'), this.getAttribute('locale'));
+      }
       let m;
       try {
         m = await load(manage ? 'manage' : 'book');
+        // The widget is mounted once its profile, first month and language are here (or
+        // failed), so its first step is drawn at once, in place of the skeleton, in one go.
+        await ready;
+        // Then, each in a task of its own rather than in the wasm's instantiation's: the
+        // widget's stylesheet parsed, then the mount and first drawing (shorter tasks on a
+        // slow phone).
+        await task();
+        m.styleSheet();
+        await task();
       } catch (e) {
         console.error('booking-widget: could not load the widget', e);
         return;
       }
       if (generation !== this.#generation || !this.isConnected) return;
       this.#teardown();
-      const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
       DARK.addEventListener('change', this.#onScheme);
       const mount = (host) => {
         this.#mountHost = host;
@@ -193,27 +234,22 @@
 
     /** The button and modal dialog; `mount(inner)` runs on the first opening. */
     #launcher(root, m, mount) {
-      root.replaceChildren();
       // The widget's own stylesheet: its tokens, and the launcher's rules (style/launcher.css).
       root.adoptedStyleSheets = [m.styleSheet()].filter(Boolean);
       this.#applyTheme();
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'bw-launch';
-      button.setAttribute('part', 'launcher');
-      button.setAttribute('aria-haspopup', 'dialog');
-      const dialog = document.createElement('dialog');
-      dialog.className = 'bw-dialog';
-      const close = document.createElement('button');
-      close.type = 'button';
-      close.className = 'bw-close';
-      close.setAttribute('aria-label', 'Close');
-      close.textContent = '×';
-      const inner = document.createElement('div');
-      inner.setAttribute('exportparts', PARTS);
-      dialog.append(close, inner);
+      root.innerHTML = '<button type=button class=bw-launch part=launcher aria-haspopup=dialog></button><dialog class=bw-dialog>'
+        + `<button type=button class=bw-close aria-label=Close>×</button><div exportparts="${PARTS}"></div></dialog>`;
+      const [button, close] = root.querySelectorAll('button');
+      const dialog = root.lastChild;
+      const inner = dialog.lastChild;
       this.#launch = { button, dialog };
       this.#label();
+      // The visitor's language, once its strings are here (English at once).
+      strings(this.getAttribute('api') || ORIGIN, this.getAttribute('locale')).then((t) => {
+        if (t) close.setAttribute('aria-label', t.close);
+        this.#buttonText = t?.book_time;
+        this.#label();
+      });
       // showModal() makes the page inert, closes on Escape and returns focus to the button.
       button.addEventListener('click', () => {
         if (!this.#widget) mount(inner);
@@ -221,12 +257,11 @@
       });
       close.addEventListener('click', () => dialog.close());
       dialog.addEventListener('click', (e) => { if (e.target === dialog) dialog.close(); });
-      root.append(button, dialog);
     }
 
     #label() {
       if (!this.#launch) return;
-      const text = this.getAttribute('label') || 'Book a time';
+      const text = this.getAttribute('label') || this.#buttonText || 'Book a time';
       this.#launch.button.textContent = text;
       this.#launch.dialog.setAttribute('aria-label', text);
     }
@@ -252,10 +287,10 @@
 
   // A page that closes (and is not kept for going back) lets its widgets go: a time held for
   // the visitor is released at once rather than when the hold expires.
-  window.addEventListener('pagehide', (e) => {
+  addEventListener('pagehide', (e) => {
     if (e.persisted) return;
     for (const el of document.querySelectorAll('booking-widget')) el.disconnectedCallback();
   });
 
-  window.customElements.define('booking-widget', BookingWidget);
+  customElements.define('booking-widget', BookingWidget);
 })();

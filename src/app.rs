@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use crate::api::{ApiClient, ApiFailure};
 #[cfg(feature = "manage")]
 use crate::components::Manage;
-use crate::components::{Booker, ErrorPanel, ProfileHeader, Skeleton};
+#[cfg(feature = "manage")]
+use crate::components::Skeleton;
+use crate::components::{Booker, ErrorPanel, ProfileHeader};
 use crate::config::use_config;
 use crate::events::WidgetEvent;
 use crate::i18n;
@@ -63,7 +65,15 @@ pub fn App(
     view! {
         <div class="bw-root" part="root" dir=dir lang=lang>
             {move || match loaded.get() {
-                None => view! { <Skeleton /> }.into_any(),
+                // Nothing while the profile loads: an embed's loader draws the skeleton and
+                // mounts the widget once the profile is here (so this lasts no frame), and
+                // the booking page carries its profile. Manage mode shows a skeleton.
+                None => {
+                    #[cfg(feature = "manage")]
+                    return view! { <Skeleton /> }.into_any();
+                    #[cfg(not(feature = "manage"))]
+                    ().into_any()
+                }
                 Some(Ok(profile)) => {
                     events.send(WidgetEvent::Ready(profile.clone()));
                     let (client, root, header) = (client.clone(), root.clone(), profile.clone());

@@ -5,7 +5,7 @@
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, startProxy } from '../../tests/e2e/support.mjs';
+import { DIST, EMBED, startProxy } from '../../tests/e2e/support.mjs';
 
 const PROFILE = `
 [profiles.open]
@@ -40,12 +40,14 @@ fetch('/api/v1/profiles/open/slots?from=' + first + '&to=' + last + '&time_zone=
     }
   });
 `;
+// The host page embeds the widget with README's snippet, as it is written there (the
+// proxy's origin is this one): its HTML in the body, its CSS in the page's stylesheet.
 // Text below the widget shows whether the widget moves it while it loads (layout shift).
 const HOST = `<!doctype html><html lang=en><meta charset=utf-8><title>host</title>
 <meta name=viewport content="width=device-width, initial-scale=1">
 <meta name=description content="A host page with a booking widget"><link rel=icon href="data:,">
-<h1>A host page</h1><script src="/widget.js" async></script>
-<booking-widget profile="open"></booking-widget>
+<link rel=stylesheet href="host.css">
+<h1>A host page</h1>${EMBED.html('', 'open')}
 <p>Text below the widget, which must not move while the widget loads.</p>`;
 
 export async function startSite() {
@@ -54,5 +56,6 @@ export async function startSite() {
   writeFileSync(join(site, 'floor.html'), FLOOR);
   writeFileSync(join(site, 'floor.js'), FLOOR_JS);
   writeFileSync(join(site, 'host.html'), HOST);
+  writeFileSync(join(site, 'host.css'), EMBED.css);
   return startProxy(PROFILE, { assetsDir: site });
 }

@@ -13,6 +13,7 @@ mod month_view;
 mod move_form;
 mod preferences;
 mod profile_header;
+#[cfg(feature = "manage")]
 mod skeleton;
 mod time_list;
 
@@ -28,5 +29,6 @@ pub use month_view::MonthView;
 pub use move_form::MoveForm;
 pub use preferences::Preferences;
 pub use profile_header::ProfileHeader;
+#[cfg(feature = "manage")]
 pub use skeleton::Skeleton;
 pub use time_list::TimeList;

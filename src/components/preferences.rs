@@ -11,10 +11,24 @@ use crate::time;
 #[component]
 pub fn Preferences(flow: Flow) -> impl IntoView {
     let strings = flow.config.strings();
-    let zones = time::zones();
     let on_zone = move |ev| {
         if let Some(zone) = time::zone_name(&event_target_value(&ev)) {
             flow.choose_zone(zone);
+        }
+    };
+    // The browser's 400-odd zone names go into the list when the field is first focused,
+    // not when the step is drawn: its first drawing stays short on a slow phone.
+    let list_zones = move |ev: web_sys::FocusEvent| {
+        let list = event_target::<web_sys::HtmlInputElement>(&ev).list();
+        if let Some(list) = list.filter(|l| !l.has_child_nodes()) {
+            let mut options = String::new();
+            for zone in time::zones() {
+                // Zone names are letters, digits and `/_+-`: an unquoted attribute value.
+                for part in ["<option value=", &zone, ">"] {
+                    options.push_str(part);
+                }
+            }
+            list.set_inner_html(&options);
         }
     };
     // No choice is shown for one duration.
@@ -40,12 +54,8 @@ pub fn Preferences(flow: Flow) -> impl IntoView {
             <label class="bw-pref">
                 <span>{strings.time_zone}</span>
                 <input class="bw-input" part="input" list="bw-zones" autocomplete="off"
-                    value=flow.config.zone.get_untracked() on:input=on_zone />
-                // Each option's text repeats its value: the same kind of element as the
-                // duration choice's options, so no code of its own (S1).
-                <datalist id="bw-zones">
-                    {zones.into_iter().map(|z| { let shown = z.clone(); view! { <option value=z>{shown}</option> }.into_any() }).collect_view()}
-                </datalist>
+                    value=flow.config.zone.get_untracked() on:input=on_zone on:focus=list_zones />
+                <datalist id="bw-zones"></datalist>
             </label>
             {durations_view}
             <label class="bw-pref bw-pref--inline">

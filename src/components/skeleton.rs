@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
-/// Grey blocks the size of the loaded widget, so nothing jumps when it arrives.
+/// Grey blocks the size of the loaded widget, so nothing jumps when it arrives: manage mode's,
+/// while the booking loads (a booking widget's is drawn by the loader, loader/widget.js).
 #[component]
 pub fn Skeleton() -> impl IntoView {
     view! {

@@ -72,6 +72,15 @@ export async function launchBrowser() {
   });
 }
 
+/// README's embed snippet, as written there: `html(origin, profile)` with the proxy's origin
+/// and a profile, and `css`, the rule a host page puts in its stylesheet.
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const snippet = (lang) => README.slice(README.indexOf('## Embed it')).match(new RegExp(`\`\`\`${lang}\n([^]*?)\`\`\``))[1];
+export const EMBED = {
+  html: (origin, profile) => snippet('html').replaceAll('https://book.example.com', origin).replace('profile="intro"', `profile="${profile}"`),
+  css: snippet('css'),
+};
+
 export function artifact(name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   return join(ARTIFACTS, name);

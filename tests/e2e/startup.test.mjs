@@ -1,0 +1,132 @@
+// How an embedded widget starts: README's snippet on a host page of another origin (strict
+// CSP), the loader's skeleton in the reserved space, no layout shift, the loader's own
+// strings in the visitor's language, and what the first step leaves for later.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startProxy, launchBrowser, startHost, EMBED, INTRO_PROFILE } from './support.mjs';
+import { Widget, SEL } from './widget-page.mjs';
+
+let proxy;
+let host;
+let browser;
+let body = '';
+
+before(async () => {
+  host = await startHost((base) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Host page</title>
+<link rel="stylesheet" href="/host.css"></head><body><h1>A host page</h1>${body(base)}
+<p id="below">Text under the widget.</p></body></html>`);
+  host.setCss(EMBED.css);
+  proxy = await startProxy(INTRO_PROFILE, { origins: [host.origin] });
+  host.setProxy(proxy.base);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await proxy?.stop();
+  await host?.stop();
+});
+
+/// Opens the host page with `markup(proxyBase)` in its body; `hold` routes the widget's
+/// wasm until the returned `release()` is called. Collects page errors and CSP reports.
+async function openHost(markup, { viewport = { width: 412, height: 823 }, hold = false } = {}) {
+  body = markup;
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Paris', viewport });
+  let release = () => {};
+  if (hold) {
+    const held = new Promise((resolve) => { release = resolve; });
+    await context.route('**/*_bg.wasm', async (route) => { await held; await route.continue().catch(() => {}); });
+  }
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.addInitScript(() => {
+    window.__shifts = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__shifts.push({ csp: e.violatedDirective }));
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const what = (e.sources ?? []).map((s) => `${s.node?.nodeName ?? '?'} ${Math.round(s.previousRect.y)}→${Math.round(s.currentRect.y)}`);
+        window.__shifts.push({ value: e.value, what });
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await page.goto(host.origin);
+  return { page, problems, release, close: () => context.close() };
+}
+
+for (const viewport of [{ width: 412, height: 823 }, { width: 1350, height: 940 }]) {
+  test(`README's snippet: nothing on the page moves while the widget loads (${viewport.width}×${viewport.height})`, async () => {
+    const { page, problems, close } = await openHost((base) => EMBED.html(base, 'intro'), { viewport });
+    await new Widget(page).ready();
+    // The first step's last drawing (a day's times) is in; a moment for late shifts.
+    await page.locator(SEL.slot).first().waitFor();
+    await page.waitForTimeout(500);
+    const shifts = await page.evaluate(() => window.__shifts);
+    assert.deepEqual(shifts, [], 'no layout shift, no CSP report');
+    assert.deepEqual(problems, []);
+    await close();
+  });
+}
+
+test('the loader draws a skeleton in the reserved space at once, in the visitor\'s language, until the widget is drawn', async () => {
+  const { page, problems, release, close } = await openHost((base) => `${EMBED.html(base, 'intro')}
+<booking-widget id="de" profile="intro" locale="de"></booking-widget>`, { hold: true });
+  const [en, de] = [new Widget(page.locator('booking-widget').first()), new Widget(page.locator('#de'))];
+  await en.skeleton.waitFor({ timeout: 15_000 });
+  assert.equal(await en.skeleton.getAttribute('role'), 'status');
+  assert.equal(await en.skeleton.getAttribute('aria-busy'), 'true');
+  await page.waitForFunction(() => document.querySelector('#de').shadowRoot?.querySelector('.bw-skeleton')?.textContent === 'Wird geladen…', null, { timeout: 15_000 });
+  assert.equal(await en.skeleton.textContent(), 'Loading…');
+  // As tall as the space README's rule holds: a phone's screen.
+  const skeleton = await en.skeleton.boundingBox();
+  assert.equal(Math.round(skeleton.height), 823);
+  assert.equal(await en.title.count(), 0, 'no widget before its wasm');
+  release();
+  await en.titled('Intro call').waitFor({ timeout: 15_000 });
+  await de.titled('Intro call').waitFor({ timeout: 15_000 });
+  assert.equal(await en.skeleton.count(), 0);
+  assert.equal(await de.skeleton.count(), 0);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('the popup\'s button and close button are in the visitor\'s language; a label attribute wins', async () => {
+  const { page, problems, close } = await openHost((base) => `<script src="${base}/widget.js" defer></script>
+<booking-widget id="fr" profile="intro" mode="popup" locale="fr"></booking-widget>
+<booking-widget id="ja" profile="intro" mode="popup" locale="ja" label="Book a call"></booking-widget>
+<booking-widget id="en" profile="intro" mode="popup"></booking-widget>`);
+  const fr = new Widget(page.locator('#fr'));
+  await fr.launcher.waitFor({ timeout: 20_000 });
+  await page.waitForFunction(() => document.querySelector('#fr').shadowRoot.querySelector('.bw-launch').textContent === 'Réserver un créneau', null, { timeout: 15_000 });
+  assert.equal(await fr.closeButton.getAttribute('aria-label'), 'Fermer');
+  const ja = new Widget(page.locator('#ja'));
+  await page.waitForFunction(() => document.querySelector('#ja').shadowRoot.querySelector('.bw-close')?.getAttribute('aria-label') === '閉じる', null, { timeout: 15_000 });
+  assert.equal(await ja.launcher.textContent(), 'Book a call');
+  const en = new Widget(page.locator('#en'));
+  assert.equal(await en.launcher.textContent(), 'Book a time');
+  // README's rule holds no space for a launcher: it is a button in the line.
+  const { height } = await page.locator('#en').boundingBox();
+  assert.ok(height < 100, `the launcher's element is ${height}px tall`);
+  assert.equal(await en.closeButton.getAttribute('aria-label'), 'Close');
+  await fr.launcher.click();
+  await new Widget(fr.dialog).ready();
+  assert.equal(await fr.dialog.getAttribute('aria-label'), 'Réserver un créneau');
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('the zone list is filled when the zone field is first focused, not when the step is drawn', async () => {
+  const { page, close } = await openHost((base) => EMBED.html(base, 'intro'));
+  const w = new Widget(page);
+  await w.ready();
+  const options = () => page.evaluate(() => document.querySelector('booking-widget').shadowRoot.querySelectorAll('#bw-zones option').length);
+  assert.equal(await options(), 0);
+  await w.zone.focus();
+  assert.ok(await options() > 100, 'the browser\'s zones');
+  assert.equal(await page.evaluate(() => document.querySelector('booking-widget').shadowRoot.querySelector('#bw-zones option[value="Europe/Paris"]')?.value), 'Europe/Paris');
+  await w.zone.fill('Asia/Tokyo');
+  assert.equal(await w.zone.inputValue(), 'Asia/Tokyo');
+  await close();
+});
