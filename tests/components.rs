@@ -388,7 +388,7 @@ fn error_panel_says_what_happened_and_retries() {
     let clicks = RwSignal::new(0);
     let on_retry = Some(Callback::new(move |()| clicks.update(|n| *n += 1)));
     let _handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <ErrorPanel message="Could not reach the booking service".to_string() on_retry /> }
+        view! { <ErrorPanel message="Could not reach the booking service".to_string() on_retry retry_label="Try again" /> }
     });
     let panel = root
         .query_selector("[part=error]")
@@ -414,7 +414,7 @@ fn error_panel_says_what_happened_and_retries() {
 fn an_error_without_a_retry_offers_no_button() {
     let root = container();
     let _handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <ErrorPanel message="No booking profile \"nope\".".to_string() on_retry=None /> }
+        view! { <ErrorPanel message="No booking profile \"nope\".".to_string() on_retry=None retry_label="Try again" /> }
     });
     let panel = root
         .query_selector("[part=error]")

@@ -27,26 +27,23 @@ pub fn Confirmation(
         false => heading,
     };
     let host_zone = flow.profile.with_value(|p| p.time_zone.clone());
-    // A replayed answer has no token: then neither a manage link nor a calendar.
-    let links = token.map(|t| flow.links(&t));
     // In the launcher's dialog the visitor is done; inline, they may book another time.
     let next = match flow.dialog() {
         Some(_) => strings.done,
         None => strings.book_another,
     };
-    // A moved booking's page is the one the visitor is on.
-    let manage = links.clone().filter(|_| !moved).map(|(page, _)| {
-        view! {
-            <p class="bw-confirmation__manage">
-                <a href=page>{strings.manage}</a>" "{strings.manage_hint}
-            </p>
-        }
-        .into_any()
-    });
-    // A menu of the calendar services' own "add event" pages and the proxy's file.
-    let menu = links.map(|(page, file)| {
+    // The manage page (a moved booking's is the one the visitor is on) and "Add to
+    // calendar": a menu of the calendar services' own "add event" pages and the proxy's
+    // file. A replayed answer has no token, so neither.
+    let links = token.map(|token| {
+        let (page, file) = flow.links(&token);
         let [google, outlook, office] = calendar_links::links(&booking, &page);
         view! {
+            {(!moved).then(|| view! {
+                <p class="bw-confirmation__manage">
+                    <a href=page>{strings.manage}</a>" "{strings.manage_hint}
+                </p>
+            }.into_any())}
             <details class="bw-menu">
                 <summary class="bw-button" part="button">{strings.add_to_calendar}</summary>
                 <a href=google target="_blank">"Google"</a>
@@ -61,9 +58,8 @@ pub fn Confirmation(
         <div class="bw-confirmation" part="confirmation">
             <h3 class="bw-confirmation__title" id="bw-done-title" tabindex="-1">{heading}</h3>
             {details(flow.config, &booking, &host_zone)}
-            {manage}
+            {links}
             <div class="bw-actions">
-                {menu}
                 {(!moved).then(|| view! {
                     <button type="button" class="bw-button bw-button--primary" part="button primary-button"
                         on:click=move |_| flow.done()>{next}</button>

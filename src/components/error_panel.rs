@@ -7,8 +7,7 @@ pub fn ErrorPanel(
     message: String,
     /// Called when the visitor asks to try again; no button without it.
     on_retry: Option<Callback<()>>,
-    /// The retry button's text.
-    #[prop(default = "Try again")]
+    /// The retry button's text, in the visitor's language.
     retry_label: &'static str,
 ) -> impl IntoView {
     view! {

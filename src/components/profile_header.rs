@@ -20,10 +20,5 @@ pub fn ProfileHeader(
 /// A `{{topic}}` placeholder is filled from the booking later; the visitor sees what it
 /// stands for, "[topic]" (a field's label would cost the payload a look-up per blank).
 fn blanks(text: &str) -> String {
-    template::replace(text, |name| {
-        let mut shown = String::from("[");
-        shown.push_str(name);
-        shown.push(']');
-        Some(shown)
-    })
+    template::replace(text, |name| Some(format!("[{name}]")))
 }

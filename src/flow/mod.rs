@@ -519,15 +519,12 @@ impl Flow {
         }
     }
 
-    /// The launcher's dialog the widget is drawn in (popup and floating modes), if any.
+    /// The launcher's dialog the widget is drawn in (popup and floating modes), if any: the
+    /// dialog around the element the widget's events go to (its host).
     pub fn dialog(&self) -> Option<web_sys::HtmlDialogElement> {
-        let shadow: web_sys::ShadowRoot = self
-            .root
-            .with_value(|r| r.get_root_node())
-            .dyn_into()
-            .ok()?;
+        let host = self.config.events.0?.try_get_value()?;
         // What `closest` finds is a dialog.
-        Some(shadow.host().closest("dialog").ok()??.unchecked_into())
+        Some(host.closest("dialog").ok()??.unchecked_into())
     }
 }
 
