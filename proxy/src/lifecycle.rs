@@ -109,24 +109,22 @@ pub async fn calendar_file(state: &AppState, token: &str) -> Result<String, AppE
         Some(link) => format!("{}\n{link}", booking.title),
         None => booking.title.clone(),
     };
-    Ok(crate::notify::ics::download(
-        &crate::notify::ics::Download {
-            uid: &uid,
-            sequence: row.sequence,
-            status: match booking.status {
-                BookingStatus::Pending => EventStatus::Tentative,
-                BookingStatus::Cancelled => EventStatus::Cancelled,
-                _ => EventStatus::Confirmed,
-            },
-            start: booking.start,
-            end: booking.end,
-            stamp: Utc::now(),
-            summary: &booking.title,
-            location: booking.location.as_deref(),
-            description: &description,
-            url: link.as_deref(),
+    Ok(crate::notify::ics::download(&crate::notify::ics::Event {
+        uid: &uid,
+        sequence: row.sequence,
+        status: match booking.status {
+            BookingStatus::Pending => EventStatus::Tentative,
+            BookingStatus::Cancelled => EventStatus::Cancelled,
+            _ => EventStatus::Confirmed,
         },
-    ))
+        start: booking.start,
+        end: booking.end,
+        stamp: Utc::now(),
+        summary: &booking.title,
+        location: booking.location.as_deref(),
+        description: &description,
+        url: link.as_deref(),
+    }))
 }
 
 /// Cancels the booking behind `token`, at its provider and here. Cancelling a cancelled

@@ -43,26 +43,22 @@ pub struct Invite<'a> {
 /// would end the line) go, and a name in a parameter loses its double quotes, which
 /// parameter values cannot hold.
 pub fn calendar(invite: &Invite<'_>) -> String {
-    let mut event = icalendar::Event::new();
-    event
-        .uid(&one_line(invite.uid))
-        .sequence(invite.sequence)
-        .timestamp(invite.stamp)
-        .starts(invite.start)
-        .ends(invite.end)
-        .summary(&one_line(invite.summary))
-        .description(&lines(invite.description))
-        .status(match (invite.method, invite.tentative) {
+    let mut event = event(&Event {
+        uid: invite.uid,
+        sequence: invite.sequence,
+        status: match (invite.method, invite.tentative) {
             (Method::Cancel, _) => EventStatus::Cancelled,
             (Method::Request, true) => EventStatus::Tentative,
             (Method::Request, false) => EventStatus::Confirmed,
-        });
-    if let Some(location) = invite.location {
-        event.location(&one_line(location));
-    }
-    if let Some(url) = invite.url {
-        event.url(&one_line(url));
-    }
+        },
+        start: invite.start,
+        end: invite.end,
+        stamp: invite.stamp,
+        summary: invite.summary,
+        location: invite.location,
+        description: invite.description,
+        url: invite.url,
+    });
     let (organizer_name, organizer) = invite.organizer;
     let mut organizer = Property::new("ORGANIZER", format!("mailto:{}", one_line(organizer)));
     if let Some(name) = organizer_name {
@@ -77,20 +73,13 @@ pub fn calendar(invite: &Invite<'_>) -> String {
         .add_parameter("PARTSTAT", "ACCEPTED")
         .add_parameter("RSVP", "FALSE");
     event.append_property(attendee);
-    let mut calendar = Calendar::empty();
-    calendar
-        .append_property(("VERSION", "2.0"))
-        .append_property(("PRODID", "-//booking-widget//booking-proxy//EN"))
-        .append_property(("CALSCALE", "GREGORIAN"))
-        .append_property(("METHOD", invite.method.as_str()))
-        .push(event.done());
-    calendar.to_string()
+    wrap(invite.method.as_str(), event)
 }
 
-/// A booking as a calendar file to import (`METHOD:PUBLISH`): no organizer or attendee, so
-/// a calendar adds it as the visitor's own event. Its `UID` and `SEQUENCE` are the
-/// invitations', so a calendar that has both keeps one event.
-pub struct Download<'a> {
+/// A booking as an event of its own, for a calendar file to import rather than an
+/// invitation: no organizer or attendee, so a calendar adds it as the visitor's own. Its
+/// `UID` and `SEQUENCE` are the invitations', so a calendar that has both keeps one event.
+pub struct Event<'a> {
     pub uid: &'a str,
     pub sequence: u32,
     pub status: EventStatus,
@@ -103,8 +92,13 @@ pub struct Download<'a> {
     pub url: Option<&'a str>,
 }
 
-/// The `VCALENDAR` text of a [`Download`].
-pub fn download(file: &Download<'_>) -> String {
+/// The `VCALENDAR` text of `file` (`METHOD:PUBLISH`).
+pub fn download(file: &Event<'_>) -> String {
+    wrap("PUBLISH", event(file))
+}
+
+/// The `VEVENT` both files share: times, state and text, made safe as `calendar` says.
+fn event(file: &Event<'_>) -> icalendar::Event {
     let mut event = icalendar::Event::new();
     event
         .uid(&one_line(file.uid))
@@ -121,12 +115,17 @@ pub fn download(file: &Download<'_>) -> String {
     if let Some(url) = file.url {
         event.url(&one_line(url));
     }
+    event
+}
+
+/// `event` in a `VCALENDAR` with `method`.
+fn wrap(method: &str, mut event: icalendar::Event) -> String {
     let mut calendar = Calendar::empty();
     calendar
         .append_property(("VERSION", "2.0"))
         .append_property(("PRODID", "-//booking-widget//booking-proxy//EN"))
         .append_property(("CALSCALE", "GREGORIAN"))
-        .append_property(("METHOD", "PUBLISH"))
+        .append_property(("METHOD", method))
         .push(event.done());
     calendar.to_string()
 }
