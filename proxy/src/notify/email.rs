@@ -9,6 +9,7 @@ use std::time::Duration;
 use booking_wire::Field;
 use chrono::{DateTime, Utc};
 use html_escape::{encode_double_quoted_attribute, encode_text};
+use icalendar::EventStatus;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
@@ -208,16 +209,21 @@ impl Mailer {
             let organizer = self.from.email.to_string();
             let text = ics::calendar(&Invite {
                 method,
-                uid: &uid,
-                sequence: row.sequence,
-                tentative: b.status == "pending",
-                start: b.start,
-                end: b.end,
-                stamp: now,
-                summary: &b.title,
-                location: b.location.as_deref(),
-                description: &description,
-                url: link,
+                event: ics::Event {
+                    uid: &uid,
+                    sequence: row.sequence,
+                    status: match b.status.as_str() {
+                        "pending" => EventStatus::Tentative,
+                        _ => EventStatus::Confirmed,
+                    },
+                    start: b.start,
+                    end: b.end,
+                    stamp: now,
+                    summary: &b.title,
+                    location: b.location.as_deref(),
+                    description: &description,
+                    url: link,
+                },
                 organizer: (self.from.name.as_deref(), &organizer),
                 attendee: (&b.name, &b.email),
             });

@@ -20,20 +20,11 @@ impl Method {
     }
 }
 
-/// What the event says.
+/// An invitation: the event, and who sends it to whom.
 pub struct Invite<'a> {
+    /// `CANCEL` marks the event cancelled, whatever its status says.
     pub method: Method,
-    pub uid: &'a str,
-    pub sequence: u32,
-    /// The booking waits for the host's confirmation (`STATUS:TENTATIVE`).
-    pub tentative: bool,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    pub stamp: DateTime<Utc>,
-    pub summary: &'a str,
-    pub location: Option<&'a str>,
-    pub description: &'a str,
-    pub url: Option<&'a str>,
+    pub event: Event<'a>,
     pub organizer: (Option<&'a str>, &'a str),
     pub attendee: (&'a str, &'a str),
 }
@@ -43,22 +34,10 @@ pub struct Invite<'a> {
 /// would end the line) go, and a name in a parameter loses its double quotes, which
 /// parameter values cannot hold.
 pub fn calendar(invite: &Invite<'_>) -> String {
-    let mut event = event(&Event {
-        uid: invite.uid,
-        sequence: invite.sequence,
-        status: match (invite.method, invite.tentative) {
-            (Method::Cancel, _) => EventStatus::Cancelled,
-            (Method::Request, true) => EventStatus::Tentative,
-            (Method::Request, false) => EventStatus::Confirmed,
-        },
-        start: invite.start,
-        end: invite.end,
-        stamp: invite.stamp,
-        summary: invite.summary,
-        location: invite.location,
-        description: invite.description,
-        url: invite.url,
-    });
+    let mut event = event(&invite.event);
+    if invite.method == Method::Cancel {
+        event.status(EventStatus::Cancelled);
+    }
     let (organizer_name, organizer) = invite.organizer;
     let mut organizer = Property::new("ORGANIZER", format!("mailto:{}", one_line(organizer)));
     if let Some(name) = organizer_name {
@@ -76,9 +55,10 @@ pub fn calendar(invite: &Invite<'_>) -> String {
     wrap(invite.method.as_str(), event)
 }
 
-/// A booking as an event of its own, for a calendar file to import rather than an
-/// invitation: no organizer or attendee, so a calendar adds it as the visitor's own. Its
-/// `UID` and `SEQUENCE` are the invitations', so a calendar that has both keeps one event.
+/// What a booking's event says. On its own (`download`) it is a calendar file to import
+/// rather than an invitation: no organizer or attendee, so a calendar adds it as the
+/// visitor's own; its `UID` and `SEQUENCE` are the invitations', so a calendar that has both
+/// keeps one event.
 pub struct Event<'a> {
     pub uid: &'a str,
     pub sequence: u32,
@@ -157,16 +137,18 @@ mod tests {
     fn invite<'a>(name: &'a str, summary: &'a str, description: &'a str) -> Invite<'a> {
         Invite {
             method: Method::Request,
-            uid: "bk_1.intro@book.example.com",
-            sequence: 2,
-            tentative: false,
-            start: "2026-11-23T13:00:00Z".parse().unwrap(),
-            end: "2026-11-23T13:30:00Z".parse().unwrap(),
-            stamp: "2026-11-01T09:00:00Z".parse().unwrap(),
-            summary,
-            location: Some("Zoom"),
-            description,
-            url: Some("https://book.example.com/book/intro/manage/tok"),
+            event: Event {
+                uid: "bk_1.intro@book.example.com",
+                sequence: 2,
+                status: EventStatus::Confirmed,
+                start: "2026-11-23T13:00:00Z".parse().unwrap(),
+                end: "2026-11-23T13:30:00Z".parse().unwrap(),
+                stamp: "2026-11-01T09:00:00Z".parse().unwrap(),
+                summary,
+                location: Some("Zoom"),
+                description,
+                url: Some("https://book.example.com/book/intro/manage/tok"),
+            },
             organizer: (Some("Example Bookings"), "bookings@example.com"),
             attendee: (name, "ada@example.com"),
         }
