@@ -10,17 +10,15 @@ use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
 use booking_wire::{
-    validate, BookingRequest, BookingStatus, CancelRequest, Created, ManagedBooking, Profile,
-    RescheduleRequest,
+    validate, BookingRequest, CancelRequest, Created, ManagedBooking, Profile, RescheduleRequest,
 };
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
-use icalendar::EventStatus;
 use serde::Serialize;
 
 use crate::error::AppError;
 use crate::idempotency::{self, Reply, Ticket};
-use crate::notify::{Event, NewMessage};
+use crate::notify::{ics, Event, NewMessage};
 use crate::policy::Facts;
 use crate::providers::Provider;
 use crate::state::AppState;
@@ -98,25 +96,17 @@ pub async fn manage(state: &AppState, token: &str) -> Result<ManagedBooking, App
 pub async fn calendar_file(state: &AppState, token: &str) -> Result<String, AppError> {
     let row = find(state, token).await?;
     let booking = row.booking();
-    let public = state.config().server.public_url.as_deref();
-    let domain = public
-        .and_then(|u| url::Url::parse(u).ok())
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_else(|| "booking-proxy".into());
-    let uid = format!("{}.{}@{domain}", row.id, row.profile);
+    let domain = ics::domain(state.config().server.public_url.as_deref());
+    let uid = ics::uid(&row.id, &row.profile, &domain);
     let link = state.notifier().link(&row.profile, token);
     let description = match &link {
         Some(link) => format!("{}\n{link}", booking.title),
         None => booking.title.clone(),
     };
-    Ok(crate::notify::ics::download(&crate::notify::ics::Event {
+    Ok(ics::download(&ics::Event {
         uid: &uid,
         sequence: row.sequence,
-        status: match booking.status {
-            BookingStatus::Pending => EventStatus::Tentative,
-            BookingStatus::Cancelled => EventStatus::Cancelled,
-            _ => EventStatus::Confirmed,
-        },
+        status: ics::status(booking.status),
         start: booking.start,
         end: booking.end,
         stamp: Utc::now(),

@@ -499,9 +499,7 @@ impl Flow {
     fn focus_later(&self, selector: &'static str) {
         focus_later(self.root, selector);
     }
-}
 
-impl Flow {
     /// The manage page and the calendar file (.ics) of the booking with `token`.
     pub fn links(&self, token: &str) -> (String, String) {
         let client = self.client.get_value();

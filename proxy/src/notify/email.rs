@@ -6,10 +6,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use booking_wire::Field;
+use booking_wire::{BookingStatus, Field};
 use chrono::{DateTime, Utc};
 use html_escape::{encode_double_quoted_attribute, encode_text};
-use icalendar::EventStatus;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
@@ -82,10 +81,7 @@ impl Mailer {
                 Transport::File(AsyncFileTransport::new(dir))
             }
         };
-        let domain = url::Url::parse(public_url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .unwrap_or_else(|| "booking-proxy".into());
+        let domain = ics::domain(Some(public_url));
         Ok(Self {
             transport,
             from: config.from.clone(),
@@ -205,17 +201,16 @@ impl Mailer {
                 (None, true) => format!("{}: {} <{}>", t.booked_by, b.name, b.email),
                 (None, false) => words.headline.to_owned(),
             };
-            let uid = format!("{}.{}@{}", b.id, b.profile, self.domain);
+            let uid = ics::uid(&b.id, &b.profile, &self.domain);
             let organizer = self.from.email.to_string();
             let text = ics::calendar(&Invite {
                 method,
                 event: ics::Event {
                     uid: &uid,
                     sequence: row.sequence,
-                    status: match b.status.as_str() {
-                        "pending" => EventStatus::Tentative,
-                        _ => EventStatus::Confirmed,
-                    },
+                    status: ics::status(
+                        BookingStatus::from_name(&b.status).unwrap_or(BookingStatus::Confirmed),
+                    ),
                     start: b.start,
                     end: b.end,
                     stamp: now,

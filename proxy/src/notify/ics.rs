@@ -2,6 +2,7 @@
 //! move the event, `METHOD:CANCEL` to take it out of the calendar, one `UID` per booking
 //! and its `SEQUENCE` raised on every change, so a calendar applies them in order.
 
+use booking_wire::BookingStatus;
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, EventLike, EventStatus, Property};
 
@@ -70,6 +71,28 @@ pub struct Event<'a> {
     pub location: Option<&'a str>,
     pub description: &'a str,
     pub url: Option<&'a str>,
+}
+
+/// A booking's event `UID`, the same in every invitation and download of it.
+pub fn uid(id: &str, profile: &str, domain: &str) -> String {
+    format!("{id}.{profile}@{domain}")
+}
+
+/// The domain of `UID`s and Message-IDs: the host of the proxy's public URL.
+pub fn domain(public_url: Option<&str>) -> String {
+    public_url
+        .and_then(|u| url::Url::parse(u).ok())
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| "booking-proxy".into())
+}
+
+/// A booking's status in a calendar: one the host must still accept is tentative.
+pub fn status(status: BookingStatus) -> EventStatus {
+    match status {
+        BookingStatus::Pending => EventStatus::Tentative,
+        BookingStatus::Cancelled => EventStatus::Cancelled,
+        _ => EventStatus::Confirmed,
+    }
 }
 
 /// The `VCALENDAR` text of `file` (`METHOD:PUBLISH`).
@@ -160,6 +183,30 @@ mod tests {
             .split("\r\n")
             .map(str::to_owned)
             .collect()
+    }
+
+    #[test]
+    fn a_pending_booking_is_tentative_and_a_download_publishes_it() {
+        let mut event = invite("Ada", "Intro call", "").event;
+        event.status = status(BookingStatus::Pending);
+        let lines = unfolded(&download(&event));
+        for wanted in [
+            "METHOD:PUBLISH",
+            "STATUS:TENTATIVE",
+            "UID:bk_1.intro@book.example.com",
+        ] {
+            assert!(lines.iter().any(|l| l == wanted), "{wanted} in {lines:?}");
+        }
+        assert!(!lines
+            .iter()
+            .any(|l| l.starts_with("ORGANIZER") || l.starts_with("ATTENDEE")));
+        assert_eq!(status(BookingStatus::Cancelled), EventStatus::Cancelled);
+        assert_eq!(status(BookingStatus::Confirmed), EventStatus::Confirmed);
+        assert_eq!(
+            uid("bk_1", "intro", &domain(Some("https://book.example.com/x"))),
+            "bk_1.intro@book.example.com"
+        );
+        assert_eq!(domain(None), "booking-proxy");
     }
 
     #[test]
