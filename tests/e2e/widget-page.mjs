@@ -63,10 +63,11 @@ export class Widget {
   /** Waits until the month shows a free day (20 s). */
   async ready() { await this.freeDay.first().waitFor({ timeout: 20_000 }); }
 
-  /** Picks the first free day and its first time; resolves to the time's start. */
-  async pickFirstTime() {
+  /** Picks the first free day and its first time (or its last, hours away from the
+   * minimum notice's edge); resolves to the time's start. */
+  async pickFirstTime({ last = false } = {}) {
     await this.freeDay.first().click({ timeout: 20_000 });
-    const slot = this.slot.first();
+    const slot = last ? this.slot.last() : this.slot.first();
     const start = await slot.getAttribute('data-start');
     await slot.click();
     return start;
