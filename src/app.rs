@@ -11,6 +11,7 @@ use crate::components::Skeleton;
 use crate::components::{Booker, ErrorPanel, ProfileHeader};
 use crate::config::use_config;
 use crate::events::WidgetEvent;
+use crate::flow::blanks;
 use crate::i18n;
 use booking_wire::{FieldValue, Map};
 
@@ -77,15 +78,18 @@ pub fn App(
                 Some(Ok(profile)) => {
                     events.send(WidgetEvent::Ready(profile.clone()));
                     let (client, root, header) = (client.clone(), root.clone(), profile.clone());
+                    // The description as it reads now; the flow fills its blanks as the
+                    // visitor answers.
+                    let description = RwSignal::new(blanks(&profile.description, &|_| String::new()));
                     #[cfg(feature = "manage")]
                     if let Some(token) = manage.clone() {
                         let body = view! { <Manage profile client root token prefill /> };
-                        return view! { <ProfileHeader profile=header /> {body} }.into_any();
+                        return view! { <ProfileHeader profile=header description /> {body} }.into_any();
                     }
                     #[cfg(not(feature = "manage"))]
                     let _ = &manage;
-                    let body = view! { <Booker profile client root prefill /> };
-                    view! { <ProfileHeader profile=header /> {body} }.into_any()
+                    let body = view! { <Booker profile client root prefill description /> };
+                    view! { <ProfileHeader profile=header description /> {body} }.into_any()
                 }
                 Some(Err(failure)) => {
                     let strings = config.strings();

@@ -48,21 +48,24 @@ fn formatter(locale: &str, zone: &str, options: &[(&str, Opt)]) -> Intl::DateTim
         cache
             .borrow_mut()
             .entry(key)
-            .or_insert_with(|| {
-                let opts = Object::new();
-                let _ = Reflect::set(&opts, &"timeZone".into(), &zone.into());
-                for (name, value) in options {
-                    let value = match *value {
-                        Opt::Text(text) => JsValue::from_str(text),
-                        Opt::Flag(flag) => JsValue::from_bool(flag),
-                    };
-                    let _ = Reflect::set(&opts, &(*name).into(), &value);
-                }
-                let locales = Array::of1(&locale.into());
-                Intl::DateTimeFormat::new(&locales, &opts)
-            })
+            .or_insert_with(|| new_formatter(locale, zone, options))
             .clone()
     })
+}
+
+/// `Intl.DateTimeFormat(locale, {…options, timeZone: zone})`, not cached.
+fn new_formatter(locale: &str, zone: &str, options: &[(&str, Opt)]) -> Intl::DateTimeFormat {
+    let opts = Object::new();
+    let _ = Reflect::set(&opts, &"timeZone".into(), &zone.into());
+    for (name, value) in options {
+        let value = match *value {
+            Opt::Text(text) => JsValue::from_str(text),
+            Opt::Flag(flag) => JsValue::from_bool(flag),
+        };
+        let _ = Reflect::set(&opts, &(*name).into(), &value);
+    }
+    let locales = Array::of1(&locale.into());
+    Intl::DateTimeFormat::new(&locales, &opts)
 }
 
 /// The browser's clock (chrono's needs a feature that pulls in more code).
@@ -118,6 +121,22 @@ pub fn time(t: DateTime<Utc>, locale: &str, zone: &str, hour12: bool) -> String 
             ("hour", s("numeric")),
             ("minute", s("2-digit")),
             ("hour12", hour12.into()),
+        ],
+    );
+    format(&f, t)
+}
+
+/// A zone as the visitor reads it, with its time at `t`: "11:41 PM Central European
+/// Time" (in the locale's order and words). Not cached: the zone list asks once a zone.
+pub fn zone_label(t: DateTime<Utc>, locale: &str, zone: &str, hour12: bool) -> String {
+    let f = new_formatter(
+        locale,
+        zone,
+        &[
+            ("hour", s("numeric")),
+            ("minute", s("2-digit")),
+            ("hour12", hour12.into()),
+            ("timeZoneName", s("longGeneric")),
         ],
     );
     format(&f, t)

@@ -7,7 +7,7 @@ mod common;
 use booking_widget::components::{ErrorPanel, FieldInput, MonthView, ProfileHeader};
 use booking_widget::config::Config;
 use booking_widget::events::Events;
-use booking_widget::flow::{Answers, MonthState};
+use booking_widget::flow::{blanks, Answers, MonthState};
 use booking_widget::i18n;
 use booking_widget::options::Settings;
 use booking_widget::time;
@@ -353,7 +353,7 @@ async fn a_field_in_error_says_so_to_assistive_technology() {
 }
 
 #[wasm_bindgen_test]
-fn profile_header_shows_title_and_description_with_what_each_blank_stands_for() {
+async fn profile_header_shows_the_details_each_blank_as_its_answer_or_what_it_stands_for() {
     let root = container();
     let profile = Profile {
         id: "intro".into(),
@@ -361,7 +361,7 @@ fn profile_header_shows_title_and_description_with_what_each_blank_stands_for() 
         description: "A call about {{topic}} for {{company}}. {{unclosed".into(),
         time_zone: "America/New_York".into(),
         durations: vec![30],
-        location: None,
+        location: Some("Google Meet".into()),
         requires_confirmation: false,
         fields: vec![Field {
             name: "topic".into(),
@@ -373,12 +373,30 @@ fn profile_header_shows_title_and_description_with_what_each_blank_stands_for() 
         }],
         hold_minutes: 0,
     };
-    let _h = leptos::mount::mount_to(root.clone(), move || view! { <ProfileHeader profile /> });
+    let text = profile.description.clone();
+    let description = RwSignal::new(blanks(&text, &|_| String::new()));
+    let _h = leptos::mount::mount_to(root.clone(), move || {
+        view! { <ProfileHeader profile description /> }
+    });
     // What a blank stands for, by its name; never "….".
     assert_eq!(texts(&root, "h2"), vec!["Intro call with [name]"]);
     assert_eq!(
         texts(&root, "p"),
-        vec!["A call about [topic] for [company]. {{unclosed"]
+        vec![
+            "A call about [topic] for [company]. {{unclosed",
+            "Google Meet"
+        ]
+    );
+    // Once answered, a blank reads as the answer (the flow sets it as the visitor types).
+    let answer = |name: &str| match name {
+        "topic" => "Pricing".to_string(),
+        _ => String::new(),
+    };
+    description.set(blanks(&text, &answer));
+    frame().await;
+    assert_eq!(
+        texts(&root, "p")[0],
+        "A call about Pricing for [company]. {{unclosed"
     );
 }
 

@@ -17,25 +17,30 @@ pub fn Booker(
     root: web_sys::Element,
     /// The host page's answers, which may change while the flow runs.
     prefill: RwSignal<Map<String, FieldValue>>,
+    /// The profile's description as the header shows it, its blanks filled as the visitor
+    /// answers.
+    description: RwSignal<String>,
     /// A booking to move instead of booking anew.
     #[prop(optional)]
     moving: Option<Moving>,
 ) -> impl IntoView {
-    let flow = Flow::new(profile, client, root, prefill, moving);
+    let flow = Flow::new(profile, client, root, prefill, description, moving);
     // Drawn again for a new step and for a new language (the views read the strings when
     // drawn); the flow's state stays.
     let body = move || {
         flow.config.locale.track();
         match flow.step.get() {
+            // The settings first, under the profile's details; the times right after the
+            // grid, in the tab order too. On a phone the month and the times take turns
+            // (`Flow::show_times`).
             Step::Pick => view! {
                 <div class="bw-booker__pick">
+                    <Preferences flow />
                     <MonthView month=flow.month on_pick=move |d| flow.pick_day(d) busy=flow.slots.busy />
-                    // The times right after the grid, in the tab order too; the settings below.
                     <div class="bw-booker__side">
                         {notices(flow)}
                         // Always drawn, so focus on its heading survives a refresh of the slots.
                         <TimeList flow />
-                        <Preferences flow />
                     </div>
                 </div>
             }

@@ -49,7 +49,7 @@ pub fn Confirmation(
                 <a href=google target="_blank">"Google"</a>
                 <a href=outlook target="_blank">"Outlook.com"</a>
                 <a href=office target="_blank">"Office 365"</a>
-                <a href=file download="booking.ics">{strings.ics_file}</a>
+                <a href=file>{strings.ics_file}</a>
             </details>
         }
         .into_any()

@@ -180,7 +180,7 @@ pub fn Manage(
                 <button type="button" class="bw-button bw-manage__back" part="button" id="bw-manage-title" on:click=back>
                     {config.manage_strings().back}
                 </button>
-                <Booker profile=profile.get_value() client=client.get_value() root=root.get_value() prefill moving />
+                <Booker profile=profile.get_value() client=client.get_value() root=root.get_value() prefill description=RwSignal::new(String::new()) moving />
             </div>
         }
         .into_any()

@@ -90,7 +90,9 @@ pub fn MonthView(
                                         class=day_class(free, chosen == Some(date), date.cmp(&today))
                                         part="day"
                                         data-date=date.to_string()
-                                        aria-disabled=(!free).to_string()
+                                        // A closure, the kind the submit button's is: one
+                                        // kind of `aria-disabled` in the wasm (S8).
+                                        aria-disabled=move || Some((!free).to_string())
                                         aria-label=label
                                         tabindex=if tab_stop == date { "0" } else { "-1" }
                                         on:click=move |_| {

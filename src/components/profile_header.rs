@@ -1,24 +1,23 @@
 use leptos::prelude::*;
 
-use booking_wire::{template, Profile};
+use crate::flow::blanks;
+use booking_wire::Profile;
 
-/// The profile's title and description above the booking steps.
+/// The profile's title, description and location above the booking steps.
 #[component]
 pub fn ProfileHeader(
     /// The profile as the proxy sent it.
     profile: Profile,
+    /// The description as it reads now: its `{{blanks}}` as the visitor's answers once
+    /// typed (`blanks`, kept by the flow as they answer).
+    description: RwSignal<String>,
 ) -> impl IntoView {
     // The profile's own text, in whichever direction it is written.
     view! {
         <div class="bw-header">
-            <h2 class="bw-header__title" dir="auto">{blanks(&profile.title)}</h2>
-            <p class="bw-header__description" dir="auto">{blanks(&profile.description)}</p>
+            <h2 class="bw-header__title" dir="auto">{blanks(&profile.title, &|_| String::new())}</h2>
+            <p class="bw-header__description" dir="auto">{move || description.get()}</p>
+            {profile.location.map(|place| view! { <p class="bw-header__location" dir="auto">{place}</p> }.into_any())}
         </div>
     }
-}
-
-/// A `{{topic}}` placeholder is filled from the booking later; the visitor sees what it
-/// stands for, "[topic]" (a field's label would cost the payload a look-up per blank).
-fn blanks(text: &str) -> String {
-    template::replace(text, |name| Some(format!("[{name}]")))
 }

@@ -25,7 +25,7 @@ pub fn TimeList(flow: Flow) -> impl IntoView {
             None => strings.choose_day.into(),
         }
     };
-    // Moving a booking, its own time is marked (and is no choice).
+    #[cfg(feature = "manage")]
     let current = flow.moving().map(|m| m.current.start);
     let times = move || {
         let locale = locale.clone();
@@ -33,25 +33,29 @@ pub fn TimeList(flow: Flow) -> impl IntoView {
             .into_iter()
             .map(|slot| {
                 let label = time::time(slot.start, &locale, &config.zone.get(), config.hour12.get());
-                let is_current = current == Some(slot.start);
+                let start = time_text(&slot.start);
+                // Moving a booking, its own time is marked and is no choice (the booking
+                // bundle moves none, and leaves `aria-current` out: an attribute costs S8).
                 #[cfg(feature = "manage")]
-                let label = match is_current {
-                    true => format!("{label} · {}", config.manage_strings().current_time),
-                    false => label,
-                };
+                if current == Some(slot.start) {
+                    let label = format!("{label} · {}", config.manage_strings().current_time);
+                    return view! {
+                        <li><button type="button" class="bw-slot" part="slot" data-start=start aria-current="true">{label}</button></li>
+                    }.into_any();
+                }
+                let pick = move |_| flow.pick_slot(slot.clone());
                 view! {
-                    <li>
-                        <button type="button" class="bw-slot" part="slot" data-start=time_text(&slot.start)
-                            aria-current=is_current.then(|| String::from("true"))
-                            on:click=move |_| if !is_current { flow.pick_slot(slot.clone()) }>{label}</button>
-                    </li>
+                    <li><button type="button" class="bw-slot" part="slot" data-start=start on:click=pick>{label}</button></li>
                 }.into_any()
             })
             .collect_view()
     };
     view! {
         <div class="bw-times">
+            // On a phone the day's times are a step of their own: "Change" goes back to
+            // the month (CSS shows it there only).
             <h3 class="bw-times__title" id="bw-times-title" tabindex="-1">{heading}</h3>
+            <button type="button" class="bw-link bw-times__back" on:click=move |_| flow.show_times(false)>{strings.change}</button>
             {move || match slots().len() {
                 0 if selected.with(Option::is_some) => view! { <p>{strings.no_times}</p> }.into_any(),
                 0 => ().into_any(),

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use booking_wire::{validate, BookingRequest, Field, FieldKind, FieldValue, Map, Slot};
+use booking_wire::{template, validate, BookingRequest, Field, FieldKind, FieldValue, Map, Slot};
 
 /// Answers and their messages, by field name (`name` and `email` included).
 #[derive(Clone, Copy)]
@@ -138,10 +138,37 @@ pub fn prefill_answers(
     out
 }
 
+/// `text` with each `{{topic}}` blank as the visitor's answer, or, while there is none, as
+/// what it stands for, "[topic]" (a field's label would cost the payload a look-up per
+/// blank).
+pub fn blanks(text: &str, answer: &dyn Fn(&str) -> String) -> String {
+    template::replace(text, |name| {
+        let given = answer(name);
+        Some(match given.is_empty() {
+            true => format!("[{name}]"),
+            false => given,
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::{DateTime, Utc};
+
+    #[test]
+    fn a_blank_reads_as_its_answer_once_given_and_as_its_name_until_then() {
+        let answer = |name: &str| match name {
+            "topic" => "Pricing".to_string(),
+            _ => String::new(),
+        };
+        let text = "A call about {{topic}} for {{ company }}.";
+        assert_eq!(blanks(text, &answer), "A call about Pricing for [company].");
+        assert_eq!(
+            blanks(text, &|_| String::new()),
+            "A call about [topic] for [company]."
+        );
+    }
 
     fn field(name: &str, kind: FieldKind, options: &[&str]) -> Field {
         Field {

@@ -6,7 +6,7 @@ mod answers;
 mod month;
 mod slots;
 
-pub use answers::{build_request, prefill_answers, Answers};
+pub use answers::{blanks, build_request, prefill_answers, Answers};
 pub use month::MonthState;
 pub use slots::{group_by_day, use_slots, UseSlots, UseSlotsOptions};
 
@@ -59,6 +59,8 @@ pub struct Flow {
     pub busy: RwSignal<bool>,
     /// What the polite live region says.
     pub announce: RwSignal<String>,
+    /// The profile's description, its blanks filled with the answers so far.
+    pub description: RwSignal<String>,
     /// Above the times (a time just taken).
     pub notice: RwSignal<Option<String>>,
     /// Under the form (network failure, fields to correct).
@@ -88,6 +90,7 @@ impl Flow {
         client: ApiClient,
         root: web_sys::Element,
         prefill: RwSignal<Map<String, FieldValue>>,
+        description: RwSignal<String>,
         moving: Option<Moving>,
     ) -> Self {
         let config = use_config();
@@ -127,6 +130,7 @@ impl Flow {
             answers,
             busy: RwSignal::new(false),
             announce: RwSignal::new(String::new()),
+            description,
             notice: RwSignal::new(None),
             form_notice: RwSignal::new(None),
             config,
@@ -250,6 +254,21 @@ impl Flow {
             .days
             .with_untracked(|m| m.get(&day).map_or(0, Vec::len));
         self.announce.set(i18n::n_times(self.strings(), n));
+        self.show_times(true);
+    }
+
+    /// On a phone, the times in the month's place, or the month again; focus goes to the
+    /// step's heading when the control that had it is gone (on a wider screen both stay).
+    /// The state is the widget element's `data-times` (CSS reads it): a reactive attribute
+    /// of a kind the wasm has nowhere else would cost far more.
+    pub fn show_times(&self, times: bool) {
+        self.root
+            .with_value(|r| r.toggle_attribute_with_force("data-times", times).ok());
+        let (heading, left) = match times {
+            true => ("#bw-times-title", ".bw-calendar"),
+            false => ("#bw-month-title", ".bw-times"),
+        };
+        focus_later_if_hidden(self.root, heading, Some(left));
     }
 
     /// The visitor picked a time: the form (or, moving a booking, its confirmation), the
@@ -327,13 +346,25 @@ impl Flow {
     }
 
     /// The visitor answered a field: the "correct the marked fields" notice goes once
-    /// nothing is marked.
+    /// nothing is marked, and the description's blanks read as the answers.
     pub fn answered(&self) {
         if self.answers.errors.with_untracked(Map::is_empty)
             && self.form_notice.get_untracked().as_deref() == Some(self.strings().fix_fields)
         {
             self.form_notice.set(None);
         }
+        self.fill_description();
+    }
+
+    /// The description's blanks as the answers so far.
+    fn fill_description(&self) {
+        let values = self.answers.values;
+        let answer = |name: &str| match values.with_untracked(|v| v.get(name).cloned()) {
+            Some(FieldValue::Text(text)) => text,
+            _ => String::new(),
+        };
+        let text = self.profile.with_value(|p| blanks(&p.description, &answer));
+        self.description.set(text);
     }
 
     /// Checks the answers and books the chosen time; one Idempotency-Key per attempt, the
@@ -489,6 +520,8 @@ impl Flow {
     /// From the confirmation back to the month, for another booking.
     pub fn book_another(&self) {
         self.month.selected.set(None);
+        self.root
+            .with_value(|r| r.remove_attribute("data-times").ok());
         self.notice.set(None);
         self.slots.reload();
         self.step.set(Step::Pick);
@@ -497,7 +530,7 @@ impl Flow {
 
     /// Focuses `selector` inside the widget once the next frame is drawn.
     fn focus_later(&self, selector: &'static str) {
-        focus_later(self.root, selector);
+        focus_later_if_hidden(self.root, selector, None);
     }
 
     /// The manage page and the calendar file (.ics) of the booking with `token`.
@@ -528,11 +561,26 @@ impl Flow {
 
 /// Focuses `selector` inside `root` once the next frame is drawn.
 pub fn focus_later(root: StoredValue<web_sys::Element, LocalStorage>, selector: &'static str) {
+    focus_later_if_hidden(root, selector, None);
+}
+
+/// Focuses `selector` inside `root` once the next frame is drawn; with `hidden`, only when
+/// that element is not displayed (focus was in it and has gone).
+fn focus_later_if_hidden(
+    root: StoredValue<web_sys::Element, LocalStorage>,
+    selector: &'static str,
+    hidden: Option<&'static str>,
+) {
+    let html = |e: web_sys::Element| e.dyn_into::<web_sys::HtmlElement>().ok();
     request_animation_frame(move || {
         let target = root
-            .try_with_value(|r| r.query_selector(selector).ok().flatten())
+            .try_with_value(|r| {
+                let find = |s| r.query_selector(s).ok().flatten().and_then(html);
+                let shown = hidden.and_then(find).is_some_and(|e| e.offset_width() > 0);
+                find(selector).filter(|_| !shown)
+            })
             .flatten();
-        if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        if let Some(el) = target {
             let _ = el.focus();
         }
     });

@@ -113,10 +113,11 @@ test('book by mouse: day, time, form, confirmation (no serious axe violations)',
     assert.deepEqual([compact(url.searchParams.get('startdt')), compact(url.searchParams.get('enddt'))], [from, to]);
     assert.match(url.searchParams.get('body'), /Intro call\n.*\/manage\//, 'the manage link');
   }
-  const ics = await done.locator('a[download]').getAttribute('href');
+  const file = done.getByRole('link', { name: 'Other calendar (.ics)' });
+  const ics = await file.getAttribute('href');
   assert.match(ics, /\/api\/v1\/bookings\/[\w-]+\/calendar$/, 'the proxy\'s file, from the manage token');
   // Downloaded as a visitor would (the page's policy lets it fetch nothing but the proxy).
-  const [download] = await Promise.all([page.waitForEvent('download'), done.locator('a[download]').click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), file.click()]);
   const text = readFileSync(await download.path(), 'utf8');
   assert.match(text, /BEGIN:VEVENT[\s\S]*DTSTART:\d{8}T\d{6}Z[\s\S]*SUMMARY:Intro call/);
   assert.match(text, new RegExp(`\r\nDTSTART:${from}\r\n`), 'the links and the file agree');
@@ -173,6 +174,78 @@ test('book by keyboard only', async () => {
   await w.calendar.waitFor();
   await page.waitForFunction((sel) => document.querySelector('#booking-widget').shadowRoot.activeElement?.matches(sel), SEL.monthTitle, { timeout: 5_000 });
   await close();
+});
+
+test('the details and settings: location, duration and clock as segmented toggles, zones by name with their time, the description filled in as typed', async () => {
+  const { page, w, errors, close } = await open();
+  assert.equal(await w.scope.locator('.bw-header__location').textContent(), 'Google Meet');
+  // Duration: a radio group whose chosen segment is filled; another length asks anew.
+  const durations = w.scope.getByRole('radiogroup', { name: 'Duration' });
+  assert.equal(await durations.getByRole('radio', { name: '30 min' }).isChecked(), true);
+  const asked = page.waitForRequest((r) => r.url().includes('/slots?') && r.url().includes('duration=60'));
+  await durations.getByText('60 min').click();
+  await asked;
+  assert.equal(await durations.getByRole('radio', { name: '60 min' }).isChecked(), true);
+  assert.equal(await durations.getByRole('radio', { name: '30 min' }).isChecked(), false);
+  const filled = (text) => w.scope.locator('.bw-seg label', { hasText: text }).evaluate((e) => getComputedStyle(e).backgroundColor);
+  assert.notEqual(await filled('60 min'), await filled('30 min'), 'the chosen segment is drawn apart');
+  // Clock: one switch between 12h and 24h, named for what it does.
+  const clock = w.scope.getByRole('checkbox', { name: '24-hour clock' });
+  assert.equal(await clock.isChecked(), true, 'en-GB reads a 24-hour clock');
+  await w.slot.first().waitFor();
+  assert.match(await w.slot.first().textContent(), /^\d{2}:\d{2}$/);
+  await w.scope.locator('.bw-seg--clock').click();
+  assert.equal(await clock.isChecked(), false);
+  await page.waitForFunction((sel) => /am|pm/i.test(document.querySelector('#booking-widget').shadowRoot.querySelector(sel)?.textContent), SEL.slot);
+  // Zones: each by the browser's name for it in the visitor's language, with its time now.
+  await w.zone.focus();
+  const paris = w.scope.locator('#bw-zones option[value="Europe/Paris"]');
+  assert.match(await paris.getAttribute('label'), /^\d{1,2}:\d{2}\s?[ap]m Central European (Standard )?Time$/i);
+  assert.deepEqual(await axeViolations(page), [], 'settings');
+  // The description's blank reads as the answer once typed.
+  assert.equal(await w.description.textContent(), 'A call about [topic].');
+  await w.pickFirstTime();
+  await w.field('topic').fill('Pricing');
+  assert.equal(await w.description.textContent(), 'A call about Pricing.');
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('on a phone the month and the times take turns, focus following; on a desktop both show', async () => {
+  const phone = await open({ viewport: { width: 390, height: 844 } });
+  const { page, w } = phone;
+  const inView = async (locator) => {
+    const box = await locator.boundingBox();
+    return box !== null && box.y + box.height <= 844;
+  };
+  assert.equal(await w.calendar.isVisible(), true);
+  assert.equal(await w.timesTitle.isVisible(), false, 'the times wait for a day');
+  assert.ok(await inView(w.day.last()), 'the whole month above the fold');
+  await w.scope.locator('.bw-day--selected').click();
+  await w.slot.first().waitFor();
+  assert.equal(await w.calendar.isVisible(), false, 'the times in the month\'s place');
+  assert.ok(await inView(w.slot.first()), 'the first time above the fold');
+  await page.waitForFunction(() => document.querySelector('#booking-widget').shadowRoot.activeElement?.id === 'bw-times-title');
+  assert.deepEqual(await axeViolations(page), [], 'phone times');
+  await w.button('Change').click();
+  await w.calendar.waitFor();
+  assert.equal(await w.timesTitle.isVisible(), false);
+  await page.waitForFunction(() => document.querySelector('#booking-widget').shadowRoot.activeElement?.id === 'bw-month-title');
+  // Back from the form: the times again, not the month.
+  await w.pickFirstTime();
+  await w.formTitle.waitFor();
+  await w.scope.locator('.bw-form__summary').getByRole('button', { name: 'Change' }).click();
+  await w.slot.first().waitFor();
+  assert.equal(await w.calendar.isVisible(), false);
+  await phone.close();
+
+  const desktop = await open();
+  await desktop.w.freeDay.nth(1).click();
+  await desktop.w.slot.first().waitFor();
+  assert.equal(await desktop.w.calendar.isVisible(), true, 'a wider screen shows both');
+  assert.equal(await desktop.w.button('Change').isVisible(), false, 'and no way back to the month');
+  assert.equal((await focused(desktop.page)).part, 'day', 'focus stays on the day');
+  await desktop.close();
 });
 
 test('a time taken between choosing and submitting: slots refresh, input kept, focus on the times', async () => {

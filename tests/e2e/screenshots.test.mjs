@@ -41,7 +41,7 @@ async function shot(page, name) {
 for (const [lang, locale] of Object.entries(LANGUAGES)) {
   for (const [screen, viewport] of Object.entries(SCREENS)) {
     for (const scheme of ['light', 'dark']) {
-      test(`${lang}, ${screen}, ${scheme}: times, form and confirmation, axe clean in each`, async () => {
+      test(`${lang}, ${screen}, ${scheme}: calendar, times, form and confirmation, axe clean in each`, async () => {
         const context = await browser.newContext({ locale, timezoneId: 'Europe/Paris', viewport, colorScheme: scheme });
         const page = await context.newPage();
         const errors = [];
@@ -50,9 +50,16 @@ for (const [lang, locale] of Object.entries(LANGUAGES)) {
           await page.goto(`${proxy.base}/book/intro`);
           const w = new Widget(page);
           const name = (step) => `${lang}-${screen}-${scheme}-${step}`;
-          // The first free day is chosen on load, its times shown.
-          await w.slot.first().waitFor({ timeout: 20_000 });
+          // The first free day is chosen on load, its times shown beside the month; on a
+          // phone they take the month's place once the day is tapped.
+          await w.freeDay.first().waitFor({ timeout: 20_000 });
           assert.equal(await w.root.getAttribute('lang'), locale);
+          if (screen === 'phone') {
+            assert.deepEqual(await axeViolations(page), [], 'calendar');
+            await shot(page, name('0-calendar'));
+            await w.scope.locator('.bw-day--selected').click();
+          }
+          await w.slot.first().waitFor();
           assert.deepEqual(await axeViolations(page), [], 'times');
           await shot(page, name('1-times'));
           await w.slot.first().click();

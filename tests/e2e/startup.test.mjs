@@ -60,8 +60,10 @@ for (const viewport of [{ width: 412, height: 823 }, { width: 1350, height: 940 
   test(`README's snippet: nothing on the page moves while the widget loads (${viewport.width}×${viewport.height})`, async () => {
     const { page, problems, close } = await openHost((base) => EMBED.html(base, 'intro'), { viewport });
     await new Widget(page).ready();
-    // The first step's last drawing (a day's times) is in; a moment for late shifts.
-    await page.locator(SEL.slot).first().waitFor();
+    // The first step's last drawing (the first free day chosen, and beside it on a wider
+    // screen its times) is in; a moment for late shifts.
+    await page.locator('.bw-day--selected').first().waitFor();
+    if (viewport.width > 640) await page.locator(SEL.slot).first().waitFor();
     await page.waitForTimeout(500);
     const shifts = await page.evaluate(() => window.__shifts);
     assert.deepEqual(shifts, [], 'no layout shift, no CSP report');

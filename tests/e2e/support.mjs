@@ -91,6 +91,7 @@ export const INTRO_PROFILE = `
 provider = "local"
 title = "Intro call"
 description = "A call about {{topic}}."
+location = "Google Meet"
 time_zone = "America/New_York"
 durations = [30, 60]
 hours = { mon = ["09:00-17:00"], tue = ["09:00-17:00"], wed = ["09:00-17:00"], thu = ["09:00-17:00"], fri = ["09:00-17:00"] }
