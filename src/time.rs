@@ -157,6 +157,20 @@ pub fn long_date(d: NaiveDate, locale: &str) -> String {
     format(&f, date_at_noon(d))
 }
 
+/// "Mon, 23 Nov" (in the locale's order and words): a day's short heading.
+pub fn short_date(d: NaiveDate, locale: &str) -> String {
+    let f = formatter(
+        locale,
+        "UTC",
+        &[
+            ("weekday", s("short")),
+            ("day", s("numeric")),
+            ("month", s("short")),
+        ],
+    );
+    format(&f, date_at_noon(d))
+}
+
 /// "November 2026".
 pub fn month_title(d: NaiveDate, locale: &str) -> String {
     let f = formatter(

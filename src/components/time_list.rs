@@ -20,7 +20,8 @@ pub fn TimeList(flow: Flow) -> impl IntoView {
     let heading = {
         let locale = locale.clone();
         move || match selected.get() {
-            Some(d) => fill(strings.times_heading, time::long_date(d, &locale)),
+            // Short, on one line above the times; the day's whole date is its button's name.
+            Some(d) => fill(strings.times_heading, time::short_date(d, &locale)),
             // Before a day is chosen, nothing is said about times.
             None => strings.choose_day.into(),
         }

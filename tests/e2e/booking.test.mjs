@@ -194,6 +194,9 @@ test('the details and settings: location, duration and clock as segmented toggle
   assert.equal(await clock.isChecked(), true, 'en-GB reads a 24-hour clock');
   await w.slot.first().waitFor();
   assert.match(await w.slot.first().textContent(), /^\d{2}:\d{2}$/);
+  // The day's heading is short, on one line above its times.
+  assert.match(await w.timesTitle.textContent(), /^Times on [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2}$/);
+  assert.ok((await w.timesTitle.boundingBox()).height < 30);
   await w.scope.locator('.bw-seg--clock').click();
   assert.equal(await clock.isChecked(), false);
   await page.waitForFunction((sel) => /am|pm/i.test(document.querySelector('#booking-widget').shadowRoot.querySelector(sel)?.textContent), SEL.slot);
