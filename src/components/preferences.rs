@@ -1,3 +1,4 @@
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::flow::Flow;
@@ -18,20 +19,18 @@ pub fn Preferences(flow: Flow) -> impl IntoView {
         }
     };
     // The browser's 400-odd zones go into the list when the field is first focused, not
-    // when the step is drawn: its first drawing stays short on a slow phone. Each reads
-    // as the browser names it in the visitor's language, with its time now.
+    // when the step is drawn: its first drawing stays short on a slow phone.
     let list_zones = move |ev: web_sys::FocusEvent| {
         let list = event_target::<web_sys::HtmlInputElement>(&ev).list();
         if let Some(list) = list.filter(|l| !l.has_child_nodes()) {
-            let (now, locale, hour12) = (time::now(), config.tag(), config.hour12.get_untracked());
-            let mut options = String::new();
-            for zone in time::zones() {
-                // Zone names are letters, digits and `/_+-`: an unquoted attribute value;
-                // the browser's names for them hold no quote.
-                let label = time::zone_label(now, &locale, &zone, hour12);
-                options.push_str(&format!("<option value={zone} label=\"{label}\">"));
-            }
-            list.set_inner_html(&options);
+            let names = ZoneNames {
+                list,
+                zones: time::zones(),
+                now: time::now(),
+                locale: config.tag(),
+                hour12: config.hour12.get_untracked(),
+            };
+            names.start();
         }
     };
     // A duration is always shown; with several, the visitor picks one (arrow keys move
@@ -66,5 +65,44 @@ pub fn Preferences(flow: Flow) -> impl IntoView {
                 <datalist id="bw-zones"></datalist>
             </label>
         </div>
+    }
+}
+
+/// The zone list, each zone read as the browser names it in the visitor's language with its
+/// time now. Every zone is in the list at once; their names come a slice a frame, as 400
+/// formatters built in one go hold a slow phone's main thread for about 400 ms.
+struct ZoneNames {
+    list: web_sys::HtmlElement,
+    zones: Vec<String>,
+    now: DateTime<Utc>,
+    locale: String,
+    hour12: bool,
+}
+
+impl ZoneNames {
+    /// Fills the list with every zone, then names them a slice a frame.
+    fn start(self) {
+        let mut options = String::new();
+        for zone in &self.zones {
+            // Zone names are letters, digits and `/_+-`: an unquoted attribute value.
+            options.push_str(&format!("<option value={zone}>"));
+        }
+        self.list.set_inner_html(&options);
+        request_animation_frame(move || self.next(0));
+    }
+
+    /// Names the zones from `from` on: a slice now, the rest on the next frames.
+    fn next(self, from: usize) {
+        let to = self.zones.len().min(from + 20);
+        for zone in &self.zones[from..to] {
+            let option = self.list.query_selector(&format!("[value='{zone}']"));
+            if let Ok(Some(option)) = option {
+                let label = time::zone_label(self.now, &self.locale, zone, self.hour12);
+                let _ = option.set_attribute("label", &label);
+            }
+        }
+        if to < self.zones.len() {
+            request_animation_frame(move || self.next(to));
+        }
     }
 }
