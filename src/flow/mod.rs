@@ -122,6 +122,8 @@ impl Flow {
             days: slots.days,
         };
         let answers = Answers::new();
+        // A new flow starts on the month, whatever step an earlier one left (`show_times`).
+        let _ = root.remove_attribute("data-times");
         let flow = Self {
             step: RwSignal::new(Step::Pick),
             month,
