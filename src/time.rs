@@ -157,7 +157,7 @@ pub fn long_date(d: NaiveDate, locale: &str) -> String {
     format(&f, date_at_noon(d))
 }
 
-/// "Mon, 23 Nov" (in the locale's order and words): a day's short heading.
+/// "Mon 23 Nov" (in the locale's order and words): a day's short heading.
 pub fn short_date(d: NaiveDate, locale: &str) -> String {
     let f = formatter(
         locale,
@@ -254,14 +254,19 @@ pub fn browser_locale() -> String {
 /// `tag` as the browser writes it (`en_us` → `en-US`), or `None` when `Intl` refuses it:
 /// every formatter would throw on a malformed tag.
 pub fn canonical_locale(tag: &str) -> Option<String> {
-    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-    let canonical: js_sys::Function = Reflect::get(&intl, &"getCanonicalLocales".into())
+    let tag = JsValue::from_str(&tag.replace('_', "-"));
+    let list: Array = intl("getCanonicalLocales")?
+        .call1(&JsValue::UNDEFINED, &tag)
         .ok()?
         .dyn_into()
         .ok()?;
-    let tag = JsValue::from_str(&tag.replace('_', "-"));
-    let list: Array = canonical.call1(&intl, &tag).ok()?.dyn_into().ok()?;
     list.get(0).as_string()
+}
+
+/// `Intl`'s function `name`, where the browser has it.
+fn intl(name: &str) -> Option<js_sys::Function> {
+    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    Reflect::get(&intl, &name.into()).ok()?.dyn_into().ok()
 }
 
 /// Whether the locale writes times on a 12-hour clock.
@@ -277,33 +282,27 @@ pub fn locale_uses_12h(locale: &str) -> bool {
 pub fn zone_name(zone: &str) -> Option<String> {
     let opts = Object::new();
     let _ = Reflect::set(&opts, &"timeZone".into(), &zone.into());
-    let ctor: JsValue = Intl::DateTimeFormat::new(&Array::new(), &Object::new())
-        .constructor()
-        .into();
-    let ctor: js_sys::Function = ctor.unchecked_into();
-    let f = Reflect::construct(&ctor, &Array::of2(&JsValue::UNDEFINED, &opts)).ok()?;
+    let f = Reflect::construct(
+        &intl("DateTimeFormat")?,
+        &Array::of2(&JsValue::UNDEFINED, &opts),
+    )
+    .ok()?;
     let f: Intl::DateTimeFormat = f.unchecked_into();
     Reflect::get(&f.resolved_options(), &"timeZone".into())
         .ok()?
         .as_string()
 }
 
-/// Every IANA zone the browser knows, for the zone picker.
+/// Every IANA zone the browser knows, for the zone picker (UTC alone where the browser
+/// cannot list them).
 pub fn zones() -> Vec<String> {
-    let intl: JsValue = js_sys::global().into();
-    let supported = Reflect::get(&intl, &"Intl".into())
-        .and_then(|i| Reflect::get(&i, &"supportedValuesOf".into()).map(|f| (i, f)));
-    let Ok((intl, f)) = supported else {
-        return vec!["UTC".into()];
-    };
-    let Some(f) = f.dyn_ref::<js_sys::Function>() else {
-        return vec!["UTC".into()];
-    };
-    match f.call1(&intl, &"timeZone".into()) {
-        Ok(list) => Array::from(&list)
+    let list = intl("supportedValuesOf")
+        .and_then(|f| f.call1(&JsValue::UNDEFINED, &"timeZone".into()).ok());
+    match list {
+        Some(list) => Array::from(&list)
             .iter()
             .filter_map(|v| v.as_string())
             .collect(),
-        Err(_) => vec!["UTC".into()],
+        None => vec!["UTC".into()],
     }
 }

@@ -122,7 +122,8 @@ impl Flow {
             days: slots.days,
         };
         let answers = Answers::new();
-        // A new flow starts on the month, whatever step an earlier one left (`show_times`).
+        // A new flow starts on the month, even where the manage page's earlier move left
+        // its times showing (`show_times`).
         let _ = root.remove_attribute("data-times");
         let flow = Self {
             step: RwSignal::new(Step::Pick),
@@ -259,8 +260,10 @@ impl Flow {
         self.show_times(true);
     }
 
-    /// On a phone, the times in the month's place, or the month again; focus goes to the
-    /// step's heading when the control that had it is gone (on a wider screen both stay).
+    /// On a phone, the times in the month's place, or the month again. Called only from
+    /// inside the part that gives way (a day, the times' "Change"), so when that part is
+    /// hidden focus was in it: it goes to the new step's heading. On a wider screen both
+    /// parts stay and focus does too.
     /// The state is the widget element's `data-times` (CSS reads it): a reactive attribute
     /// of a kind the wasm has nowhere else would cost far more.
     pub fn show_times(&self, times: bool) {

@@ -176,7 +176,7 @@ test('book by keyboard only', async () => {
   await close();
 });
 
-test('the details and settings: location, duration and clock as segmented toggles, zones by name with their time, the description filled in as typed', async () => {
+test('the details and settings: location, the duration as a segmented toggle, the clock as a switch, zones by name with their time now, the description filled in as typed', async () => {
   const { page, w, errors, close } = await open();
   assert.equal(await w.scope.locator('.bw-header__location').textContent(), 'Google Meet');
   // Duration: a radio group whose chosen segment is filled; another length asks anew.
@@ -189,15 +189,15 @@ test('the details and settings: location, duration and clock as segmented toggle
   assert.equal(await durations.getByRole('radio', { name: '30 min' }).isChecked(), false);
   const filled = (text) => w.scope.locator('.bw-seg label', { hasText: text }).evaluate((e) => getComputedStyle(e).backgroundColor);
   assert.notEqual(await filled('60 min'), await filled('30 min'), 'the chosen segment is drawn apart');
-  // Clock: one switch between 12h and 24h, named for what it does.
-  const clock = w.scope.getByRole('checkbox', { name: '24-hour clock' });
+  // Clock: a switch, named by its visible text.
+  const clock = w.scope.getByRole('switch', { name: '24-hour clock' });
   assert.equal(await clock.isChecked(), true, 'en-GB reads a 24-hour clock');
   await w.slot.first().waitFor();
   assert.match(await w.slot.first().textContent(), /^\d{2}:\d{2}$/);
   // The day's heading is short, on one line above its times.
-  assert.match(await w.timesTitle.textContent(), /^Times on [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2}$/);
+  assert.match(await w.timesTitle.textContent(), /^Times on [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2,3}$/);
   assert.ok((await w.timesTitle.boundingBox()).height < 30);
-  await w.scope.locator('.bw-seg--clock').click();
+  await w.scope.getByText('24-hour clock').click();
   assert.equal(await clock.isChecked(), false);
   await page.waitForFunction((sel) => /am|pm/i.test(document.querySelector('#booking-widget').shadowRoot.querySelector(sel)?.textContent), SEL.slot);
   // Zones: each by the browser's name for it in the visitor's language, with its time now.
@@ -208,6 +208,10 @@ test('the details and settings: location, duration and clock as segmented toggle
   await paris.waitFor({ state: 'attached' });
   assert.match(await paris.getAttribute('label'), /^\d{1,2}:\d{2}\s?[ap]m Central European (Standard )?Time$/i);
   assert.deepEqual(await axeViolations(page), [], 'settings');
+  // Focused again, the list reads the clock of that moment.
+  await w.scope.getByText('24-hour clock').click();
+  await w.zone.focus();
+  await page.waitForFunction(() => /^\d{2}:\d{2} Central/.test(document.querySelector('#booking-widget').shadowRoot.querySelector('#bw-zones option[value="Europe/Paris"]')?.label));
   // The description's blank reads as the answer once typed.
   assert.equal(await w.description.textContent(), 'A call about [topic].');
   await w.pickFirstTime();
@@ -245,8 +249,9 @@ test('on a phone the month and the times take turns, focus following; on a deskt
   assert.equal(await w.calendar.isVisible(), false);
   await phone.close();
 
-  const desktop = await open();
-  await desktop.w.freeDay.nth(1).click();
+  // From 40rem (640 px) on, two columns: the edge itself is a wider screen.
+  const desktop = await open({ viewport: { width: 640, height: 900 } });
+  await desktop.w.freeDay.last().click();
   await desktop.w.slot.first().waitFor();
   assert.equal(await desktop.w.calendar.isVisible(), true, 'a wider screen shows both');
   assert.equal(await desktop.w.button('Change').isVisible(), false, 'and no way back to the month');
