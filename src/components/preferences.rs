@@ -6,9 +6,10 @@ use crate::i18n::fill;
 use crate::time;
 
 /// How the visitor wants the times: the duration as a segmented toggle (a radio group), the
-/// 24-hour clock as a switch, and the time zone as a searchable list. Each control starts from the current value and
-/// keeps its own (the flow draws them again when the host page changes one). They listen
-/// to `input`, as the form's fields do (S10): a zone applies as soon as the text names one.
+/// 24-hour clock as a switch, and the time zone as a searchable list. Each control starts
+/// from the current value and keeps its own (the flow draws them again when the host page
+/// changes one). They listen to `input`, as the form's fields do (S10): a zone applies as
+/// soon as the text names one.
 #[component]
 pub fn Preferences(flow: Flow) -> impl IntoView {
     let config = flow.config;

@@ -46,6 +46,10 @@ pub struct Moving {
 /// counters: a signal of another type brings its own code, docs/size.md S5.)
 const SEARCH_MONTHS: u32 = 12;
 
+/// On the widget's element while a phone shows a day's times in the month's place
+/// (`Flow::show_times`; the CSS reads it).
+const TIMES: &str = "data-times";
+
 /// The flow for one loaded profile. Every part is a signal or a stored value: `Copy`.
 #[derive(Clone, Copy)]
 pub struct Flow {
@@ -124,7 +128,7 @@ impl Flow {
         let answers = Answers::new();
         // A new flow starts on the month, even where the manage page's earlier move left
         // its times showing (`show_times`).
-        let _ = root.remove_attribute("data-times");
+        let _ = root.remove_attribute(TIMES);
         let flow = Self {
             step: RwSignal::new(Step::Pick),
             month,
@@ -264,11 +268,12 @@ impl Flow {
     /// inside the part that gives way (a day, the times' "Change"), so when that part is
     /// hidden focus was in it: it goes to the new step's heading. On a wider screen both
     /// parts stay and focus does too.
-    /// The state is the widget element's `data-times` (CSS reads it): a reactive attribute
-    /// of a kind the wasm has nowhere else would cost far more.
+    ///
+    /// The state is an attribute of the widget's element (`TIMES`), not a reactive
+    /// attribute in a view, whose kind the wasm has nowhere else (S22).
     pub fn show_times(&self, times: bool) {
         self.root
-            .with_value(|r| r.toggle_attribute_with_force("data-times", times).ok());
+            .with_value(|r| r.toggle_attribute_with_force(TIMES, times).ok());
         let (heading, left) = match times {
             true => ("#bw-times-title", ".bw-calendar"),
             false => ("#bw-month-title", ".bw-times"),
@@ -363,12 +368,10 @@ impl Flow {
 
     /// The description's blanks as the answers so far.
     fn fill_description(&self) {
-        let values = self.answers.values;
-        let answer = |name: &str| match values.with_untracked(|v| v.get(name).cloned()) {
-            Some(FieldValue::Text(text)) => text,
-            _ => String::new(),
-        };
-        let text = self.profile.with_value(|p| blanks(&p.description, &answer));
+        let answers = self.answers;
+        let text = self
+            .profile
+            .with_value(|p| blanks(&p.description, &|name| answers.text(name)));
         self.description.set(text);
     }
 
@@ -525,8 +528,7 @@ impl Flow {
     /// From the confirmation back to the month, for another booking.
     pub fn book_another(&self) {
         self.month.selected.set(None);
-        self.root
-            .with_value(|r| r.remove_attribute("data-times").ok());
+        self.root.with_value(|r| r.remove_attribute(TIMES).ok());
         self.notice.set(None);
         self.slots.reload();
         self.step.set(Step::Pick);

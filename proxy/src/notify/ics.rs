@@ -95,27 +95,27 @@ pub fn status(status: BookingStatus) -> EventStatus {
     }
 }
 
-/// The `VCALENDAR` text of `file` (`METHOD:PUBLISH`).
-pub fn download(file: &Event<'_>) -> String {
-    wrap("PUBLISH", event(file))
+/// The `VCALENDAR` text of `booking` on its own (`METHOD:PUBLISH`).
+pub fn download(booking: &Event<'_>) -> String {
+    wrap("PUBLISH", event(booking))
 }
 
 /// The `VEVENT` both files share: times, state and text, made safe as `calendar` says.
-fn event(file: &Event<'_>) -> icalendar::Event {
+fn event(booking: &Event<'_>) -> icalendar::Event {
     let mut event = icalendar::Event::new();
     event
-        .uid(&one_line(file.uid))
-        .sequence(file.sequence)
-        .timestamp(file.stamp)
-        .starts(file.start)
-        .ends(file.end)
-        .summary(&one_line(file.summary))
-        .description(&lines(file.description))
-        .status(file.status);
-    if let Some(location) = file.location {
+        .uid(&one_line(booking.uid))
+        .sequence(booking.sequence)
+        .timestamp(booking.stamp)
+        .starts(booking.start)
+        .ends(booking.end)
+        .summary(&one_line(booking.summary))
+        .description(&lines(booking.description))
+        .status(booking.status);
+    if let Some(location) = booking.location {
         event.location(&one_line(location));
     }
-    if let Some(url) = file.url {
+    if let Some(url) = booking.url {
         event.url(&one_line(url));
     }
     event
