@@ -58,20 +58,55 @@
   };
   /** The profile, then its first month's slots as the widget will ask for them, and the
    *  visitor's language unless English (the widget fetches what is missing itself).
+   *  `drawn(slots, zone, year, month)` draws the free days once the slots are in.
    *  Resolves once the answers are in (or failed). Nothing here uses `Intl` before the
    *  profile's answer, so the element's first task stays short. */
-  const prefetch = (api, profile, zoneAttr, locale) => {
+  const prefetch = (api, profile, zoneAttr, locale, drawn) => {
     const base = `${api.replace(/\/+$/, '')}/api/v1/profiles/${encodeURIComponent(profile)}`;
     return Promise.all([strings(api, locale), ask(base).then((p) => {
       const duration = p?.durations?.[0];
       if (!duration) return;
-      const zone = zoneOk(zoneAttr) ? zoneAttr : Intl.DateTimeFormat().resolvedOptions().timeZone;
-      const part = {};
-      for (const { type, value } of new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: 'numeric' }).formatToParts()) part[type] = Number(value);
-      const month = `${part.year}-${String(part.month).padStart(2, '0')}`;
-      const last = new Date(Date.UTC(part.year, part.month, 0)).getUTCDate();
-      return ask(`${base}/slots?from=${month}-01&to=${month}-${last}&time_zone=${encodeURIComponent(zone)}&duration=${duration}`);
+      const zone = zoneOf(zoneAttr);
+      const [year, month, last] = monthIn(zone);
+      const from = `${year}-${two(month)}`;
+      return ask(`${base}/slots?from=${from}-01&to=${from}-${last}&time_zone=${encodeURIComponent(zone)}&duration=${duration}`)
+        .then((answer) => drawn(answer?.slots, zone, year, month, last));
     })]).catch(() => null);
+  };
+  const two = (n) => String(n).padStart(2, '0');
+  const zoneOf = (attr) => (zoneOk(attr) ? attr : Intl.DateTimeFormat().resolvedOptions().timeZone);
+  /** Today's year, month and the month's last day, in `zone`. */
+  const monthIn = (zone) => {
+    const part = {};
+    for (const { type, value } of new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: 'numeric' }).formatToParts()) part[type] = Number(value);
+    return [part.year, part.month, new Date(Date.UTC(part.year, part.month, 0)).getUTCDate()];
+  };
+
+  /** The month's days in the skeleton's grid, those with free `slots` as buttons, drawn
+   *  while the wasm is on its way: a visitor can pick a day as soon as the slots are in.
+   *  `picked(date)` keeps the day clicked; the widget opens on it once it is up. The week
+   *  starts where the widget's does (src/calendar.rs). */
+  const earlyDays = (root, locale, picked, slots, zone, year, month, last) => {
+    // Swedish writes a date as ISO 8601 does: 2026-12-03.
+    const key = new Intl.DateTimeFormat('sv', { timeZone: zone });
+    const free = new Set(slots?.map((s) => key.format(new Date(s.start))));
+    const grid = root.querySelector('b');
+    if (!free.size) return;
+    const tag = locale || navigator.language;
+    const lang = language(tag);
+    const start = lang === 'ar' ? 6 : lang === 'ja' || /^en([-_](us|ca)|$)/i.test(tag) ? 0 : 1;
+    const name = new Intl.DateTimeFormat(tag, { dateStyle: 'full', timeZone: 'UTC' });
+    let html = '<a></a>'.repeat((new Date(Date.UTC(year, month - 1)).getUTCDay() - start + 7) % 7);
+    for (let day = 1; day <= last; day++) {
+      const date = `${year}-${two(month)}-${two(day)}`;
+      html += free.has(date) ? `<button data-date=${date} aria-label="${name.format(Date.UTC(year, month - 1, day))}">${day}</button>` : `<a>${day}</a>`;
+    }
+    grid.innerHTML = html;
+    grid.onclick = ({ target }) => {
+      if (!target.dataset.date) return;
+      picked(target.dataset.date);
+      target.ariaPressed = 'true';
+    };
   };
 
   // What an inline widget shows until its first step is drawn: grey blocks shaped like that
@@ -83,9 +118,28 @@
   const SKELETON = new CSSStyleSheet();
   SKELETON.replaceSync(`:host{display:block;min-height:100svh}
 div{box-sizing:border-box;max-width:44rem;min-height:inherit;padding:4rem 1rem 1rem;border:1px solid #8884;border-radius:8px;background:linear-gradient(#8882 0 0) 1rem 1rem/45% 1.75rem no-repeat}
-b{display:block;height:16.5rem;background:radial-gradient(circle,#8882 1.1rem,#0000 1.15rem) 0 0/calc(100%/7) 2.75rem}
+b{display:grid;grid:repeat(6,2.75rem)/repeat(7,1fr);place-items:center;background:radial-gradient(circle,#8882 1.1rem,#0000 1.15rem) 0 0/calc(100%/7) 2.75rem}
+button{width:2.2rem;height:2.2rem;border:0;border-radius:50%;background:#8885;font:inherit;font-weight:700;color:inherit;cursor:pointer}
+[aria-pressed]{outline:2px solid}
 p{position:absolute;scale:0}
 @media(min-width:40rem){:host{min-height:50rem}b{width:55%}}`);
+
+  const skeleton = (root, api, locale) => {
+    root.adoptedStyleSheets = [SKELETON];
+    root.innerHTML = '<div class="bw-skeleton" role="status" aria-busy="true"><p></p><b></b></div>';
+    const said = root.querySelector('p');
+    strings(api, locale).then((t) => { said.textContent = t?.loading || 'Loading…'; });
+  };
+  /** Picks `date` on the widget mounted in `root`, as a click of the visitor's would, once
+   *  the widget has drawn its month and chosen a day itself (looked for each frame, for at
+   *  most `frames`). */
+  const pickAgain = (root, date, frames = 300) => {
+    const day = root.querySelector('.bw-day--selected') && root.querySelector(`.bw-day[data-date="${date}"]`);
+    if (day) {
+      day.focus();
+      day.click();
+    } else if (date && frames) requestAnimationFrame(() => pickAgain(root, date, frames - 1));
+  };
 
   const PARTS = 'root, calendar, day, slot, form, field, input, button, primary-button, confirmation, error';
   const DARK = matchMedia('(prefers-color-scheme: dark)');
@@ -187,14 +241,17 @@ p{position:absolute;scale:0}
       const api = this.getAttribute('api') || ORIGIN;
       const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
       let ready;
+      let picked;
       if (mode === 'inline') {
         this.#teardown();
-        root.adoptedStyleSheets = [SKELETON];
-        root.innerHTML = '<div class="bw-skeleton" role="status" aria-busy="true"><p></p><b></b></div>';
-        const said = root.querySelector('p');
-        strings(api, this.getAttribute('locale')).then((t) => { said.textContent = t?.loading || 'Loading…'; });
+        skeleton(root, api, this.getAttribute('locale'));
         // A manage page asks for no free days.
-        if (profile && !manage) ready = prefetch(api, profile, this.getAttribute('time-zone'), this.getAttribute('locale'));
+        if (profile && !manage) {
+          const locale = this.getAttribute('locale');
+          ready = prefetch(api, profile, this.getAttribute('time-zone'), locale, (...month) => {
+            if (generation === this.#generation) earlyDays(root, locale, (d) => { picked = d; }, ...month);
+          });
+        }
       }
       let m;
       try {
@@ -229,6 +286,8 @@ p{position:absolute;scale:0}
         this.#launcher(root, m, mount);
       } else {
         mount(this);
+        // A day picked on the loader's early month: the widget's own, picked again.
+        pickAgain(root, picked);
       }
     }
 
@@ -293,4 +352,22 @@ p{position:absolute;scale:0}
   });
 
   customElements.define('booking-widget', BookingWidget);
+
+  // The booking page `/book/{p}` starts its wasm itself and carries the profile and this
+  // month's slots (src/main.rs): the free days are drawn at once, until the wasm is up.
+  const data = document.getElementById('bw-page-data');
+  const main = document.getElementById('booking-widget');
+  if (data && main && !main.shadowRoot) {
+    const query = new URLSearchParams(location.search);
+    const [locale, zone] = [query.get('locale'), zoneOf(query.get('time_zone'))];
+    const root = main.attachShadow({ mode: 'open' });
+    let picked;
+    skeleton(root, ORIGIN, locale);
+    try {
+      earlyDays(root, locale, (d) => { picked = d; }, JSON.parse(data.textContent).slots?.slots, zone, ...monthIn(zone));
+    } catch {
+      // Data the widget cannot read either: it says why once it is up.
+    }
+    addEventListener('TrunkApplicationStarted', () => pickAgain(root, picked));
+  }
 })();

@@ -69,7 +69,32 @@ renamed = renamed.replace(/\bwasm\.(\w+)/g, (_, name) => {
   return `wasm.${exports.get(name)}`;
 });
 
-const small = (await minify(renamed, { module: true, compress: { passes: 2 }, mangle: true })).code;
+// What no page of ours reaches, out before minifying. Pages start the wasm with the
+// default export, given an object whose `module_or_path` is a path or a fetch of it,
+// answered as `application/wasm`; the loader frees a widget with `free()`. So `initSync`
+// goes, and the default path, the warnings about other ways of calling it and `dispose`.
+const unused = [
+  ['export { initSync, __wbg_init as default };', 'export { __wbg_init as default };'],
+  [/if \(module_or_path === undefined\) \{\n\s*module_or_path = new URL\('[\w-]+_bg\.wasm', import\.meta\.url\);\n\s*\}/, ''],
+  ['if (Symbol.dispose) Widget.prototype[Symbol.dispose] = Widget.prototype.free;', ''],
+  // What instantiating from bytes or a module (never a fetch's answer) would need.
+  [/\} else \{\n\s*const instance = await WebAssembly\.instantiate\(module, imports\);\n\n\s*if \(instance instanceof WebAssembly\.Instance\) \{\n\s*return \{ instance, module \};\n\s*\} else \{\n\s*return instance;\n\s*\}\n\s*\}/, '}'],
+  [/console\.warn\("`WebAssembly\.instantiateStreaming` failed because[^\n]*\n/, 'console.warn(e);\n'],
+  [/console\.warn\('using deprecated parameters for the initialization function[^']*'\)/, ''],
+];
+for (const [from, to] of unused) {
+  const before = renamed;
+  renamed = renamed.replace(from, to);
+  if (renamed === before) throw new Error(`the glue has changed: ${from} not found`);
+}
+
+// Arrows for the imports' `function`s: wasm calls them, never with `new` or `this`.
+const small = (await minify(renamed, {
+  module: true,
+  ecma: 2020,
+  compress: { passes: 3, ecma: 2020, unsafe_arrows: true },
+  mangle: true,
+})).code;
 
 const indexPath = join(dist, 'index.html');
 // Trunk may leave the integrity attributes out; where they are there, they must match.

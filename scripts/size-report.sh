@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the gzipped size (gzip -9 -n, as `make widget` precompresses) of every file a page
-# with the widget loads from dist/ (the loader widget.js, the glue, the wasm, the page CSS),
+# with the widget loads from dist/ (the loader widget.js, the glue, the wasm, any CSS file),
 # their brotli size (quality 11, as browsers that accept br get them) and the totals; fails
 # when the gzip total is over the budget (bytes, env SIZE_BUDGET). The manage bundle
 # (dist/manage, loaded only by a booking's manage page) is reported on its own line.

@@ -5,17 +5,7 @@
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, EMBED, startProxy } from '../../tests/e2e/support.mjs';
-
-const PROFILE = `
-[profiles.open]
-provider = "local"
-title = "Open"
-time_zone = "UTC"
-durations = [30]
-horizon_days = 60
-hours = { mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }
-`;
+import { DIST, EMBED, OPEN_PROFILE, startProxy } from '../../tests/e2e/support.mjs';
 
 // The floor: one fetch of this month's slots, one button per free day.
 const FLOOR = `<!doctype html><meta charset=utf-8><title>floor</title><div id=days></div>
@@ -57,5 +47,5 @@ export async function startSite() {
   writeFileSync(join(site, 'floor.js'), FLOOR_JS);
   writeFileSync(join(site, 'host.html'), HOST);
   writeFileSync(join(site, 'host.css'), EMBED.css);
-  return startProxy(PROFILE, { assetsDir: site });
+  return startProxy(OPEN_PROFILE, { assetsDir: site });
 }

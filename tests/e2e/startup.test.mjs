@@ -3,7 +3,7 @@
 // strings in the visitor's language, and what the first step leaves for later.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startProxy, launchBrowser, startHost, EMBED, INTRO_PROFILE } from './support.mjs';
+import { startProxy, launchBrowser, startHost, EMBED, INTRO_PROFILE, OPEN_PROFILE } from './support.mjs';
 import { Widget, SEL } from './widget-page.mjs';
 
 let proxy;
@@ -17,7 +17,7 @@ before(async () => {
 <link rel="stylesheet" href="/host.css"></head><body><h1>A host page</h1>${body(base)}
 <p id="below">Text under the widget.</p></body></html>`);
   host.setCss(EMBED.css);
-  proxy = await startProxy(INTRO_PROFILE, { origins: [host.origin] });
+  proxy = await startProxy(INTRO_PROFILE + OPEN_PROFILE, { origins: [host.origin] });
   host.setProxy(proxy.base);
   browser = await launchBrowser();
 });
@@ -28,9 +28,10 @@ after(async () => {
   await host?.stop();
 });
 
-/// Opens the host page with `markup(proxyBase)` in its body; `hold` routes the widget's
-/// wasm until the returned `release()` is called. Collects page errors and CSP reports.
-async function openHost(markup, { viewport = { width: 412, height: 823 }, hold = false } = {}) {
+/// Opens the host page with `markup(proxyBase)` in its body (or the proxy's page at `path`);
+/// `hold` routes the widget's wasm until the returned `release()` is called. Collects page
+/// errors and CSP reports.
+async function openHost(markup, { viewport = { width: 412, height: 823 }, hold = false, path } = {}) {
   body = markup;
   const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Paris', viewport });
   let release = () => {};
@@ -52,7 +53,7 @@ async function openHost(markup, { viewport = { width: 412, height: 823 }, hold =
       }
     }).observe({ type: 'layout-shift', buffered: true });
   });
-  await page.goto(host.origin);
+  await page.goto(path ? proxy.base + path : host.origin);
   return { page, problems, release, close: () => context.close() };
 }
 
@@ -79,8 +80,9 @@ test('the loader draws a skeleton in the reserved space at once, in the visitor\
   await en.skeleton.waitFor({ timeout: 15_000 });
   assert.equal(await en.skeleton.getAttribute('role'), 'status');
   assert.equal(await en.skeleton.getAttribute('aria-busy'), 'true');
-  await page.waitForFunction(() => document.querySelector('#de').shadowRoot?.querySelector('.bw-skeleton')?.textContent === 'Wird geladen…', null, { timeout: 15_000 });
-  assert.equal(await en.skeleton.textContent(), 'Loading…');
+  // The status's text (the month's days may be drawn beside it).
+  await page.waitForFunction(() => document.querySelector('#de').shadowRoot?.querySelector('.bw-skeleton p')?.textContent === 'Wird geladen…', null, { timeout: 15_000 });
+  assert.equal(await en.skeleton.locator('p').textContent(), 'Loading…');
   // As tall as the space README's rule holds: a phone's screen.
   const skeleton = await en.skeleton.boundingBox();
   assert.equal(Math.round(skeleton.height), 823);
@@ -132,3 +134,42 @@ test('the zone list is filled when the zone field is first focused, not when the
   assert.equal(await w.zone.inputValue(), 'Asia/Tokyo');
   await close();
 });
+
+/** This month's free days of the open profile in Paris, as the proxy says (ISO dates). */
+async function freeDaysInParis() {
+  const parts = new Intl.DateTimeFormat('sv', { timeZone: 'Europe/Paris' }).format(new Date()).split('-');
+  const last = new Date(Date.UTC(Number(parts[0]), Number(parts[1]), 0)).getUTCDate();
+  const month = `${parts[0]}-${parts[1]}`;
+  const answer = await (await fetch(`${proxy.base}/api/v1/profiles/open/slots?from=${month}-01&to=${month}-${last}&time_zone=Europe/Paris&duration=30`)).json();
+  const day = new Intl.DateTimeFormat('sv', { timeZone: 'Europe/Paris' });
+  return [...new Set(answer.slots.map((s) => day.format(new Date(s.start))))].filter((d) => d.startsWith(month));
+}
+
+for (const [where, markup, path] of [
+  ['an embed', (base) => EMBED.html(base, 'open'), undefined],
+  ['the booking page', () => '', '/book/open'],
+]) {
+  test(`${where}: this month's free days can be picked before the wasm is here, and the widget opens on the day picked`, async () => {
+    const { page, problems, release, close } = await openHost(markup, { hold: true, path, viewport: { width: 1350, height: 940 } });
+    const w = new Widget(page);
+    await w.earlyDay.first().waitFor({ timeout: 15_000 });
+    const dates = await w.earlyDay.evaluateAll((days) => days.map((d) => d.dataset.date));
+    assert.deepEqual(dates, await freeDaysInParis(), 'the free days of the slots\' answer, in the visitor\'s zone');
+    const [, month, day] = dates.at(-1).split('-').map(Number);
+    const label = await w.earlyDay.last().getAttribute('aria-label');
+    assert.match(label, new RegExp(`\\b${day}\\b`), 'named by its date');
+    assert.match(label, new RegExp(new Intl.DateTimeFormat('en-GB', { month: 'long' }).format(Date.UTC(2026, month - 1, 15))));
+    assert.equal(await w.title.count(), 0, 'no widget before its wasm');
+    // Not the first free day, which the widget would choose by itself.
+    await w.earlyDay.last().click();
+    assert.equal(await w.earlyDay.last().getAttribute('aria-pressed'), 'true', 'the click is seen');
+    release();
+    await page.locator(`.bw-day--selected[data-date="${dates.at(-1)}"]`).waitFor({ timeout: 15_000 });
+    await w.slot.first().waitFor();
+    assert.equal(await w.earlyDay.count(), 0);
+    assert.deepEqual(problems, []);
+    const shifts = await page.evaluate(() => window.__shifts);
+    assert.deepEqual(shifts.filter((s) => s.csp), [], 'no CSP report');
+    await close();
+  });
+}

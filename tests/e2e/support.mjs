@@ -86,6 +86,18 @@ export function artifact(name) {
   return join(ARTIFACTS, name);
 }
 
+/// A local profile open around the clock, every day: this month has free days whatever
+/// the hour the tests run.
+export const OPEN_PROFILE = `
+[profiles.open]
+provider = "local"
+title = "Open"
+time_zone = "UTC"
+durations = [30]
+horizon_days = 60
+hours = { mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }
+`;
+
 export const INTRO_PROFILE = `
 [profiles.intro]
 provider = "local"

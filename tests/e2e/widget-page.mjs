@@ -9,6 +9,8 @@ export const SEL = {
   title: 'h2',
   description: '.bw-header__description',
   skeleton: '.bw-skeleton',
+  // A free day the loader draws in the skeleton until the wasm is up.
+  earlyDay: '.bw-skeleton button',
   error: '[part=error]',
   alert: '[role=alert]',
   status: '[role=status]',

@@ -87,30 +87,38 @@ pub async fn manage_page(
 }
 
 /// The booking page's Content-Security-Policy: its own files only, its inline start-up
-/// script by hash, wasm compiled from its own origin, and never framed.
+/// script and stylesheet by hash, wasm compiled from its own origin, and never framed.
 fn page_policy(html: &str) -> String {
-    let scripts: String = inline_scripts(html)
-        .map(|body| {
-            format!(
-                " 'sha256-{}'",
-                BASE64.encode(Sha256::digest(body.as_bytes()))
-            )
-        })
-        .collect();
+    let hashes = |tag| -> String {
+        inline(html, tag)
+            .into_iter()
+            .map(|body| {
+                format!(
+                    " 'sha256-{}'",
+                    BASE64.encode(Sha256::digest(body.as_bytes()))
+                )
+            })
+            .collect()
+    };
+    let (scripts, styles) = (hashes("script"), hashes("style"));
     format!(
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{scripts}; connect-src 'self'; \
-         style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; \
+         style-src 'self'{styles}; img-src 'self' data:; base-uri 'none'; form-action 'none'; \
          frame-ancestors 'none'"
     )
 }
 
-/// The bodies of the page's `<script>` elements that have no `src`.
-fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
-    html.split("<script").skip(1).filter_map(|rest| {
-        let (attributes, after) = rest.split_once('>')?;
-        let (body, _) = after.split_once("</script>")?;
-        (!attributes.contains("src=")).then_some(body)
-    })
+/// The bodies of the page's `tag` elements (`script`, `style`) that have no `src`.
+fn inline<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
+    let close = format!("</{tag}>");
+    html.split(&format!("<{tag}"))
+        .skip(1)
+        .filter_map(|rest| {
+            let (attributes, after) = rest.split_once('>')?;
+            let (body, _) = after.split_once(close.as_str())?;
+            (!attributes.contains("src=")).then_some(body)
+        })
+        .collect()
 }
 
 /// The page's colours, from its `?theme=`.
@@ -173,14 +181,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn inline_scripts_are_allowed_by_their_hash_and_nothing_else_inline() {
-        let html =
-            "<script type=module>init()</script><script src=/a.js></script><script>x</script>";
-        let bodies: Vec<&str> = inline_scripts(html).collect();
-        assert_eq!(bodies, ["init()", "x"]);
+    fn inline_scripts_and_styles_are_allowed_by_their_hash_and_nothing_else_inline() {
+        let html = "<style>body{margin:0}</style><script type=module>init()</script>\
+            <script src=/a.js></script><script>x</script>";
+        assert_eq!(inline(html, "script"), ["init()", "x"]);
+        assert_eq!(inline(html, "style"), ["body{margin:0}"]);
         let policy = page_policy(html);
-        let hash = BASE64.encode(Sha256::digest(b"init()"));
-        assert!(policy.contains(&format!("'sha256-{hash}'")), "{policy}");
+        let hash = |body: &str| format!("'sha256-{}'", BASE64.encode(Sha256::digest(body)));
+        let (scripts, styles) = policy.split_once("style-src").unwrap();
+        assert!(scripts.contains(&hash("init()")), "{policy}");
+        assert!(styles.contains(&hash("body{margin:0}")), "{policy}");
         assert!(!policy.contains("'unsafe-inline'") && !policy.contains("'unsafe-eval'"));
     }
 
