@@ -121,6 +121,7 @@ div{box-sizing:border-box;max-width:44rem;min-height:inherit;padding:4rem 1rem 1
 b{display:grid;grid:repeat(6,2.75rem)/repeat(7,1fr);place-items:center;background:radial-gradient(circle,#8882 1.1rem,#0000 1.15rem) 0 0/calc(100%/7) 2.75rem}
 button{width:2.2rem;height:2.2rem;border:0;border-radius:50%;background:#8885;font:inherit;font-weight:700;color:inherit;cursor:pointer}
 [aria-pressed]{outline:2px solid}
+a{opacity:.6}
 p{position:absolute;scale:0}
 @media(min-width:40rem){:host{min-height:50rem}b{width:55%}}`);
 

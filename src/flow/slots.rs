@@ -169,16 +169,24 @@ fn by_day(slots: &[Slot], zone: &str) -> Map<NaiveDate, Vec<Slot>> {
     group_by_day(slots, |t| time::local_date(t, zone))
 }
 
-/// Slots by the day `day_of` gives their start; one it gives none for is left out.
+/// Slots by the day `day_of` gives their start; one it gives none for is left out. The
+/// slots come sorted (the API's contract) and a day's are one run, since a zone's dates
+/// only go forward: each run's end is found by halving, log2 of the slots calls of
+/// `day_of` a day rather than one a slot (`Intl` is the slow part of grouping a month).
 pub fn group_by_day(
     slots: &[Slot],
     day_of: impl Fn(DateTime<Utc>) -> Option<NaiveDate>,
 ) -> Map<NaiveDate, Vec<Slot>> {
     let mut days: Map<NaiveDate, Vec<Slot>> = Map::new();
-    for slot in slots {
-        if let Some(d) = day_of(slot.start) {
-            days.entry(d).or_default().push(slot.clone());
+    let mut rest = slots;
+    while let Some(first) = rest.first() {
+        let day = day_of(first.start);
+        // At least the first: a day that fails to compare equal still moves on.
+        let run = rest[1..].partition_point(|s| day_of(s.start) == day) + 1;
+        if let Some(d) = day {
+            days.insert(d, rest[..run].to_vec());
         }
+        rest = &rest[run..];
     }
     days
 }
@@ -222,5 +230,42 @@ mod tests {
             [slots[1].clone(), slots[2].clone()]
         );
         assert!(group_by_day(&slots, |_| None).is_empty());
+    }
+
+    #[test]
+    fn a_month_around_the_clock_is_grouped_as_slot_by_slot_with_few_lookups() {
+        use std::cell::Cell;
+        let start: DateTime<Utc> = "2026-10-01T00:00:00Z".parse().unwrap();
+        let slots: Vec<Slot> = (0..31 * 48)
+            .map(|i| slot(&(start + TimeDelta::minutes(30 * i)).to_rfc3339()))
+            .collect();
+        // Summer time (+2) until 25 October 01:00 UTC, then +1: one day is 25 hours long.
+        let change: DateTime<Utc> = "2026-10-25T01:00:00Z".parse().unwrap();
+        let calls = Cell::new(0);
+        let paris = |t: DateTime<Utc>| {
+            calls.set(calls.get() + 1);
+            let hours = if t < change { 2 } else { 1 };
+            Some((t + TimeDelta::hours(hours)).date_naive())
+        };
+        let mut one_by_one: Map<NaiveDate, Vec<Slot>> = Map::new();
+        for s in &slots {
+            one_by_one
+                .entry(paris(s.start).unwrap())
+                .or_default()
+                .push(s.clone());
+        }
+        calls.set(0);
+        let grouped = group_by_day(&slots, paris);
+        assert_eq!(grouped, one_by_one);
+        assert_eq!(
+            grouped[&"2026-10-25".parse::<NaiveDate>().unwrap()].len(),
+            50
+        );
+        assert!(
+            calls.get() < slots.len() / 4,
+            "{} lookups for {} slots",
+            calls.get(),
+            slots.len()
+        );
     }
 }
