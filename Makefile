@@ -95,8 +95,9 @@ size:
 ## requests in 45 s against the Cal.com fake), a loopback load run (wrk), a scale run
 ## (bookings on SQLite, on PostgreSQL and on three instances sharing it; reads with 10 and
 ## 10,000 profiles in PostgreSQL), and the time
-## to a clickable free day on three networks (Playwright, release proxy), and Lighthouse's
-## mobile and desktop audits of the booking page and an embedding page
+## to a clickable free day on three networks (Playwright, release proxy), Lighthouse's
+## mobile and desktop audits of the booking page and an embedding page, and the widget's
+## start with a month of 1,500 to 4,500 slots
 bench: setup widget
 	@bash scripts/size-report.sh dist
 	cargo bench -p booking-proxy --bench slots
@@ -106,3 +107,4 @@ bench: setup widget
 	@bash scripts/bench/scale.sh
 	BOOKING_PROXY_BIN=target/release/booking-proxy node scripts/bench/ttc.mjs
 	BOOKING_PROXY_BIN=target/release/booking-proxy node scripts/bench/lighthouse.mjs
+	BOOKING_PROXY_BIN=target/release/booking-proxy node scripts/bench/density.mjs
