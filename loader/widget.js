@@ -92,7 +92,7 @@
     const free = new Set(slots?.map((s) => key.format(new Date(s.start))));
     const grid = root.querySelector('b');
     if (!free.size) return;
-    const tag = locale || navigator.language;
+    const tag = (locale || navigator.language).replace(/_/g, '-');
     const lang = language(tag);
     const start = lang === 'ar' ? 6 : lang === 'ja' || /^en([-_](us|ca)|$)/i.test(tag) ? 0 : 1;
     const name = new Intl.DateTimeFormat(tag, { dateStyle: 'full', timeZone: 'UTC' });
@@ -105,6 +105,7 @@
     grid.onclick = ({ target }) => {
       if (!target.dataset.date) return;
       picked(target.dataset.date);
+      grid.querySelector('[aria-pressed]')?.removeAttribute('aria-pressed');
       target.ariaPressed = 'true';
     };
   };
@@ -131,15 +132,18 @@ p{position:absolute;scale:0}
     const said = root.querySelector('p');
     strings(api, locale).then((t) => { said.textContent = t?.loading || 'Loading…'; });
   };
-  /** Picks `date` on the widget mounted in `root`, as a click of the visitor's would, once
-   *  the widget has drawn its month and chosen a day itself (looked for each frame, for at
-   *  most `frames`). */
-  const pickAgain = (root, date, frames = 300) => {
+  /** Picks `date` on the widget just mounted in `root`, as a click of the visitor's would,
+   *  once the widget has drawn its month and chosen a day itself: looked for each frame for
+   *  10 s at most, while that widget is there. Focus follows unless the visitor has put it
+   *  somewhere else meanwhile. */
+  const pickAgain = (root, date, widget = root.lastChild, until = performance.now() + 1e4) => {
     const day = root.querySelector('.bw-day--selected') && root.querySelector(`.bw-day[data-date="${date}"]`);
     if (day) {
-      day.focus();
+      if (document.activeElement === document.body) day.focus();
       day.click();
-    } else if (date && frames) requestAnimationFrame(() => pickAgain(root, date, frames - 1));
+    } else if (date && widget?.isConnected && performance.now() < until) {
+      requestAnimationFrame(() => pickAgain(root, date, widget, until));
+    }
   };
 
   const PARTS = 'root, calendar, day, slot, form, field, input, button, primary-button, confirmation, error';
@@ -250,7 +254,10 @@ p{position:absolute;scale:0}
         if (profile && !manage) {
           const locale = this.getAttribute('locale');
           ready = prefetch(api, profile, this.getAttribute('time-zone'), locale, (...month) => {
-            if (generation === this.#generation) earlyDays(root, locale, (d) => { picked = d; }, ...month);
+            // A language tag `Intl` refuses leaves the skeleton as it is.
+            try {
+              if (generation === this.#generation) earlyDays(root, locale, (d) => { picked = d; }, ...month);
+            } catch {}
           });
         }
       }
@@ -364,10 +371,17 @@ p{position:absolute;scale:0}
     const root = main.attachShadow({ mode: 'open' });
     let picked;
     skeleton(root, ORIGIN, locale);
+    const [year, month, last] = monthIn(zone);
     try {
-      earlyDays(root, locale, (d) => { picked = d; }, JSON.parse(data.textContent).slots?.slots, zone, ...monthIn(zone));
+      // The page's slots span the month of UTC's calendar in every zone: in the hours where
+      // the visitor's month is another, the widget asks for its own (src/api/early.rs).
+      const { slots } = JSON.parse(data.textContent);
+      if (Date.parse(slots.from) <= Date.UTC(year, month - 1) - 504e5 && Date.parse(slots.to) >= Date.UTC(year, month) + 432e5) {
+        earlyDays(root, locale, (d) => { picked = d; }, slots.slots, zone, year, month, last);
+      }
     } catch {
-      // Data the widget cannot read either: it says why once it is up.
+      // Data the widget cannot read either, or a language tag `Intl` refuses: the widget
+      // says why once it is up.
     }
     addEventListener('TrunkApplicationStarted', () => pickAgain(root, picked));
   }

@@ -149,22 +149,37 @@ for (const [where, markup, path] of [
   ['an embed', (base) => EMBED.html(base, 'open'), undefined],
   ['the booking page', () => '', '/book/open'],
 ]) {
-  test(`${where}: this month's free days can be picked before the wasm is here, and the widget opens on the day picked`, async () => {
+  test(`${where}: this month's free days can be picked before the wasm is here, and the widget opens on the day picked`, async (t) => {
+    const expected = await freeDaysInParis();
+    // A day other than the widget's own first choice is needed; and the booking page's
+    // data holds UTC's month, which in Paris's first hour of a month is the last one.
+    const utcMonth = new Date().toISOString().slice(0, 7);
+    if (expected.length < 2 || (path && !expected[0].startsWith(utcMonth))) {
+      t.skip('at the very end or start of a month');
+      return;
+    }
     const { page, problems, release, close } = await openHost(markup, { hold: true, path, viewport: { width: 1350, height: 940 } });
     const w = new Widget(page);
     await w.earlyDay.first().waitFor({ timeout: 15_000 });
     const dates = await w.earlyDay.evaluateAll((days) => days.map((d) => d.dataset.date));
-    assert.deepEqual(dates, await freeDaysInParis(), 'the free days of the slots\' answer, in the visitor\'s zone');
+    assert.deepEqual(dates, expected, 'the free days of the slots\' answer, in the visitor\'s zone');
     const [, month, day] = dates.at(-1).split('-').map(Number);
     const label = await w.earlyDay.last().getAttribute('aria-label');
     assert.match(label, new RegExp(`\\b${day}\\b`), 'named by its date');
     assert.match(label, new RegExp(new Intl.DateTimeFormat('en-GB', { month: 'long' }).format(Date.UTC(2026, month - 1, 15))));
     assert.equal(await w.title.count(), 0, 'no widget before its wasm');
+    const column = (cell) => [...cell.parentNode.children].indexOf(cell) % 7;
+    const earlyColumn = await w.earlyDay.last().evaluate(column);
     // Not the first free day, which the widget would choose by itself.
+    await w.earlyDay.first().click();
     await w.earlyDay.last().click();
     assert.equal(await w.earlyDay.last().getAttribute('aria-pressed'), 'true', 'the click is seen');
+    assert.equal(await page.locator(`${SEL.earlyDay}[aria-pressed]`).count(), 1, 'only the last day picked is marked');
     release();
-    await page.locator(`.bw-day--selected[data-date="${dates.at(-1)}"]`).waitFor({ timeout: 15_000 });
+    const picked = page.locator(`.bw-day--selected[data-date="${dates.at(-1)}"]`);
+    await picked.waitFor({ timeout: 15_000 });
+    assert.equal(await picked.evaluate((b) => [...b.closest('tr').children].indexOf(b.closest('td'))), earlyColumn,
+      'the early month\'s week starts on the widget\'s day');
     await w.slot.first().waitFor();
     assert.equal(await w.earlyDay.count(), 0);
     assert.deepEqual(problems, []);
