@@ -1,7 +1,8 @@
 // Time to clickable: from navigation start until a free day can be clicked, for a static
 // floor page, the widget embedded in a host page, and the booking page `/book/{p}`, on
 // loopback and on two emulated 4G networks. Release proxy on 127.0.0.1, Debian's Chromium,
-// a fresh browser context per run, median of RUNS. Prints a Markdown table.
+// a fresh browser context per run, median of RUNS. Prints two Markdown tables: until any
+// free day is clickable (the loader's early month counts), and until the widget's own is.
 import { launchBrowser } from '../../tests/e2e/support.mjs';
 import { SEL } from '../../tests/e2e/widget-page.mjs';
 import { startSite } from './site.mjs';
