@@ -282,6 +282,20 @@ test("the host's rules and the visitor's language: nothing to change, said in Ja
   }
 });
 
+/** Whether the held profile offers `start` now, as the API says. */
+async function offered(start) {
+  const day = start.slice(0, 10);
+  const body = await (await fetch(`${proxy.base}/api/v1/profiles/held/slots?from=${day}&to=${day}`)).json();
+  return body.slots.some((s) => Date.parse(s.start) === Date.parse(start));
+}
+
+/** Whether `start` is offered again within 5 s (a release is sent, not waited for). */
+async function freed(start) {
+  const deadline = Date.now() + 5_000;
+  while (!(await offered(start)) && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 100));
+  return offered(start);
+}
+
 test('a chosen time is held while the visitor fills the form: hidden from others, let go on going back, booked with the hold', async () => {
   const ada = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
   const bob = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
@@ -308,6 +322,7 @@ test('a chosen time is held while the visitor fills the form: hidden from others
     const released = a.waitForRequest((r) => r.method() === 'DELETE' && r.url().includes('/api/v1/holds/'));
     await wa.button('Change').click();
     await released;
+    assert.ok(await freed(start), `${start} offered again`);
     await b.reload();
     await wb.freeDay.first().click({ timeout: 20_000 });
     await wb.scope.locator(`${SEL.slot}[data-start="${start}"]`).waitFor();
@@ -334,17 +349,6 @@ test('a hold is let go when its widget is removed and when its page closes', asy
     const bundles = [];
     page.on('request', (r) => { if (r.url().endsWith('.wasm')) bundles.push(new URL(r.url()).pathname); });
     await page.goto(host.origin);
-    const offered = async (start) => {
-      const day = start.slice(0, 10);
-      const body = await (await fetch(`${proxy.base}/api/v1/profiles/held/slots?from=${day}&to=${day}`)).json();
-      return body.slots.some((s) => Date.parse(s.start) === Date.parse(start));
-    };
-    // Offered again within 5 s (the release is not waited for).
-    const freed = async (start) => {
-      const deadline = Date.now() + 5_000;
-      while (!(await offered(start)) && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 100));
-      return offered(start);
-    };
     const holdOne = async () => {
       await page.evaluate(() => {
         document.querySelector('booking-widget')?.remove();
