@@ -58,7 +58,7 @@
   };
   /** The profile, then its first month's slots as the widget will ask for them, and the
    *  visitor's language unless English (the widget fetches what is missing itself).
-   *  `drawn(slots, zone, year, month)` draws the free days once the slots are in.
+   *  `drawn(slots, zone, year, month, last)` draws the free days once the slots are in.
    *  Resolves once the answers are in (or failed). Nothing here uses `Intl` before the
    *  profile's answer, so the element's first task stays short. */
   const prefetch = (api, profile, zoneAttr, locale, drawn) => {
@@ -84,7 +84,7 @@
 
   /** The month's days in the skeleton's grid, those with free `slots` as buttons, drawn
    *  while the wasm is on its way: a visitor can pick a day as soon as the slots are in.
-   *  `picked(date)` keeps the day clicked; the widget opens on it once it is up. The week
+   *  `picked(date)` keeps the day clicked, for `pickAgain` once the widget is up. The week
    *  starts where the widget's does (src/calendar.rs). */
   const earlyDays = (root, locale, picked, slots, zone, year, month, last) => {
     // Swedish writes a date as ISO 8601 does: 2026-12-03.

@@ -29,16 +29,16 @@ const classes = [...glue.matchAll(/^export class (\w+) \{$/gm)].map((m) => m[1])
 if (classes.length > 0) throw new Error(`unexpected exported classes in the glue: ${classes}`);
 const wasmOpt = (args) =>
   execFileSync('node_modules/.bin/wasm-opt', args, { encoding: 'utf8', maxBuffer: 16 << 20 });
+// The features the build uses, read before their section goes: later passes keep to them.
+const features = wasmOpt([work, '--print-features', '-o', '/dev/null'])
+  .split('\n')
+  .filter((line) => line.startsWith('--enable-'));
 
 // wasm-bindgen names every import after its function plus a 16-digit hash, and some
 // exports after their whole Rust type: about 10 KB of names, twice (wasm and glue), that
 // compress badly. Binaryen gives them (and the imports' module) one- or two-letter names
 // and prints the mapping; the glue is rewritten to match (4.7 KB gzip less).
 // The toolchain's notes (producers, target features) go too: no browser reads them.
-// The features the build uses, read before their section goes: later passes keep to them.
-const features = wasmOpt([work, '--print-features', '-o', '/dev/null'])
-  .split('\n')
-  .filter((line) => line.startsWith('--enable-'));
 const mapping = JSON.parse(
   wasmOpt([
     work,

@@ -5,22 +5,12 @@
 // task (the widget's mount and first drawing, which groups the month's slots by day and
 // formats the chosen day's times), median of RUNS. Release proxy on 127.0.0.1, Debian's
 // Chromium, a fresh context per run. Prints a Markdown table.
-import { launchBrowser, startProxy } from '../../tests/e2e/support.mjs';
+import { launchBrowser, openProfile, startProxy } from '../../tests/e2e/support.mjs';
 import { SEL } from '../../tests/e2e/widget-page.mjs';
 
 const RUNS = Number(process.env.DENSITY_RUNS ?? 5);
 const STEPS = [30, 15, 10];
-const HOURS = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, '["00:00-24:00"]']));
-const profiles = STEPS.map((step) => `
-[profiles.every${step}]
-provider = "local"
-title = "Every ${step} minutes"
-time_zone = "UTC"
-durations = [30]
-slot_step = ${step}
-horizon_days = 60
-hours = { ${Object.entries(HOURS).map(([d, h]) => `${d} = ${h}`).join(', ')} }
-`).join('');
+const profiles = STEPS.map((step) => openProfile(`every${step}`, step)).join('');
 
 // In the page from its first script: the longest task, and the first frame in which the
 // widget's own free day is an enabled button.

@@ -86,17 +86,20 @@ export function artifact(name) {
   return join(ARTIFACTS, name);
 }
 
-/// A local profile open around the clock, every day: this month has free days whatever
-/// the hour the tests run.
-export const OPEN_PROFILE = `
-[profiles.open]
+/// A local profile `id` open around the clock, every day, its 30-minute slots starting
+/// every `step` minutes: this month has free days whatever the hour the tests run.
+export const openProfile = (id, step = 30) => `
+[profiles.${id}]
 provider = "local"
 title = "Open"
 time_zone = "UTC"
 durations = [30]
+slot_step = ${step}
 horizon_days = 60
 hours = { mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }
 `;
+
+export const OPEN_PROFILE = openProfile('open');
 
 export const INTRO_PROFILE = `
 [profiles.intro]
