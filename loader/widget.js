@@ -87,9 +87,19 @@
    *  `picked(date)` keeps the day clicked, for `pickAgain` once the widget is up. The week
    *  starts where the widget's does (src/calendar.rs). */
   const earlyDays = (root, locale, picked, slots, zone, year, month, last) => {
-    // Swedish writes a date as ISO 8601 does: 2026-12-03.
-    const key = new Intl.DateTimeFormat('sv', { timeZone: zone });
-    const free = new Set(slots?.map((s) => key.format(new Date(s.start))));
+    // Swedish writes a date and time as ISO 8601 does: 2026-12-03 09:30.
+    const key = new Intl.DateTimeFormat('sv', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' });
+    // The slots come sorted: one date asked of `Intl` a day or so, not one a slot (a month
+    // around the clock is ~1,400). Until an hour before the day's midnight (a day whose
+    // clock changes is an hour short or long), a slot is on the day of the last one asked.
+    let until = 0;
+    const free = new Set(slots?.map(({ start }) => {
+      const t = Date.parse(start);
+      if (t < until) return;
+      const [date, h, m] = key.format(t).split(/[^\d-]+/);
+      until = t + (1380 - h * 60 - m) * 6e4;
+      return date;
+    }));
     const grid = root.querySelector('b');
     if (!free.size) return;
     const tag = (locale || navigator.language).replace(/_/g, '-');
@@ -364,11 +374,11 @@ p{position:absolute;scale:0}
   // The booking page `/book/{p}` starts its wasm itself and carries the profile and this
   // month's slots (src/main.rs): the free days are drawn at once, until the wasm is up.
   const data = document.getElementById('bw-page-data');
-  const main = document.getElementById('booking-widget');
-  if (data && main && !main.shadowRoot) {
+  const root = document.getElementById('booking-widget')?.shadowRoot;
+  // The page's blank (index.html) is there until the widget's first step is drawn.
+  if (data && root?.firstChild?.localName === 'p') {
     const query = new URLSearchParams(location.search);
     const [locale, zone] = [query.get('locale'), zoneOf(query.get('time_zone'))];
-    const root = main.attachShadow({ mode: 'open' });
     let picked;
     skeleton(root, ORIGIN, locale);
     const [year, month, last] = monthIn(zone);

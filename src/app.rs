@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::{ApiClient, ApiFailure};
+use crate::api::{self, ApiClient, ApiFailure};
 #[cfg(feature = "manage")]
 use crate::components::Manage;
 #[cfg(feature = "manage")]
@@ -36,17 +36,26 @@ pub fn App(
     let client = ApiClient::new(api);
     // A plain signal and task, not a resource: the same behaviour for less wasm (S3).
     let loaded = RwSignal::new(None::<Result<booking_wire::Profile, ApiFailure>>);
+    let drawn = config.drawn;
     let load = {
         let client = client.clone();
         move |language: Option<_>| {
             let (client, profile) = (client.clone(), profile.clone());
             leptos::task::spawn_local(async move {
                 let answer = client.profile(&profile).await;
+                // Drawing the profile's step is a task of its own, apart from the mount's.
+                api::next_task().await;
                 if let Some(language) = language {
                     i18n::receive(language).await;
                 }
+                // A failure is the first step; so is a booking to manage, which draws its own
+                // skeleton. A profile's flow says so once its month is drawn.
+                let shown = answer.is_err() || cfg!(feature = "manage");
                 // The widget may have been removed meanwhile.
                 let _ = loaded.try_set(Some(answer));
+                if shown {
+                    drawn.run(());
+                }
             });
         }
     };

@@ -20,6 +20,9 @@ pub struct Config {
     pub hour12: RwSignal<bool>,
     /// Where the `booking:*` events go (one context for both: S16).
     pub events: Events,
+    /// Called once the first step is drawn (its month, or why there is none), and maybe
+    /// again later: a widget mounted over the loader's skeleton replaces it then.
+    pub drawn: Callback<()>,
 }
 
 impl Config {
@@ -29,6 +32,7 @@ impl Config {
             zone: RwSignal::new(settings.zone),
             hour12: RwSignal::new(settings.hour12),
             events,
+            drawn: Callback::new(|()| {}),
         }
     }
 

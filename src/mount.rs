@@ -116,18 +116,33 @@ pub fn mount_with(
 ) -> Result<Mounted, JsValue> {
     let root = shadow_root(host)?;
     let sheet: JsValue = stylesheet()?.into();
-    root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
-    root.set_inner_html("");
     let container: HtmlElement = host
         .owner_document()
         .ok_or_else(|| JsValue::from_str("host element has no document"))?
         .create_element("div")?
         .unchecked_into();
-    root.append_child(&container)?;
+    // What the loader drew there (its skeleton, the month's free days) stays until the
+    // widget's first step is drawn, which may take a few tasks (S26): the widget is built
+    // out of the document meanwhile, and put in place in one go.
+    let empty = root.first_child().is_none();
+    let attach = {
+        let container = container.clone();
+        move |()| {
+            if container.parent_node().is_none() {
+                root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+                root.set_inner_html("");
+                let _ = root.append_child(&container);
+            }
+        }
+    };
+    if empty {
+        attach(());
+    }
     let owner = Owner::new();
     let (config, prefill, language, view) = owner.with(|| {
         let target = events.then(|| StoredValue::new_local(host.clone()));
-        let config = Config::new(options.settings(), Events(target));
+        let mut config = Config::new(options.settings(), Events(target));
+        config.drawn = Callback::new(attach);
         provide_context(config);
         let prefill = RwSignal::new(std::mem::take(&mut options.prefill));
         let (profile, api) = (options.profile.clone(), options.api.clone());

@@ -56,6 +56,31 @@ async fn mount_renders_into_an_open_shadow_root_with_the_stylesheet_adopted() {
     );
 }
 
+#[wasm_bindgen_test]
+async fn over_what_the_loader_drew_the_widget_shows_once_its_first_step_is_drawn() {
+    let host = container();
+    let shadow = host
+        .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+        .unwrap();
+    shadow.set_inner_html("<p class=stand-in>Loading…</p>");
+    let options = WidgetOptions {
+        profile: "intro".into(),
+        api: "http://127.0.0.1:9".into(),
+        ..WidgetOptions::default()
+    };
+    let mounted = mount(&host, options).expect("mounted");
+    // Built out of the document until its first step (here, why the proxy cannot be
+    // reached) is drawn: what was there stays meanwhile.
+    assert!(shadow.query_selector(".stand-in").unwrap().is_some());
+    assert!(shadow.query_selector(".bw-root").unwrap().is_none());
+    assert_eq!(shadow.adopted_style_sheets().length(), 0);
+    wait_for(&shadow, "[part=error]").await;
+    assert!(shadow.query_selector(".stand-in").unwrap().is_none());
+    assert_eq!(shadow.child_element_count(), 1, "the widget alone");
+    assert_eq!(shadow.adopted_style_sheets().length(), 1);
+    drop(mounted);
+}
+
 /// The widget parses numbers with JavaScript's parser (wire/src/validate.rs); it must agree
 /// with Rust's, which the proxy uses, on what is a finite number and on its value.
 #[wasm_bindgen_test]

@@ -282,6 +282,12 @@ async fn fetch_json(url: &str, send: Send<'_>) -> Result<(u16, JsValue), ApiFail
     }
 }
 
+/// Resolves in a later task: what follows runs after the browser has had a turn (to draw,
+/// to take input), however soon the answer before it was there (S26).
+pub async fn next_task() {
+    pause(0).await;
+}
+
 /// Resolves after `ms` milliseconds (the browser's timer).
 async fn pause(ms: i32) {
     let timer = js_sys::Promise::new(&mut |resolve, _| {

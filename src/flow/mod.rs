@@ -183,8 +183,13 @@ impl Flow {
     /// month already over there is left for its current one, and the search starts again
     /// (on a month's last day, zones east of the visitor's are already in the next).
     fn follow_answers_and_zone(&self) {
-        let (zone, slots, month, searching) =
-            (self.config.zone, self.slots, self.month, self.searching);
+        let (zone, slots, month, searching, drawn) = (
+            self.config.zone,
+            self.slots,
+            self.month,
+            self.searching,
+            self.config.drawn,
+        );
         Effect::new(move |before: Option<String>| {
             let z = zone.get();
             slots.slots.track();
@@ -198,11 +203,17 @@ impl Flow {
                 }
             }
             let left = searching.get_untracked();
-            let Some(empty) = slots.slots.with_untracked(|s| match s {
-                Some(Ok(list)) => Some(list.is_empty()),
-                _ => None,
-            }) else {
-                return z;
+            let empty = match slots.slots.with_untracked(|s| {
+                s.as_ref()
+                    .map(|r| r.as_ref().map(Vec::is_empty).map_err(drop))
+            }) {
+                Some(Ok(empty)) => empty,
+                // A failure is drawn with its retry.
+                Some(Err(_)) => {
+                    drawn.run(());
+                    return z;
+                }
+                None => return z,
             };
             if left == 0 {
                 return z;
@@ -223,6 +234,10 @@ impl Flow {
                     month.focus.set(first);
                     month.selected.set(Some(first));
                 }
+            }
+            // The search is over: the month it opens on is drawn.
+            if searching.get_untracked() == 0 {
+                drawn.run(());
             }
             z
         });
