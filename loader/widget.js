@@ -84,9 +84,9 @@
 
   /** The month's days in the skeleton's grid, those with free `slots` as buttons, drawn
    *  while the wasm is on its way: a visitor can pick a day as soon as the slots are in.
-   *  `picked(date)` keeps the day clicked, for `pickAgain` once the widget is up. The week
-   *  starts where the widget's does (src/calendar.rs). */
-  const earlyDays = (root, locale, picked, slots, zone, year, month, last) => {
+   *  The day clicked is marked, and picked again on the widget once it is up (`pickAgain`).
+   *  The week starts where the widget's does (src/calendar.rs). */
+  const earlyDays = (root, locale, slots, zone, year, month, last) => {
     // Swedish writes a date and time as ISO 8601 does: 2026-12-03 09:30.
     const key = new Intl.DateTimeFormat('sv', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' });
     // The slots come sorted: one date asked of `Intl` a day or so, not one a slot (a month
@@ -114,9 +114,10 @@
     grid.innerHTML = html;
     grid.onclick = ({ target }) => {
       if (!target.dataset.date) return;
-      picked(target.dataset.date);
-      grid.querySelector('[aria-pressed]')?.removeAttribute('aria-pressed');
+      const was = grid.querySelector('[aria-pressed]');
+      was?.removeAttribute('aria-pressed');
       target.ariaPressed = 'true';
+      if (!was) pickAgain(root, grid);
     };
   };
 
@@ -127,13 +128,13 @@
   // stylesheet, never inline style, so a strict Content-Security-Policy holds; greys that
   // read on light and dark pages alike.
   const SKELETON = new CSSStyleSheet();
-  SKELETON.replaceSync(`:host{display:block;min-height:100svh}
-div{box-sizing:border-box;max-width:44rem;min-height:inherit;padding:4rem 1rem 1rem;border:1px solid #8884;border-radius:8px;background:linear-gradient(#8882 0 0) 1rem 1rem/45% 1.75rem no-repeat}
-b{display:grid;grid:repeat(6,2.75rem)/repeat(7,1fr);place-items:center;background:radial-gradient(circle,#8882 1.1rem,#0000 1.15rem) 0 0/calc(100%/7) 2.75rem}
-button{width:2.2rem;height:2.2rem;border:0;border-radius:50%;background:#8885;font:inherit;font-weight:700;color:inherit;cursor:pointer}
-[aria-pressed]{outline:2px solid}
-a{opacity:.6}
-p{position:absolute;scale:0}
+  SKELETON.replaceSync(`:host{display:block;min-height:100svh}\
+div{box-sizing:border-box;max-width:44rem;min-height:inherit;padding:4rem 1rem 1rem;border:1px solid #8884;border-radius:8px;background:linear-gradient(#8882 0 0) 1rem 1rem/45% 1.75rem no-repeat}\
+b{display:grid;grid:repeat(6,2.75rem)/repeat(7,1fr);place-items:center;background:radial-gradient(circle,#8882 1.1rem,#0000 1.15rem) 0 0/calc(100%/7) 2.75rem}\
+button{width:2.2rem;height:2.2rem;border:0;border-radius:50%;background:#8885;font:inherit;font-weight:700;color:inherit;cursor:pointer}\
+[aria-pressed]{outline:2px solid}\
+a{opacity:.6}\
+p{position:absolute;scale:0}\
 @media(min-width:40rem){:host{min-height:50rem}b{width:55%}}`);
 
   const skeleton = (root, api, locale) => {
@@ -142,17 +143,17 @@ p{position:absolute;scale:0}
     const said = root.querySelector('p');
     strings(api, locale).then((t) => { said.textContent = t?.loading || 'Loading…'; });
   };
-  /** Picks `date` on the widget just mounted in `root`, as a click of the visitor's would,
-   *  once the widget has drawn its month and chosen a day itself: looked for each frame for
-   *  10 s at most, while that widget is there. Focus follows unless the visitor has put it
-   *  somewhere else meanwhile. */
-  const pickAgain = (root, date, widget = root.lastChild, until = performance.now() + 1e4) => {
-    const day = root.querySelector('.bw-day--selected') && root.querySelector(`.bw-day[data-date="${date}"]`);
+  /** Picks the day marked in the early month's `grid` on the widget in `root`, as a click of
+   *  the visitor's would, once the widget has drawn its month (in place of the skeleton) and
+   *  chosen a day itself: looked for each frame while the skeleton is there, for 30 s at
+   *  most. Focus follows unless the visitor has put it somewhere else meanwhile. */
+  const pickAgain = (root, grid, until = performance.now() + 3e4) => {
+    const day = root.querySelector('.bw-day--selected') && root.querySelector(`.bw-day[data-date="${grid.querySelector('[aria-pressed]').dataset.date}"]`);
     if (day) {
       if (document.activeElement === document.body) day.focus();
       day.click();
-    } else if (date && widget?.isConnected && performance.now() < until) {
-      requestAnimationFrame(() => pickAgain(root, date, widget, until));
+    } else if (grid.isConnected && performance.now() < until) {
+      requestAnimationFrame(() => pickAgain(root, grid, until));
     }
   };
 
@@ -256,7 +257,6 @@ p{position:absolute;scale:0}
       const api = this.getAttribute('api') || ORIGIN;
       const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
       let ready;
-      let picked;
       if (mode === 'inline') {
         this.#teardown();
         skeleton(root, api, this.getAttribute('locale'));
@@ -266,7 +266,7 @@ p{position:absolute;scale:0}
           ready = prefetch(api, profile, this.getAttribute('time-zone'), locale, (...month) => {
             // A language tag `Intl` refuses leaves the skeleton as it is.
             try {
-              if (generation === this.#generation) earlyDays(root, locale, (d) => { picked = d; }, ...month);
+              if (generation === this.#generation) earlyDays(root, locale, ...month);
             } catch {}
           });
         }
@@ -304,8 +304,6 @@ p{position:absolute;scale:0}
         this.#launcher(root, m, mount);
       } else {
         mount(this);
-        // A day picked on the loader's early month: the widget's own, picked again.
-        pickAgain(root, picked);
       }
     }
 
@@ -371,15 +369,20 @@ p{position:absolute;scale:0}
 
   customElements.define('booking-widget', BookingWidget);
 
-  // The booking page `/book/{p}` starts its wasm itself and carries the profile and this
-  // month's slots (src/main.rs): the free days are drawn at once, until the wasm is up.
+  // The booking page `/book/{p}` and its manage page start their wasm themselves; the loader
+  // mounts their widget once it is up, in a task of its own (src/main.rs). The booking page
+  // carries the profile and this month's slots: the free days are drawn at once, in its blank
+  // (index.html), which stays until the widget's first step is drawn.
+  const main = document.getElementById('booking-widget');
   const data = document.getElementById('bw-page-data');
-  const root = document.getElementById('booking-widget')?.shadowRoot;
-  // The page's blank (index.html) is there until the widget's first step is drawn.
+  const root = main?.shadowRoot;
+  if (main) {
+    const mount = () => task().then(() => wasmBindings.mountPage());
+    window.wasmBindings ? mount() : addEventListener('TrunkApplicationStarted', mount);
+  }
   if (data && root?.firstChild?.localName === 'p') {
     const query = new URLSearchParams(location.search);
     const [locale, zone] = [query.get('locale'), zoneOf(query.get('time_zone'))];
-    let picked;
     skeleton(root, ORIGIN, locale);
     const [year, month, last] = monthIn(zone);
     try {
@@ -387,12 +390,11 @@ p{position:absolute;scale:0}
       // the visitor's month is another, the widget asks for its own (src/api/early.rs).
       const { slots } = JSON.parse(data.textContent);
       if (Date.parse(slots.from) <= Date.UTC(year, month - 1) - 504e5 && Date.parse(slots.to) >= Date.UTC(year, month) + 432e5) {
-        earlyDays(root, locale, (d) => { picked = d; }, slots.slots, zone, year, month, last);
+        earlyDays(root, locale, slots.slots, zone, year, month, last);
       }
     } catch {
       // Data the widget cannot read either, or a language tag `Intl` refuses: the widget
       // says why once it is up.
     }
-    addEventListener('TrunkApplicationStarted', () => pickAgain(root, picked));
   }
 })();

@@ -10,11 +10,12 @@ use booking_widget::options::WidgetOptions;
 use booking_wire::PageData;
 use wasm_bindgen::prelude::*;
 
-// A wasm start function rather than `fn main`: std's runtime around `main` (stdout
-// flushing, error printing) would add its io code to the wasm.
-// An error is thrown to the console as it is.
-#[wasm_bindgen(start)]
-fn start() -> Result<(), JsValue> {
+/// Mounts the page's widget into `#booking-widget`. Called by the loader (`widget.js`), which
+/// the booking page and its manage page load, once the wasm is up, in a task of its own: the
+/// wasm's instantiation and the mount are each a long task on a slow phone. An error is
+/// thrown to the console as it is.
+#[wasm_bindgen(js_name = mountPage)]
+pub fn mount_page() -> Result<(), JsValue> {
     // Panic messages in the console are for development; release builds stay small.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();

@@ -118,9 +118,10 @@ pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
         };
         let to = last_of_month(next.unwrap_or(m));
         leptos::task::spawn_local(async move {
-            let result = client.slots(&of, m, to, &z, d).await.map(|r| r.slots);
-            // Grouping and drawing the month is a task of its own, apart from the step's.
+            // Reading, grouping and drawing the month is a task of its own, apart from the
+            // step's, even when the answer is already here (the loader's, the page's).
             crate::api::next_task().await;
+            let result = client.slots(&of, m, to, &z, d).await.map(|r| r.slots);
             // The widget may have been removed meanwhile, its stored values with it
             // (reading one would trap).
             if asked.is_disposed() {
