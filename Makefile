@@ -96,8 +96,9 @@ size:
 ## (bookings on SQLite, on PostgreSQL and on three instances sharing it; reads with 10 and
 ## 10,000 profiles in PostgreSQL), and the time
 ## to a clickable free day on three networks (Playwright, release proxy), Lighthouse's
-## mobile and desktop audits of the booking page and an embedding page, and the widget's
-## start with a month of 1,500 to 4,500 slots
+## mobile and desktop audits of the booking page and an embedding page, the widget's
+## start with a month of 1,500 to 4,500 slots, and the start-up's long tasks on a
+## simulated phone (an embed, the booking page)
 bench: setup widget
 	@bash scripts/size-report.sh dist
 	cargo bench -p booking-proxy --bench slots
@@ -108,3 +109,5 @@ bench: setup widget
 	BOOKING_PROXY_BIN=target/release/booking-proxy node scripts/bench/ttc.mjs
 	BOOKING_PROXY_BIN=target/release/booking-proxy node scripts/bench/lighthouse.mjs
 	BOOKING_PROXY_BIN=target/release/booking-proxy node scripts/bench/density.mjs
+	BOOKING_PROXY_BIN=target/release/booking-proxy node scripts/bench/tasks.mjs
+	BOOKING_PROXY_BIN=target/release/booking-proxy PAGE=/book/open node scripts/bench/tasks.mjs

@@ -122,7 +122,7 @@ pub fn mount_with(
         .create_element("div")?
         .unchecked_into();
     // What the loader drew there (its skeleton, the month's free days) stays until the
-    // widget's first step is drawn, which may take a few tasks (S26): the widget is built
+    // widget's first step is drawn, which may take a few tasks: the widget is built
     // out of the document meanwhile, and put in place in one go.
     let empty = root.first_child().is_none();
     let attach = {

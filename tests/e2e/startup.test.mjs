@@ -29,9 +29,9 @@ after(async () => {
 });
 
 /// Opens the host page with `markup(proxyBase)` in its body (or the proxy's page at `path`);
-/// `hold` routes the widget's wasm until the returned `release()` is called. Collects page
-/// errors and CSP reports.
-async function openHost(markup, { viewport = { width: 412, height: 823 }, hold = false, path } = {}) {
+/// `hold` routes the widget's wasm until the returned `release()` is called; `slowdown`
+/// runs the page's CPU that many times slower. Collects page errors and CSP reports.
+async function openHost(markup, { viewport = { width: 412, height: 823 }, hold = false, path, slowdown } = {}) {
   body = markup;
   const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Paris', viewport });
   let release = () => {};
@@ -40,6 +40,7 @@ async function openHost(markup, { viewport = { width: 412, height: 823 }, hold =
     await context.route('**/*_bg.wasm', async (route) => { await held; await route.continue().catch(() => {}); });
   }
   const page = await context.newPage();
+  if (slowdown) await (await context.newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate: slowdown });
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
@@ -52,6 +53,18 @@ async function openHost(markup, { viewport = { width: 412, height: 823 }, hold =
         window.__shifts.push({ value: e.value, what });
       }
     }).observe({ type: 'layout-shift', buffered: true });
+    // What each frame shows where the widget goes, in the order seen, until its month:
+    // nothing of the widget yet (the loader's skeleton, the page's blank), the widget without
+    // its month, the widget with its month.
+    window.__seen = [];
+    const until = performance.now() + 30_000;
+    const look = () => {
+      const shadow = (document.querySelector('booking-widget') ?? document.getElementById('booking-widget'))?.shadowRoot;
+      const state = !shadow?.querySelector('.bw-root') ? 'before' : shadow.querySelector('.bw-day--free') ? 'month' : 'partial';
+      if (window.__seen.at(-1) !== state) window.__seen.push(state);
+      if (state !== 'month' && performance.now() < until) requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
   });
   await page.goto(path ? proxy.base + path : host.origin);
   return { page, problems, release, close: () => context.close() };
@@ -185,6 +198,20 @@ for (const [where, markup, path] of [
     assert.deepEqual(problems, []);
     const shifts = await page.evaluate(() => window.__shifts);
     assert.deepEqual(shifts.filter((s) => s.csp), [], 'no CSP report');
+    await close();
+  });
+}
+
+for (const [where, markup, path] of [
+  ['an embed', (base) => EMBED.html(base, 'open'), undefined],
+  ['the booking page', () => '', '/book/open'],
+]) {
+  test(`${where}: the widget shows up whole, on a slow phone too: no frame has it without its month`, async () => {
+    const { page, problems, close } = await openHost(markup, { path, slowdown: 4 });
+    await page.waitForFunction(() => window.__seen.at(-1) === 'month', null, { timeout: 30_000 });
+    const seen = await page.evaluate(() => window.__seen);
+    assert.deepEqual(seen.filter((s) => s !== 'before'), ['month'], `frames seen: ${seen}`);
+    assert.deepEqual(problems, []);
     await close();
   });
 }
