@@ -40,7 +40,11 @@ async function audit(url, desktop) {
       tbt: value('total-blocking-time'),
       lcp: value('largest-contentful-paint'),
       cls: value('cumulative-layout-shift'),
-      longTasks: (lhr.audits['long-tasks']?.details?.items ?? []).map((t) => Math.round(t.duration)),
+      // Each with the script Lighthouse gives it to: the page itself, the loader, the glue, the wasm.
+      longTasks: (lhr.audits['long-tasks']?.details?.items ?? []).map((t) => ({
+        duration: t.duration,
+        script: (t.url ?? '').replace(/^.*\//, '').replace(/-[0-9a-f]{16}/, '') || 'the page',
+      })),
     };
   } finally {
     await chrome.kill();
@@ -66,6 +70,6 @@ console.log(`Lighthouse, median of ${RUNS} by performance (node scripts/bench/li
 console.log('| page | profile | performance | accessibility | best practices | TBT | LCP | CLS | long tasks |');
 console.log('|---|---|---:|---:|---:|---:|---:|---:|---|');
 for (const r of rows) {
-  const tasks = r.longTasks.length ? r.longTasks.map(ms).join(', ') : 'none';
+  const tasks = r.longTasks.length ? r.longTasks.map((t) => `${ms(t.duration)} (${t.script})`).join(', ') : 'none';
   console.log(`| ${r.name} | ${r.form} | ${r.performance} | ${r.accessibility} | ${r.practices} | ${ms(r.tbt)} | ${ms(r.lcp)} | ${r.cls.toFixed(3)} | ${tasks} |`);
 }
