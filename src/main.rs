@@ -4,10 +4,9 @@
 
 #![no_main]
 
-use booking_widget::api::{early, from_json};
+use booking_widget::api::early;
 use booking_widget::mount::mount;
 use booking_widget::options::WidgetOptions;
-use booking_wire::PageData;
 use wasm_bindgen::prelude::*;
 
 /// Mounts the page's widget into `#booking-widget`. Called by the loader (`widget.js`), which
@@ -27,12 +26,11 @@ pub fn mount_page() -> Result<(), JsValue> {
         return Ok(());
     };
     // The booking page carries its profile and this month's slots: no round trip first.
-    if let Some(data) = document
+    if let Some(text) = document
         .get_element_by_id("bw-page-data")
         .and_then(|e| e.text_content())
-        .and_then(|text| from_json::<PageData>(&text))
     {
-        early::keep_page(data);
+        early::keep_page(&text);
     }
     mount(&host, WidgetOptions::from_page(&host)?)?.forget();
     Ok(())

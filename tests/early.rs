@@ -48,6 +48,11 @@ fn page() -> PageData {
     }
 }
 
+/// The page's data as the proxy writes it into the page.
+fn json(data: &PageData) -> String {
+    serde_json::to_string(data).unwrap()
+}
+
 #[wasm_bindgen_test]
 async fn the_pages_slots_are_the_visitors_days_in_any_zone_and_used_once() {
     let (from, to) = (
@@ -68,7 +73,7 @@ async fn the_pages_slots_are_the_visitors_days_in_any_zone_and_used_once() {
     for zone in zones {
         let data = page();
         let all = data.slots.clone().unwrap().slots;
-        early::keep_page(data);
+        early::keep_page(&json(&data));
         let answer = client.slots(&open, from, to, zone, 30).await.expect(zone);
         let days = from..=to;
         let expected: Vec<Slot> = all
@@ -82,17 +87,17 @@ async fn the_pages_slots_are_the_visitors_days_in_any_zone_and_used_once() {
         assert_eq!(again, Err(ApiFailure::Network), "{zone}");
     }
     // Another duration, or days the page does not hold, go to the proxy too.
-    early::keep_page(page());
+    early::keep_page(&json(&page()));
     let december = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let other = client.slots(&open, december, december, "UTC", 30).await;
     assert_eq!(other, Err(ApiFailure::Network));
-    early::keep_page(page());
+    early::keep_page(&json(&page()));
     assert_eq!(
         client.slots(&open, from, to, "UTC", 60).await,
         Err(ApiFailure::Network)
     );
     // A booking's times to move to are never the page's profile slots.
-    early::keep_page(page());
+    early::keep_page(&json(&page()));
     let moving = SlotsOf::Booking("tok".into());
     assert_eq!(
         client.slots(&moving, from, to, "UTC", 30).await,

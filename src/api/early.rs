@@ -5,16 +5,18 @@
 
 use std::cell::RefCell;
 
-use booking_wire::{PageData, Profile, SlotsResponse};
+use booking_wire::js::{get, FromJs};
+use booking_wire::{Profile, SlotSpan, SlotsResponse};
 use chrono::NaiveDate;
 use js_sys::{Map, Promise};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::time;
 
 thread_local! {
     static REQUESTS: RefCell<Option<Map>> = const { RefCell::new(None) };
-    static PAGE: RefCell<Option<PageData>> = const { RefCell::new(None) };
+    /// The page's profile, and its slots as the page's JSON has them (read when asked for).
+    static PAGE: RefCell<Option<(Profile, JsValue)>> = const { RefCell::new(None) };
 }
 
 /// The loader's requests: URL → promise of the answer's JSON (`null` when it failed, and
@@ -23,9 +25,15 @@ pub fn keep_requests(requests: Map) {
     REQUESTS.with(|r| *r.borrow_mut() = Some(requests));
 }
 
-/// The booking page's data.
-pub fn keep_page(data: PageData) {
-    PAGE.with(|p| *p.borrow_mut() = Some(data));
+/// The booking page's data, its JSON (`PageData`): the profile read now, the slots (the
+/// bulk of it) when the month asks for them, in the month's own step.
+pub fn keep_page(json: &str) {
+    let Ok(data) = js_sys::JSON::parse(json) else {
+        return;
+    };
+    if let Some(profile) = Profile::from_js(&get(&data, "profile")) {
+        PAGE.with(|p| *p.borrow_mut() = Some((profile, get(&data, "slots"))));
+    }
 }
 
 /// The loader's request for `url`, once.
@@ -43,8 +51,8 @@ pub(crate) fn request(url: &str) -> Option<Promise> {
 pub(super) fn profile(id: &str) -> Option<Profile> {
     PAGE.with(|p| {
         let page = p.borrow();
-        let data = page.as_ref()?;
-        (data.profile.id == id).then(|| data.profile.clone())
+        let (profile, _) = page.as_ref()?;
+        (profile.id == id).then(|| profile.clone())
     })
 }
 
@@ -58,7 +66,8 @@ pub(super) fn slots(
     duration: u32,
 ) -> Option<SlotsResponse> {
     PAGE.with(|p| {
-        let span = p.borrow_mut().as_mut()?.slots.take()?;
+        let span = std::mem::take(&mut p.borrow_mut().as_mut()?.1);
+        let span = SlotSpan::from_js(&span)?;
         let start = from.and_hms_opt(0, 0, 0)?.and_utc() - chrono::TimeDelta::hours(14);
         let end = to.succ_opt()?.and_hms_opt(0, 0, 0)?.and_utc() + chrono::TimeDelta::hours(12);
         if span.duration != duration || span.from > start || span.to < end {

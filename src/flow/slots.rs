@@ -118,10 +118,12 @@ pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
         };
         let to = last_of_month(next.unwrap_or(m));
         leptos::task::spawn_local(async move {
-            // Reading, grouping and drawing the month is a task of its own, apart from the
-            // step's, even when the answer is already here (the loader's, the page's).
+            // Reading the month's answer, then grouping and drawing it, are each a task of
+            // their own, apart from the step's, even when the answer is already here (the
+            // loader's, the page's).
             crate::api::next_task().await;
             let result = client.slots(&of, m, to, &z, d).await.map(|r| r.slots);
+            crate::api::next_task().await;
             // The widget may have been removed meanwhile, its stored values with it
             // (reading one would trap).
             if asked.is_disposed() {
