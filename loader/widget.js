@@ -90,14 +90,15 @@
     // Swedish writes a date and time as ISO 8601 does: 2026-12-03 09:30.
     const key = new Intl.DateTimeFormat('sv', { timeZone: zone, dateStyle: 'short', timeStyle: 'short' });
     // The slots come sorted: one date asked of `Intl` a day or so, not one a slot (a month
-    // around the clock is ~1,400). Until an hour before the day's midnight (a day whose
-    // clock changes is an hour short or long), a slot is on the day of the last one asked.
+    // around the clock is ~1,400). Until two hours before the day's midnight (a day whose
+    // clock changes is up to two hours short or long), a slot is on the day of the last one
+    // asked.
     let until = 0;
     const free = new Set(slots?.map(({ start }) => {
       const t = Date.parse(start);
       if (t < until) return;
       const [date, h, m] = key.format(t).split(/[^\d-]+/);
-      until = t + (1380 - h * 60 - m) * 6e4;
+      until = t + (1320 - h * 60 - m) * 6e4;
       return date;
     }));
     const grid = root.querySelector('b');
@@ -114,10 +115,12 @@
     grid.innerHTML = html;
     grid.onclick = ({ target }) => {
       if (!target.dataset.date) return;
-      const was = grid.querySelector('[aria-pressed]');
-      was?.removeAttribute('aria-pressed');
+      grid.querySelector('[aria-pressed]')?.removeAttribute('aria-pressed');
       target.ariaPressed = 'true';
-      if (!was) pickAgain(root, grid);
+      // Looked for until 30 s after the last click; a look already going on goes on.
+      const idle = !(performance.now() < grid.until);
+      grid.until = performance.now() + 3e4;
+      if (idle) pickAgain(root, grid);
     };
   };
 
@@ -145,15 +148,16 @@ p{position:absolute;scale:0}\
   };
   /** Picks the day marked in the early month's `grid` on the widget in `root`, as a click of
    *  the visitor's would, once the widget has drawn its month (in place of the skeleton) and
-   *  chosen a day itself: looked for each frame while the skeleton is there, for 30 s at
-   *  most. Focus follows unless the visitor has put it somewhere else meanwhile. */
-  const pickAgain = (root, grid, until = performance.now() + 3e4) => {
+   *  chosen a day itself: looked for each frame while the skeleton or that widget is there,
+   *  until `grid.until`. Focus follows unless the visitor has put it somewhere else
+   *  meanwhile. */
+  const pickAgain = (root, grid) => {
     const day = root.querySelector('.bw-day--selected') && root.querySelector(`.bw-day[data-date="${grid.querySelector('[aria-pressed]').dataset.date}"]`);
     if (day) {
       if (document.activeElement === document.body) day.focus();
       day.click();
-    } else if (grid.isConnected && performance.now() < until) {
-      requestAnimationFrame(() => pickAgain(root, grid, until));
+    } else if ((grid.isConnected || root.querySelector('.bw-root')) && performance.now() < grid.until) {
+      requestAnimationFrame(() => pickAgain(root, grid));
     }
   };
 
@@ -377,7 +381,8 @@ p{position:absolute;scale:0}\
   const data = document.getElementById('bw-page-data');
   const root = main?.shadowRoot;
   if (main) {
-    const mount = () => task().then(() => wasmBindings.mountPage());
+    // A host page that is itself a Trunk app has bindings of its own, without `mountPage`.
+    const mount = () => task().then(() => wasmBindings.mountPage?.());
     window.wasmBindings ? mount() : addEventListener('TrunkApplicationStarted', mount);
   }
   if (data && root?.firstChild?.localName === 'p') {

@@ -54,7 +54,8 @@ pub fn App(
                 // The widget may have been removed meanwhile.
                 let _ = loaded.try_set(Some(answer));
                 if shown {
-                    drawn.run(());
+                    // Gone with the widget, when it was removed meanwhile.
+                    let _ = drawn.try_run(());
                 }
             });
         }

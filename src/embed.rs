@@ -43,6 +43,9 @@ impl Widget {
 /// loader started while the wasm loaded, URL → promise of the answer's JSON.
 #[wasm_bindgen(js_name = mountWidget)]
 pub fn mount_widget(host: Element, options: &str, early: Option<Map>) -> Result<Widget, JsValue> {
+    // Panic messages in the console are for development; release builds stay small.
+    #[cfg(debug_assertions)]
+    console_error_panic_hook::set_once();
     let options = WidgetOptions::from_json(options).ok_or(EXPECTED)?;
     if let Some(requests) = early {
         api::early::keep_requests(requests);

@@ -21,7 +21,7 @@ pub fn mount_page() -> Result<(), JsValue> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
-    // Loaded by widget.js on a host page there is no such element: nothing to do here.
+    // The loader calls this only where there is such an element.
     let Some(host) = document.get_element_by_id("booking-widget") else {
         return Ok(());
     };

@@ -81,6 +81,21 @@ async fn over_what_the_loader_drew_the_widget_shows_once_its_first_step_is_drawn
     drop(mounted);
 }
 
+#[wasm_bindgen_test]
+async fn a_widget_removed_while_its_profile_is_on_its_way_leaves_the_page_working() {
+    let options = || WidgetOptions {
+        profile: "intro".into(),
+        api: "http://127.0.0.1:9".into(),
+        ..WidgetOptions::default()
+    };
+    // Its profile's failure arrives after it is gone (an attribute change, a route change).
+    drop(mount(&container(), options()).expect("mounted"));
+    let host = container();
+    let _kept = mount(&host, options()).expect("mounted");
+    let shadow = host.shadow_root().expect("open shadow root");
+    wait_for(&shadow, "[part=error]").await;
+}
+
 /// The widget parses numbers with JavaScript's parser (wire/src/validate.rs); it must agree
 /// with Rust's, which the proxy uses, on what is a finite number and on its value.
 #[wasm_bindgen_test]

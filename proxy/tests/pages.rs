@@ -285,3 +285,35 @@ async fn the_booking_page_carries_the_profile_and_this_months_slots() {
         .collect();
     assert_eq!(within, api.slots);
 }
+
+#[tokio::test]
+async fn the_book_page_asks_for_its_builds_loader_which_is_served_there() {
+    let server = spawn(&intro_config("")).await;
+    let dist = server.dir.path().join("dist");
+    let index = r#"<title>x</title><script type=module>import init from '/booking-widget-0123456789abcdef.js'; init({ module_or_path: '/booking-widget-0123456789abcdef_bg.wasm' });</script><main id=booking-widget></main><script defer src=/widget.js></script>"#;
+    write(&dist, "index.html", index);
+    write(&dist, "widget.js", "load(\"__GLUE__\",\"__WASM__\")");
+    let address = |page: &str| {
+        let at = page.find("src=/widget.js?v=").expect("a versioned loader");
+        page[at + 4..].split('>').next().unwrap().to_owned()
+    };
+    let first = address(&server.get("/book/intro").await.text().await.unwrap());
+    let loader = server.get(&first).await;
+    assert_eq!(loader.status(), 200);
+    assert!(loader
+        .text()
+        .await
+        .unwrap()
+        .starts_with("load(\"/booking-widget-"));
+    // Another loader in the build: another address, so no browser keeps the older one.
+    write(&dist, "widget.js", "load2(\"__GLUE__\",\"__WASM__\")");
+    let second = address(&server.get("/book/intro").await.text().await.unwrap());
+    assert_ne!(first, second);
+    let manage = server
+        .get("/book/intro/manage/tok")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(address(&manage), second, "the manage page's too");
+}

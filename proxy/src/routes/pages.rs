@@ -33,6 +33,10 @@ async fn page(state: &AppState, profile: &str, index: &std::path::Path, theme: T
         let body = "The booking page is not built yet. Run `make build`.";
         return (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
     };
+    let loader = tokio::fs::read(state.config().server.assets_dir.join("widget.js"))
+        .await
+        .unwrap_or_default();
+    let html = with_loader_of_build(&html, &loader);
     // Before the title and the data go in: no text of theirs is taken for the attribute.
     let html = with_theme(&html, theme);
     let csp = page_policy(&html);
@@ -119,6 +123,22 @@ fn inline<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
             (!attributes.contains("src=")).then_some(body)
         })
         .collect()
+}
+
+/// `html` with its loader's address made its build's own, `/widget.js?v=<digest of the page
+/// and the loader>`: the loader mounts the page's widget, and a browser that kept an older
+/// one (cached for a week, served stale while it asks again) would not.
+fn with_loader_of_build(html: &str, loader: &[u8]) -> String {
+    let digest = Sha256::new()
+        .chain_update(html.as_bytes())
+        .chain_update(loader)
+        .finalize();
+    let version: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    html.replace("src=/widget.js", &format!("src=/widget.js?v={version}"))
+        .replace(
+            "src=\"/widget.js\"",
+            &format!("src=\"/widget.js?v={version}\""),
+        )
 }
 
 /// The page's colours, from its `?theme=`.
@@ -222,6 +242,43 @@ mod tests {
         ] {
             assert_eq!(Theme::asked(query), theme, "{query:?}");
         }
+    }
+
+    #[test]
+    fn the_page_asks_for_its_builds_loader() {
+        let minified = "<main id=booking-widget></main><script defer src=/widget.js></script>";
+        let source = r#"<main id="booking-widget"></main><script src="/widget.js" defer></script>"#;
+        let address = |html: &str| {
+            let at = html.find("/widget.js").unwrap();
+            html[at..].split(['"', '>']).next().unwrap().to_owned()
+        };
+        let one = with_loader_of_build(minified, b"loader one");
+        let version = address(&one);
+        assert!(
+            version.len() == "/widget.js?v=".len() + 16
+                && version["/widget.js?v=".len()..]
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit()),
+            "{version}"
+        );
+        assert_eq!(one.replace(&version, "/widget.js"), minified);
+        // Another loader, or another page (another build's bundle), another address.
+        assert_ne!(
+            address(&with_loader_of_build(minified, b"loader two")),
+            version
+        );
+        assert_ne!(
+            address(&with_loader_of_build(
+                &minified.replace("main", "div"),
+                b"loader one"
+            )),
+            version
+        );
+        assert_eq!(
+            address(&with_loader_of_build(minified, b"loader one")),
+            version
+        );
+        assert!(address(&with_loader_of_build(source, b"loader one")).starts_with("/widget.js?v="));
     }
 
     #[test]
