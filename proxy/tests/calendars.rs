@@ -199,7 +199,14 @@ async fn a_feed_s_busy_time_leaves_the_slots_with_the_buffer_and_a_failing_feed_
             .map(|got| assert_eq!(got, expected))
     })
     .await;
-    assert!(proxy.logs().contains("calendar source answers again"));
+    // The log is read from the proxy's stderr as it comes: a moment after the answer.
+    eventually(WAIT, "the log says the feed answers again", || async {
+        proxy
+            .logs()
+            .contains("calendar source answers again")
+            .then_some(())
+    })
+    .await;
 
     // The event moves to 14:00: slots computed before are dropped at the next fetch, well
     // within the minute they could otherwise be kept.
