@@ -44,11 +44,9 @@ pub async fn widget_js(State(state): State<AppState>) -> Response {
         (Some(g), Some(w)) => (g, w),
         _ => (glue.clone(), wasm.clone()),
     };
-    // `make widget` writes a minified copy beside the build; the names are filled in either way.
-    let loader = tokio::fs::read_to_string(dir.join("widget.js")).await;
-    let body = loader
-        .as_deref()
-        .unwrap_or(LOADER)
+    // The names are filled in whichever copy it is.
+    let body = loader(dir)
+        .await
         .replace("__MANAGE_GLUE__", &manage_glue)
         .replace("__MANAGE_WASM__", &manage_wasm)
         .replace("__GLUE__", &glue)
@@ -62,6 +60,15 @@ pub async fn widget_js(State(state): State<AppState>) -> Response {
         body,
     )
         .into_response()
+}
+
+/// The loader's text before the bundle's names are filled in: the minified copy `make
+/// widget` writes beside the build, else the source built into the proxy.
+pub async fn loader(dir: &std::path::Path) -> std::borrow::Cow<'static, str> {
+    match tokio::fs::read_to_string(dir.join("widget.js")).await {
+        Ok(text) => text.into(),
+        Err(_) => LOADER.into(),
+    }
 }
 
 /// The first `/booking-widget-<hash><suffix>` path that Trunk's index.html names.

@@ -33,10 +33,8 @@ async fn page(state: &AppState, profile: &str, index: &std::path::Path, theme: T
         let body = "The booking page is not built yet. Run `make build`.";
         return (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
     };
-    let loader = tokio::fs::read(state.config().server.assets_dir.join("widget.js"))
-        .await
-        .unwrap_or_default();
-    let html = with_loader_of_build(&html, &loader);
+    let loader = assets::loader(&state.config().server.assets_dir).await;
+    let html = with_loader_of_build(&html, loader.as_bytes());
     // Before the title and the data go in: no text of theirs is taken for the attribute.
     let html = with_theme(&html, theme);
     let csp = page_policy(&html);
