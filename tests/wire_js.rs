@@ -317,6 +317,20 @@ fn what_does_not_fit_the_wire_is_refused_as_serde_refuses_it() {
     ] {
         let chrono = DateTime::parse_from_rfc3339(start).ok().map(|t| t.to_utc());
         assert_eq!(slot(start).map(|s| s.start), chrono, "{start}");
+        // A month's list, read with its keys made once, reads each the same.
+        let list = json!({ "time_zone": "UTC", "slots": [
+            { "start": "2026-03-28T23:30:00Z", "end": "2026-03-29T00:00:00Z" },
+            { "start": start, "end": "2026-03-29T01:30:00Z" },
+        ] });
+        let read = from_json::<SlotsResponse>(&list.to_string());
+        assert_eq!(read.map(|r| r.slots[1].start), chrono, "{start} in a list");
+    }
+    for item in [json!(null), json!("2026-03-29T00:30:00Z"), json!([])] {
+        let list = json!({ "time_zone": "UTC", "slots": [item] });
+        assert!(
+            from_json::<SlotsResponse>(&list.to_string()).is_none(),
+            "{item}"
+        );
     }
 }
 

@@ -31,12 +31,15 @@ pub trait ToJs {
     fn to_js(&self) -> JsValue;
 }
 
-/// `o[key]`; `undefined` when `o` is not an object.
+/// `o[key]`; `undefined` when `o` is not an object (`Reflect.get` throws then).
 pub fn get(o: &JsValue, key: &str) -> JsValue {
-    if !o.is_object() {
-        return JsValue::UNDEFINED;
-    }
-    Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    get_at(o, &JsValue::from_str(key))
+}
+
+/// `o[key]` for a key made once: the items of a list share their keys, and making a key
+/// copies its text across to JavaScript.
+fn get_at(o: &JsValue, key: &JsValue) -> JsValue {
+    Reflect::get(o, key).unwrap_or(JsValue::UNDEFINED)
 }
 
 pub fn text(o: &JsValue, key: &str) -> Option<String> {
@@ -80,7 +83,33 @@ fn whole_or_zero(o: &JsValue, key: &str) -> Option<u32> {
 /// parser alone would also take a date without a time, or a time without an offset (as
 /// local time).
 fn time(o: &JsValue, key: &str) -> Option<DateTime<Utc>> {
-    let v = get(o, key);
+    instant(&get(o, key))
+}
+
+/// The list of a month's slots: thousands, so their two keys are made once for the list.
+fn slots(v: &JsValue) -> Option<Vec<Slot>> {
+    let (start, end) = (JsValue::from_str("start"), JsValue::from_str("end"));
+    if !Array::is_array(v) {
+        return None;
+    }
+    let slot = |s: JsValue| {
+        Some(Slot {
+            start: instant(&get_at(&s, &start))?,
+            end: instant(&get_at(&s, &end))?,
+        })
+    };
+    v.unchecked_ref::<Array>().iter().map(slot).collect()
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Date.parse`: a date's text as milliseconds, with no `Date` made to hold them.
+    #[wasm_bindgen(js_namespace = Date, js_name = parse)]
+    fn parse_date(text: &js_sys::JsString) -> f64;
+}
+
+/// `time`'s reading of a value.
+fn instant(v: &JsValue) -> Option<DateTime<Utc>> {
     let text = v.dyn_ref::<js_sys::JsString>()?;
     let n = text.length();
     let at = |i: u32| text.char_code_at(i) as u8;
@@ -89,7 +118,7 @@ fn time(o: &JsValue, key: &str) -> Option<DateTime<Utc>> {
     if !(offset && matches!(at(10), b'T' | b't' | b' ')) {
         return None;
     }
-    let millis = js_sys::Date::new(&v).get_time();
+    let millis = parse_date(text);
     if millis.is_finite() {
         DateTime::from_timestamp_millis(millis as i64)
     } else {
@@ -97,12 +126,15 @@ fn time(o: &JsValue, key: &str) -> Option<DateTime<Utc>> {
     }
 }
 
-/// The elements of an array, each read by `read`.
+/// The elements of an array, each read by `read` (in place: `Array::from` would copy it).
 fn items<T>(v: &JsValue, read: fn(&JsValue) -> Option<T>) -> Option<Vec<T>> {
     if !Array::is_array(v) {
         return None;
     }
-    Array::from(v).iter().map(|item| read(&item)).collect()
+    v.unchecked_ref::<Array>()
+        .iter()
+        .map(|item| read(&item))
+        .collect()
 }
 
 /// A list that `#[serde(default)]` lets be missing.
@@ -204,7 +236,7 @@ impl FromJs for SlotsResponse {
     fn from_js(v: &JsValue) -> Option<Self> {
         Some(Self {
             time_zone: text(v, "time_zone")?,
-            slots: items(&get(v, "slots"), Slot::from_js)?,
+            slots: slots(&get(v, "slots"))?,
         })
     }
 }
@@ -228,7 +260,7 @@ impl FromJs for SlotSpan {
             from: time(v, "from")?,
             to: time(v, "to")?,
             duration: whole(&get(v, "duration"))?,
-            slots: items(&get(v, "slots"), Slot::from_js)?,
+            slots: slots(&get(v, "slots"))?,
         })
     }
 }
