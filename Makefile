@@ -98,7 +98,7 @@ size:
 ## to a clickable free day on three networks (Playwright, release proxy), Lighthouse's
 ## mobile and desktop audits of the booking page and an embedding page, the widget's
 ## start with a month of 1,500 to 4,500 slots, and the start-up's long tasks on a
-## simulated phone (an embed, the booking page)
+## simulated phone (an embed, the booking page), and what a page's first use of Intl costs
 bench: setup widget
 	@bash scripts/size-report.sh dist
 	cargo bench -p booking-proxy --bench slots
@@ -111,3 +111,4 @@ bench: setup widget
 	BOOKING_PROXY_BIN=target/release/booking-proxy node scripts/bench/density.mjs
 	BOOKING_PROXY_BIN=target/release/booking-proxy node scripts/bench/tasks.mjs
 	BOOKING_PROXY_BIN=target/release/booking-proxy PAGE=/book/open node scripts/bench/tasks.mjs
+	node scripts/bench/intl.mjs

@@ -192,6 +192,11 @@ test('the details and settings: location, the duration as a segmented toggle, th
   // Clock: a switch, named by its visible text.
   const clock = w.scope.getByRole('switch', { name: '24-hour clock' });
   assert.equal(await clock.isChecked(), true, 'en-GB reads a 24-hour clock');
+  // The day chosen at the start may have no hour free (today's last half hours, booked by
+  // the tests before): the times of the first day free for an hour, once drawn.
+  await page.waitForFunction((sel) => !document.getElementById('booking-widget').shadowRoot
+    .querySelector(sel)?.hasAttribute('aria-busy'), '[role=grid]', { timeout: 5_000 });
+  await w.freeDay.first().click();
   await w.slot.first().waitFor();
   assert.match(await w.slot.first().textContent(), /^\d{2}:\d{2}$/);
   // The day's heading is short, on one line above its times.
