@@ -1,6 +1,7 @@
 // booking-widget loader (served as /widget.js). Defines <booking-widget>, loads the widget's
 // wasm once per page from the proxy's origin, and mounts each element into its own open
-// shadow root. No dependencies; nothing inline, so a strict Content-Security-Policy holds.
+// shadow root. No dependencies; nothing inline, so a strict Content-Security-Policy holds
+// (with `worker-src blob:` for its one worker, `warm`).
 (() => {
   'use strict';
   if (customElements.get('booking-widget')) return;
@@ -44,9 +45,27 @@
   };
   /** Resolves in a later task: the browser may draw and take input in between. */
   const task = () => new Promise((resolve) => { setTimeout(resolve); });
+  // `Temporal` gives the visitor's zone and today's date without `Intl`, whose first call
+  // in a page is one long task (ICU's data and patterns read: ~100 ms on a phone).
+  const T = globalThis.Temporal;
   const zoneOk = (zone) => {
-    try { return Boolean(zone) && Boolean(new Intl.DateTimeFormat('en', { timeZone: zone })); } catch { return false; }
+    try { return Boolean(zone) && Boolean(T ? T.Now.plainDateISO(zone) : new Intl.DateTimeFormat('en', { timeZone: zone })); } catch { return false; }
   };
+  /** Resolves once a worker has made a first `Intl` call, off the main thread: a page's
+   *  workers share ICU's state with it, so the page's own first formatters then take a few
+   *  milliseconds. Also once the worker is refused (a Content-Security-Policy without
+   *  `worker-src blob:`: the page then pays that call itself), and after 2 s whatever
+   *  happens. At once without `Temporal`: the page has then called `Intl` already (`zoneOf`).
+   *  The worker is made in a task of its own, after the loader's. */
+  let warmed;
+  const warm = () => (warmed ??= new Promise((done) => {
+    if (!T) return done();
+    setTimeout(done, 2e3);
+    task().then(() => {
+      const worker = new Worker(URL.createObjectURL(new Blob(['Intl.DateTimeFormat().format();postMessage(0);close()'])));
+      worker.onmessage = worker.onerror = done;
+    }).catch(done);
+  }));
   /** The visitor's language as the proxy's i18n/ names it: the `locale` attribute's, else the browser's. */
   const language = (locale) => (locale || navigator.language).split(/[-_]/)[0].toLowerCase();
   /** The strings of `locale`'s language from the proxy's i18n/ (asked once, beside the wasm),
@@ -59,24 +78,29 @@
   /** The profile, then its first month's slots as the widget will ask for them, and the
    *  visitor's language unless English (the widget fetches what is missing itself).
    *  `drawn(slots, zone, year, month, last)` draws the free days once the slots are in.
-   *  Resolves once the answers are in (or failed). Nothing here uses `Intl` before the
-   *  profile's answer, so the element's first task stays short. */
+   *  Resolves once the answers are in (or failed) and the worker's first `Intl` call is
+   *  done (`warm`): nothing here uses `Intl` before, save where the browser has no
+   *  `Temporal`, and then not before the profile's answer. */
   const prefetch = (api, profile, zoneAttr, locale, drawn) => {
     const base = `${api.replace(/\/+$/, '')}/api/v1/profiles/${encodeURIComponent(profile)}`;
-    return Promise.all([strings(api, locale), ask(base).then((p) => {
+    return Promise.all([strings(api, locale), warm(), ask(base).then((p) => {
       const duration = p?.durations?.[0];
       if (!duration) return;
       const zone = zoneOf(zoneAttr);
       const [year, month, last] = monthIn(zone);
       const from = `${year}-${two(month)}`;
-      return ask(`${base}/slots?from=${from}-01&to=${from}-${last}&time_zone=${encodeURIComponent(zone)}&duration=${duration}`)
-        .then((answer) => drawn(answer?.slots, zone, year, month, last));
+      return Promise.all([ask(`${base}/slots?from=${from}-01&to=${from}-${last}&time_zone=${encodeURIComponent(zone)}&duration=${duration}`), warm()])
+        .then(([answer]) => drawn(answer?.slots, zone, year, month, last));
     })]).catch(() => null);
   };
   const two = (n) => String(n).padStart(2, '0');
-  const zoneOf = (attr) => (zoneOk(attr) ? attr : Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const zoneOf = (attr) => (zoneOk(attr) ? attr : T ? T.Now.timeZoneId() : Intl.DateTimeFormat().resolvedOptions().timeZone);
   /** Today's year, month and the month's last day, in `zone`. */
   const monthIn = (zone) => {
+    if (T) {
+      const today = T.Now.plainDateISO(zone);
+      return [today.year, today.month, today.daysInMonth];
+    }
     const part = {};
     for (const { type, value } of new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: 'numeric' }).formatToParts()) part[type] = Number(value);
     return [part.year, part.month, new Date(Date.UTC(part.year, part.month, 0)).getUTCDate()];
@@ -263,10 +287,11 @@ p{position:absolute;scale:0}\
       let ready;
       if (mode === 'inline') {
         this.#teardown();
-        skeleton(root, api, this.getAttribute('locale'));
+        const locale = this.getAttribute('locale');
+        skeleton(root, api, locale);
+        ready = warm();
         // A manage page asks for no free days.
         if (profile && !manage) {
-          const locale = this.getAttribute('locale');
           ready = prefetch(api, profile, this.getAttribute('time-zone'), locale, (...month) => {
             // A language tag `Intl` refuses leaves the skeleton as it is.
             try {
@@ -381,25 +406,29 @@ p{position:absolute;scale:0}\
   const data = document.getElementById('bw-page-data');
   const root = main?.shadowRoot;
   if (main) {
-    // A host page that is itself a Trunk app has bindings of its own, without `mountPage`.
-    const mount = () => task().then(() => wasmBindings.mountPage?.());
-    window.wasmBindings ? mount() : addEventListener('TrunkApplicationStarted', mount);
-  }
-  if (data && root?.firstChild?.localName === 'p') {
     const query = new URLSearchParams(location.search);
     const [locale, zone] = [query.get('locale'), zoneOf(query.get('time_zone'))];
-    skeleton(root, ORIGIN, locale);
-    const [year, month, last] = monthIn(zone);
-    try {
-      // The page's slots span the month of UTC's calendar in every zone: in the hours where
-      // the visitor's month is another, the widget asks for its own (src/api/early.rs).
-      const { slots } = JSON.parse(data.textContent);
-      if (Date.parse(slots.from) <= Date.UTC(year, month - 1) - 504e5 && Date.parse(slots.to) >= Date.UTC(year, month) + 432e5) {
-        earlyDays(root, locale, slots.slots, zone, year, month, last);
-      }
-    } catch {
-      // Data the widget cannot read either, or a language tag `Intl` refuses: the widget
-      // says why once it is up.
+    const ready = warm();
+    if (data && root?.firstChild?.localName === 'p') {
+      skeleton(root, ORIGIN, locale);
+      const [year, month, last] = monthIn(zone);
+      ready.then(() => {
+        try {
+          // The page's slots span the month of UTC's calendar in every zone: in the hours
+          // where the visitor's month is another, the widget asks for its own
+          // (src/api/early.rs).
+          const { slots } = JSON.parse(data.textContent);
+          if (Date.parse(slots.from) <= Date.UTC(year, month - 1) - 504e5 && Date.parse(slots.to) >= Date.UTC(year, month) + 432e5) {
+            earlyDays(root, locale, slots.slots, zone, year, month, last);
+          }
+        } catch {
+          // Data the widget cannot read either, or a language tag `Intl` refuses: the
+          // widget says why once it is up.
+        }
+      });
     }
+    // A host page that is itself a Trunk app has bindings of its own, without `mountPage`.
+    const mount = () => ready.then(task).then(() => wasmBindings.mountPage?.());
+    window.wasmBindings ? mount() : addEventListener('TrunkApplicationStarted', mount);
   }
 })();

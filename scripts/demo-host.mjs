@@ -9,7 +9,7 @@ const [listen = '127.0.0.1:8081', proxy = 'http://127.0.0.1:8080'] = process.arg
 const [hostname, port] = listen.split(':');
 const dir = join(dirname(fileURLToPath(import.meta.url)), '../demo');
 const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.ics': 'text/calendar; charset=utf-8' };
-const csp = `default-src 'none'; script-src 'self' ${proxy} 'wasm-unsafe-eval'; connect-src ${proxy}; style-src 'self'; img-src 'self'`;
+const csp = `default-src 'none'; script-src 'self' ${proxy} 'wasm-unsafe-eval'; connect-src ${proxy}; worker-src blob:; style-src 'self'; img-src 'self'`;
 
 createServer((req, res) => {
   const path = new URL(req.url, 'http://host').pathname;

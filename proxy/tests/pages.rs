@@ -97,6 +97,7 @@ async fn every_answer_says_nosniff_and_the_booking_page_has_a_strict_policy() {
         "script-src 'self' 'wasm-unsafe-eval'",
         &format!("'sha256-{hash}'"),
         "connect-src 'self'",
+        "worker-src blob:",
         "frame-ancestors 'none'",
     ] {
         assert!(policy.contains(part), "{part} in {policy}");

@@ -30,8 +30,9 @@ after(async () => {
 
 /// Opens the host page with `markup(proxyBase)` in its body (or the proxy's page at `path`);
 /// `hold` routes the widget's wasm until the returned `release()` is called; `slowdown`
-/// runs the page's CPU that many times slower. Collects page errors and CSP reports.
-async function openHost(markup, { viewport = { width: 412, height: 823 }, hold = false, path, slowdown } = {}) {
+/// runs the page's CPU that many times slower; `init(arg)` runs in the page before its own
+/// scripts. Collects page errors and CSP reports.
+async function openHost(markup, { viewport = { width: 412, height: 823 }, hold = false, path, slowdown, init, arg } = {}) {
   body = markup;
   const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Paris', viewport });
   let release = () => {};
@@ -66,6 +67,7 @@ async function openHost(markup, { viewport = { width: 412, height: 823 }, hold =
     };
     requestAnimationFrame(look);
   });
+  if (init) await page.addInitScript(init, arg);
   await page.goto(path ? proxy.base + path : host.origin);
   return { page, problems, release, close: () => context.close() };
 }
@@ -213,5 +215,50 @@ for (const [where, markup, path] of [
     assert.deepEqual(seen.filter((s) => s !== 'before'), ['month'], `frames seen: ${seen}`);
     assert.deepEqual(problems, []);
     await close();
+  });
+}
+
+/// Notes in `window.__intl`, in order: each worker the page makes ('worker'), its first
+/// message ('worker done') or refusal ('worker refused'), and the main thread's first
+/// `Intl.DateTimeFormat` ('intl'). Without `temporal`, the page has no `Temporal`.
+function watchIntl(temporal) {
+  const notes = (window.__intl = []);
+  if (!temporal) delete globalThis.Temporal;
+  window.Worker = class extends window.Worker {
+    constructor(...args) {
+      super(...args);
+      notes.push('worker');
+      this.addEventListener('message', () => notes.push('worker done'), { once: true });
+      this.addEventListener('error', () => notes.push('worker refused'), { once: true });
+    }
+  };
+  const first = () => { if (!notes.includes('intl')) notes.push('intl'); };
+  Intl.DateTimeFormat = new Proxy(Intl.DateTimeFormat, {
+    construct: (f, args, target) => { first(); return Reflect.construct(f, args, target); },
+    apply: (f, self, args) => { first(); return Reflect.apply(f, self, args); },
+  });
+}
+
+// A page's first `Intl` call builds ICU's state in one long task (~100 ms on a phone); a
+// worker's first call builds it for the whole page, off the main thread.
+for (const [where, markup, path, temporal, workers, notes] of [
+  ['an embed', (base) => EMBED.html(base, 'open'), undefined, true, true, ['worker', 'worker done', 'intl']],
+  ['the booking page', () => '', '/book/open', true, true, ['worker', 'worker done', 'intl']],
+  ['an embed in a browser without Temporal', (base) => EMBED.html(base, 'open'), undefined, false, true, ['intl']],
+  ['an embed whose page refuses workers', (base) => EMBED.html(base, 'open'), undefined, true, false, ['worker', 'worker refused', 'intl']],
+]) {
+  test(`${where}: the page's first Intl call is ${notes[0] === 'worker' && workers ? 'a worker\'s' : 'its own'}, and its free days are drawn`, async () => {
+    host.setWorkers(workers);
+    try {
+      const { page, problems, close } = await openHost(markup, { path, init: watchIntl, arg: temporal });
+      await page.waitForFunction(() => window.__seen.at(-1) === 'month', null, { timeout: 30_000 });
+      assert.deepEqual(await page.evaluate(() => window.__intl), notes);
+      const reports = (await page.evaluate(() => window.__shifts)).filter((s) => s.csp).map((s) => s.csp);
+      assert.deepEqual(reports, workers ? [] : ['worker-src'], 'CSP reports');
+      assert.deepEqual(problems.filter((p) => workers || !/worker/i.test(p)), []);
+      await close();
+    } finally {
+      host.setWorkers(true);
+    }
   });
 }

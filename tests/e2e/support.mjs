@@ -183,12 +183,14 @@ export async function bookThroughApi(base, profile, start, duration = 30) {
 }
 
 /// A host page on its own origin (another loopback port), served with a strict
-/// Content-Security-Policy that allows only the proxy. `page(proxyBase)` returns its HTML.
+/// Content-Security-Policy that allows only the proxy, as README gives it (`setWorkers(false)`
+/// leaves out its `worker-src blob:`). `page(proxyBase)` returns its HTML.
 export async function startHost(page) {
   const { createServer } = await import('node:http');
   let proxyBase = '';
+  let workers = true;
   const server = createServer((req, res) => {
-    const csp = `default-src 'none'; script-src ${proxyBase} 'wasm-unsafe-eval'; connect-src ${proxyBase}; style-src 'self'; img-src 'self'`;
+    const csp = `default-src 'none'; script-src ${proxyBase} 'wasm-unsafe-eval'; connect-src ${proxyBase};${workers ? ' worker-src blob:;' : ''} style-src 'self'; img-src 'self'`;
     if (req.url.startsWith('/host.css')) {
       res.writeHead(200, { 'content-type': 'text/css' });
       return res.end(hostCss);
@@ -203,6 +205,7 @@ export async function startHost(page) {
     origin,
     setProxy: (base) => { proxyBase = base; },
     setCss: (css) => { hostCss = css; },
+    setWorkers: (allowed) => { workers = allowed; },
     stop: () => new Promise((ok) => server.close(ok)),
   };
 }

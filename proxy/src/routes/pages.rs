@@ -89,7 +89,8 @@ pub async fn manage_page(
 }
 
 /// The booking page's Content-Security-Policy: its own files only, its inline start-up
-/// script and stylesheet by hash, wasm compiled from its own origin, and never framed.
+/// script and stylesheet by hash, wasm compiled from its own origin, the loader's worker
+/// (a blob: it makes the page's first `Intl` calls off the main thread), and never framed.
 fn page_policy(html: &str) -> String {
     let hashes = |tag| -> String {
         inline(html, tag)
@@ -105,8 +106,8 @@ fn page_policy(html: &str) -> String {
     let (scripts, styles) = (hashes("script"), hashes("style"));
     format!(
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{scripts}; connect-src 'self'; \
-         style-src 'self'{styles}; img-src 'self' data:; base-uri 'none'; form-action 'none'; \
-         frame-ancestors 'none'"
+         style-src 'self'{styles}; img-src 'self' data:; worker-src blob:; base-uri 'none'; \
+         form-action 'none'; frame-ancestors 'none'"
     )
 }
 
