@@ -284,12 +284,13 @@ p{position:absolute;scale:0}\
       const manage = Boolean(this.#manageToken());
       const api = this.getAttribute('api') || ORIGIN;
       const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
-      let ready;
+      // In every mode: a popup's first opening would otherwise make the page's first
+      // `Intl` call, in the click's task.
+      let ready = warm();
       if (mode === 'inline') {
         this.#teardown();
         const locale = this.getAttribute('locale');
         skeleton(root, api, locale);
-        ready = warm();
         // A manage page asks for no free days.
         if (profile && !manage) {
           ready = prefetch(api, profile, this.getAttribute('time-zone'), locale, (...month) => {

@@ -262,3 +262,16 @@ for (const [where, markup, path, temporal, workers, notes] of [
     }
   });
 }
+
+test('a popup: the page\'s first Intl call is a worker\'s, made before the first opening', async () => {
+  const { page, problems, close } = await openHost((base) => `<script src="${base}/widget.js" defer></script>
+<booking-widget profile="open" mode="popup"></booking-widget>`, { init: watchIntl, arg: true });
+  const w = new Widget(page.locator('booking-widget'));
+  await w.launcher.waitFor({ timeout: 20_000 });
+  await page.waitForFunction(() => window.__intl.includes('worker done'), null, { timeout: 15_000 });
+  await w.launcher.click();
+  await new Widget(w.dialog).ready();
+  assert.deepEqual(await page.evaluate(() => window.__intl), ['worker', 'worker done', 'intl']);
+  assert.deepEqual(problems, []);
+  await close();
+});
