@@ -52,8 +52,8 @@
     try { return Boolean(zone) && Boolean(T ? T.Now.plainDateISO(zone) : new Intl.DateTimeFormat('en', { timeZone: zone })); } catch { return false; }
   };
   /** Resolves once a worker has made a first `Intl` call, off the main thread: a page's
-   *  workers share ICU's state with it, so the page's own first formatters then take a few
-   *  milliseconds. Also once the worker is refused (a Content-Security-Policy without
+   *  workers share ICU's state with it, so the page's own first formatters then take under
+   *  a millisecond. Also once the worker is refused (a Content-Security-Policy without
    *  `worker-src blob:`: the page then pays that call itself), and after 2 s whatever
    *  happens. At once without `Temporal`: the page has then called `Intl` already (`zoneOf`).
    *  The worker is made in a task of its own, after the loader's. */

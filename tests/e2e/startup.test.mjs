@@ -247,7 +247,7 @@ for (const [where, markup, path, temporal, workers, notes] of [
   ['an embed in a browser without Temporal', (base) => EMBED.html(base, 'open'), undefined, false, true, ['intl']],
   ['an embed whose page refuses workers', (base) => EMBED.html(base, 'open'), undefined, true, false, ['worker', 'worker refused', 'intl']],
 ]) {
-  test(`${where}: the page's first Intl call is ${notes[0] === 'worker' && workers ? 'a worker\'s' : 'its own'}, and its free days are drawn`, async () => {
+  test(`${where}: the page's first Intl call is ${notes.includes('worker done') ? 'a worker\'s' : 'its own'}, and its free days are drawn`, async () => {
     host.setWorkers(workers);
     try {
       const { page, problems, close } = await openHost(markup, { path, init: watchIntl, arg: temporal });
