@@ -410,16 +410,21 @@ p{position:absolute;scale:0}\
     const query = new URLSearchParams(location.search);
     const [locale, zone] = [query.get('locale'), zoneOf(query.get('time_zone'))];
     const ready = warm();
-    if (data && root?.firstChild?.localName === 'p') {
-      skeleton(root, ORIGIN, locale);
+    // The page's data, parsed once, here: the early month reads its slots, the widget its
+    // profile and slots (`mountPage`).
+    let page;
+    const early = data && root?.firstChild?.localName === 'p';
+    if (early) skeleton(root, ORIGIN, locale);
+    if (data) {
       const [year, month, last] = monthIn(zone);
       ready.then(() => {
         try {
+          page = JSON.parse(data.textContent);
+          const { slots } = page;
           // The page's slots span the month of UTC's calendar in every zone: in the hours
           // where the visitor's month is another, the widget asks for its own
           // (src/api/early.rs).
-          const { slots } = JSON.parse(data.textContent);
-          if (Date.parse(slots.from) <= Date.UTC(year, month - 1) - 504e5 && Date.parse(slots.to) >= Date.UTC(year, month) + 432e5) {
+          if (early && Date.parse(slots.from) <= Date.UTC(year, month - 1) - 504e5 && Date.parse(slots.to) >= Date.UTC(year, month) + 432e5) {
             earlyDays(root, locale, slots.slots, zone, year, month, last);
           }
         } catch {
@@ -429,7 +434,8 @@ p{position:absolute;scale:0}\
       });
     }
     // A host page that is itself a Trunk app has bindings of its own, without `mountPage`.
-    const mount = () => ready.then(task).then(() => wasmBindings.mountPage?.());
+    // The stylesheet parsed, then the mount, each in a task of its own, as in an embed.
+    const mount = () => ready.then(task).then(() => wasmBindings.styleSheet?.()).then(task).then(() => wasmBindings.mountPage?.(page));
     window.wasmBindings ? mount() : addEventListener('TrunkApplicationStarted', mount);
   }
 })();

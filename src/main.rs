@@ -11,10 +11,12 @@ use wasm_bindgen::prelude::*;
 
 /// Mounts the page's widget into `#booking-widget`. Called by the loader (`widget.js`), which
 /// the booking page and its manage page load, once the wasm is up, in a task of its own: the
-/// wasm's instantiation and the mount are each a long task on a slow phone. An error is
-/// thrown to the console as it is.
+/// wasm's instantiation and the mount are each a long task on a slow phone. `data` is the
+/// booking page's data (`#bw-page-data`), which the loader has parsed for its early month:
+/// the profile and this month's slots, so no round trip first (`undefined` elsewhere). An
+/// error is thrown to the console as it is.
 #[wasm_bindgen(js_name = mountPage)]
-pub fn mount_page() -> Result<(), JsValue> {
+pub fn mount_page(data: JsValue) -> Result<(), JsValue> {
     // Panic messages in the console are for development; release builds stay small.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
@@ -25,13 +27,7 @@ pub fn mount_page() -> Result<(), JsValue> {
     let Some(host) = document.get_element_by_id("booking-widget") else {
         return Ok(());
     };
-    // The booking page carries its profile and this month's slots: no round trip first.
-    if let Some(text) = document
-        .get_element_by_id("bw-page-data")
-        .and_then(|e| e.text_content())
-    {
-        early::keep_page(&text);
-    }
+    early::keep_page(&data);
     mount(&host, WidgetOptions::from_page(&host)?)?.forget();
     Ok(())
 }

@@ -10,6 +10,7 @@ use booking_widget::time;
 use booking_wire::{PageData, Profile, Slot, SlotSpan};
 use chrono::{NaiveDate, TimeDelta};
 use common::utc;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -48,9 +49,9 @@ fn page() -> PageData {
     }
 }
 
-/// The page's data as the proxy writes it into the page.
-fn json(data: &PageData) -> String {
-    serde_json::to_string(data).unwrap()
+/// The page's data as the proxy writes it into the page, parsed as the loader parses it.
+fn json(data: &PageData) -> JsValue {
+    js_sys::JSON::parse(&serde_json::to_string(data).unwrap()).unwrap()
 }
 
 #[wasm_bindgen_test]

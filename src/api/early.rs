@@ -25,14 +25,12 @@ pub fn keep_requests(requests: Map) {
     REQUESTS.with(|r| *r.borrow_mut() = Some(requests));
 }
 
-/// The booking page's data, its JSON (`PageData`): the profile read now, the slots (the
-/// bulk of it) when the month asks for them, in the month's own step.
-pub fn keep_page(json: &str) {
-    let Ok(data) = js_sys::JSON::parse(json) else {
-        return;
-    };
-    if let Some(profile) = Profile::from_js(&get(&data, "profile")) {
-        PAGE.with(|p| *p.borrow_mut() = Some((profile, get(&data, "slots"))));
+/// The booking page's data (`PageData`), as the loader parsed it from `#bw-page-data`: the
+/// profile read now, the slots (the bulk of it) when the month asks for them, in the
+/// month's own step. Anything else (no data, data unread) leaves the widget to ask.
+pub fn keep_page(data: &JsValue) {
+    if let Some(profile) = Profile::from_js(&get(data, "profile")) {
+        PAGE.with(|p| *p.borrow_mut() = Some((profile, get(data, "slots"))));
     }
 }
 

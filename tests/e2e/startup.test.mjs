@@ -275,3 +275,36 @@ test('a popup: the page\'s first Intl call is a worker\'s, made before the first
   assert.deepEqual(problems, []);
   await close();
 });
+
+/// Notes in `window.__steps`, in order: the widget's stylesheet parsed ('stylesheet') and the
+/// booking page's mount ('mount'), each marked when no task has ended since the note before.
+function watchSteps() {
+  const steps = (window.__steps = []);
+  let ended = true;
+  const note = (name) => {
+    steps.push(ended ? name : `${name}, in the same task`);
+    ended = false;
+    setTimeout(() => { ended = true; });
+  };
+  const parse = CSSStyleSheet.prototype.replaceSync;
+  CSSStyleSheet.prototype.replaceSync = function (text) {
+    if (String(text).includes('.bw-root')) note('stylesheet');
+    return parse.call(this, text);
+  };
+  let bindings;
+  Object.defineProperty(window, 'wasmBindings', {
+    configurable: true,
+    get: () => bindings,
+    set: (b) => { bindings = { ...b, mountPage: (...args) => { note('mount'); return b.mountPage(...args); } }; },
+  });
+}
+
+// Parsing the widget's stylesheet is a step of its own, as in an embed: on a slow phone the
+// mount's task is long enough without it.
+test('the booking page parses the widget\'s stylesheet in a task before the mount\'s', async () => {
+  const { page, problems, close } = await openHost(() => '', { path: '/book/open', init: watchSteps });
+  await page.waitForFunction(() => window.__seen.at(-1) === 'month', null, { timeout: 30_000 });
+  assert.deepEqual(await page.evaluate(() => window.__steps), ['stylesheet', 'mount']);
+  assert.deepEqual(problems, []);
+  await close();
+});
