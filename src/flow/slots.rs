@@ -88,11 +88,15 @@ pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
     let cache = StoredValue::new(Map::<String, Vec<Slot>>::new());
     let asked = StoredValue::new(0u32);
     let show = move |result: Result<Vec<Slot>, ApiFailure>, zone: &str| {
-        days.set(match &result {
+        let grouped = match &result {
             Ok(list) => by_day(list, zone),
             Err(_) => Map::new(),
-        });
+        };
+        // The answer before its days: what follows the answer (the flow's search, which
+        // picks the first free day) then runs before what follows the days (the grid), so
+        // the grid is drawn once, with the day picked, rather than before and after.
         slots.set(Some(result));
+        days.set(grouped);
         busy.set(false);
     };
     Effect::new(move |_| {
