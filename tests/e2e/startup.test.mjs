@@ -150,20 +150,26 @@ test('the zone list is filled when the zone field is first focused, not when the
   await close();
 });
 
+/// The open profile's widget as each kind of page has it: its name, the host page's markup
+/// for it, the proxy's page to open instead.
+const OPEN_PAGES = [
+  ['an embed', (base) => EMBED.html(base, 'open'), undefined],
+  ['the booking page', () => '', '/book/open'],
+];
+
+/** This month in Paris, the test pages' zone: `YYYY-MM`. */
+const monthInParis = () => new Intl.DateTimeFormat('sv', { timeZone: 'Europe/Paris' }).format(new Date()).slice(0, 7);
+
 /** This month's free days of the open profile in Paris, as the proxy says (ISO dates). */
 async function freeDaysInParis() {
-  const parts = new Intl.DateTimeFormat('sv', { timeZone: 'Europe/Paris' }).format(new Date()).split('-');
-  const last = new Date(Date.UTC(Number(parts[0]), Number(parts[1]), 0)).getUTCDate();
-  const month = `${parts[0]}-${parts[1]}`;
+  const month = monthInParis();
+  const last = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5)), 0)).getUTCDate();
   const answer = await (await fetch(`${proxy.base}/api/v1/profiles/open/slots?from=${month}-01&to=${month}-${last}&time_zone=Europe/Paris&duration=30`)).json();
   const day = new Intl.DateTimeFormat('sv', { timeZone: 'Europe/Paris' });
   return [...new Set(answer.slots.map((s) => day.format(new Date(s.start))))].filter((d) => d.startsWith(month));
 }
 
-for (const [where, markup, path] of [
-  ['an embed', (base) => EMBED.html(base, 'open'), undefined],
-  ['the booking page', () => '', '/book/open'],
-]) {
+for (const [where, markup, path] of OPEN_PAGES) {
   test(`${where}: this month's free days can be picked before the wasm is here, and the widget opens on the day picked`, async (t) => {
     const expected = await freeDaysInParis();
     // A day other than the widget's own first choice is needed; and the booking page's
@@ -204,10 +210,7 @@ for (const [where, markup, path] of [
   });
 }
 
-for (const [where, markup, path] of [
-  ['an embed', (base) => EMBED.html(base, 'open'), undefined],
-  ['the booking page', () => '', '/book/open'],
-]) {
+for (const [where, markup, path] of OPEN_PAGES) {
   test(`${where}: the widget shows up whole, on a slow phone too: no frame has it without its month`, async () => {
     const { page, problems, close } = await openHost(markup, { path, slowdown: 4 });
     await page.waitForFunction(() => window.__seen.at(-1) === 'month', null, { timeout: 30_000 });
@@ -325,10 +328,7 @@ function countDayNumbers() {
 // The month's answer is drawn once: what follows the answer (the search for the first free
 // day, which picks it) runs before what follows its days (the grid), so the grid is not
 // drawn with its free days and then again with the day picked.
-for (const [where, markup, path] of [
-  ['an embed', (base) => EMBED.html(base, 'open'), undefined],
-  ['the booking page', () => '', '/book/open'],
-]) {
+for (const [where, markup, path] of OPEN_PAGES) {
   test(`${where}: the month is drawn twice in all, empty and then with its answer`, async (t) => {
     const { page, problems, close } = await openHost(markup, { path, init: countDayNumbers });
     await page.waitForFunction(() => window.__seen.at(-1) === 'month', null, { timeout: 30_000 });
@@ -341,8 +341,7 @@ for (const [where, markup, path] of [
     await close();
     // The profile is open around the clock: only in a month's last half hour does the
     // widget open on the next month, which is then drawn once more.
-    const parts = new Intl.DateTimeFormat('sv', { timeZone: 'Europe/Paris' }).format(new Date()).split('-');
-    if (month !== `${parts[0]}-${parts[1]}`) return t.skip('this month is over for the profile');
+    if (month !== monthInParis()) return t.skip('this month is over for the profile');
     assert.equal(counted, 2 * buttons, `${counted} day numbers for ${buttons} days`);
     assert.deepEqual(problems, []);
   });
