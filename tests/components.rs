@@ -170,11 +170,14 @@ async fn the_month_grid_marks_free_days_and_moves_focus_with_the_keyboard() {
         .into_iter()
         .collect::<booking_wire::Map<_, _>>(),
     );
+    // The grid's frame first, its days once they are to be drawn (`UseSlots::parts`).
+    let with_days = RwSignal::new(false);
     let state = MonthState {
         month,
         focus,
         selected,
         days,
+        with_days,
     };
     let _h = leptos::mount::mount_to(root.clone(), move || {
         provide_context(english());
@@ -189,6 +192,16 @@ async fn the_month_grid_marks_free_days_and_moves_focus_with_the_keyboard() {
     // en-GB weeks start on Monday; November 2026 itself starts on a Sunday.
     let week = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     assert_eq!(texts(&root, "th"), week);
+    assert_eq!(
+        root.query_selector_all("td").unwrap().length(),
+        0,
+        "no days yet"
+    );
+    with_days.set(true);
+    until("the days drawn", || {
+        root.query_selector_all("[part=day]").unwrap().length() == 30
+    })
+    .await;
     let abbr = root.query_selector("th").unwrap().unwrap();
     assert_eq!(abbr.get_attribute("abbr").as_deref(), Some("Monday"));
     assert_eq!(

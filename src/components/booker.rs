@@ -32,7 +32,8 @@ pub fn Booker(
         match flow.step.get() {
             // The settings first, under the profile's details; the times right after the
             // grid, in the tab order too. On a phone the month and the times take turns
-            // (`Flow::show_times`).
+            // (`Flow::show_times`). Drawn a task after the profile's header (`UseSlots::parts`).
+            Step::Pick if !flow.slots.parts[0].get() => ().into_any(),
             Step::Pick => view! {
                 <div class="bw-booker__pick">
                     <Preferences flow />

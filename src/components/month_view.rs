@@ -25,6 +25,7 @@ pub fn MonthView(
         focus,
         selected,
         days,
+        with_days,
     } = month;
     let first = first_weekday(&locale);
     let rtl = crate::i18n::is_rtl(&locale);
@@ -65,6 +66,9 @@ pub fn MonthView(
     let loc = locale.clone();
     let grid = move || {
         let (chosen, tab_stop) = (selected.get(), focus.get());
+        if !with_days.get() {
+            return Vec::new();
+        }
         let now = time::now();
         let today = config
             .zone

@@ -124,6 +124,7 @@ impl Flow {
             focus: RwSignal::new(today),
             selected: RwSignal::new(None),
             days: slots.days,
+            with_days: slots.parts[1],
         };
         let answers = Answers::new();
         // A new flow starts on the month, even where the manage page's earlier move left

@@ -17,6 +17,9 @@ pub struct MonthState {
     pub selected: RwSignal<Option<NaiveDate>>,
     /// Free slots by the visitor's day (`UseSlots::days`).
     pub days: RwSignal<Map<NaiveDate, Vec<Slot>>>,
+    /// Whether the grid has its days yet: the step's first drawing leaves them to a task of
+    /// their own (`UseSlots::parts`).
+    pub with_days: RwSignal<bool>,
 }
 
 impl MonthState {

@@ -37,6 +37,11 @@ pub struct UseSlots {
     pub days: RwSignal<Map<NaiveDate, Vec<Slot>>>,
     /// A month's answer is on its way: the grid says so rather than look fully booked.
     pub busy: RwSignal<bool>,
+    /// Whether each later part of the booking step is drawn: its settings, month and times
+    /// (`Booker`), then the month's days (`MonthState::with_days`). Each is drawn in a task
+    /// of its own after the profile's header, before the first answer is read: one task
+    /// for all of it is over 50 ms on a slow phone.
+    pub parts: [RwSignal<bool>; 2],
     reload: RwSignal<u32>,
     cache: StoredValue<Map<String, Vec<Slot>>>,
 }
@@ -84,6 +89,7 @@ pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
     let slots = RwSignal::new(None::<Result<Vec<Slot>, ApiFailure>>);
     let days = RwSignal::new(Map::<NaiveDate, Vec<Slot>>::new());
     let busy = RwSignal::new(false);
+    let parts = [RwSignal::new(false), RwSignal::new(false)];
     let reload = RwSignal::new(0u32);
     let cache = StoredValue::new(Map::<String, Vec<Slot>>::new());
     let asked = StoredValue::new(0u32);
@@ -126,6 +132,14 @@ pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
             // their own, apart from the step's, even when the answer is already here (the
             // loader's, the page's).
             crate::api::next_task().await;
+            // The first time, the booking step's later parts first, each in a task of its
+            // own (`UseSlots::parts`); `None` once the widget is gone.
+            for part in parts {
+                if part.try_get_untracked() == Some(false) {
+                    part.set(true);
+                    crate::api::next_task().await;
+                }
+            }
             let result = client.slots(&of, m, to, &z, d).await.map(|r| r.slots);
             crate::api::next_task().await;
             // The widget may have been removed meanwhile, its stored values with it
@@ -168,6 +182,7 @@ pub fn use_slots(options: UseSlotsOptions) -> UseSlots {
         slots,
         days,
         busy,
+        parts,
         reload,
         cache,
     }

@@ -346,3 +346,53 @@ for (const [where, markup, path] of OPEN_PAGES) {
     assert.deepEqual(problems, []);
   });
 }
+
+/// Notes in `window.__parts`, each with the number of timer callbacks run before it (each
+/// task the widget yields to starts with one: two notes with the same number are in one task):
+/// the profile's title written ('title'), the month's weekday names asked of `Intl`
+/// ('weekdays'), its day numbers ('days'); the first of each.
+function watchParts() {
+  const parts = (window.__parts = []);
+  let tasks = 0;
+  const later = window.setTimeout;
+  window.setTimeout = function (callback, ...rest) {
+    const run = typeof callback === 'function' ? (...args) => { tasks++; return callback(...args); } : callback;
+    return later.call(this, run, ...rest);
+  };
+  const note = (name) => { if (!parts.some(([n]) => n === name)) parts.push([name, tasks]); };
+  const text = Document.prototype.createTextNode;
+  Document.prototype.createTextNode = function (data) {
+    if (data === 'Open') note('title');
+    return text.call(this, data);
+  };
+  const { formatToParts } = Intl.DateTimeFormat.prototype;
+  Intl.DateTimeFormat.prototype.formatToParts = function (...args) {
+    const options = this.resolvedOptions();
+    if (options.day && !options.month) note('days');
+    return formatToParts.apply(this, args);
+  };
+  const formatGetter = Object.getOwnPropertyDescriptor(Intl.DateTimeFormat.prototype, 'format').get;
+  Object.defineProperty(Intl.DateTimeFormat.prototype, 'format', {
+    configurable: true,
+    get() {
+      const options = this.resolvedOptions();
+      if (options.weekday && !options.day && !options.dateStyle) note('weekdays');
+      return formatGetter.call(this);
+    },
+  });
+}
+
+// The booking step is drawn in parts, each a task of its own on a slow phone: the profile's
+// header and the flow, then the settings, the month and the times, then the month's days.
+for (const [where, markup, path] of OPEN_PAGES) {
+  test(`${where}: the booking step is drawn in three tasks: the header, the month's frame, its days`, async () => {
+    const { page, problems, close } = await openHost(markup, { path, init: watchParts });
+    await page.waitForFunction(() => window.__seen.at(-1) === 'month', null, { timeout: 30_000 });
+    const parts = await page.evaluate(() => window.__parts);
+    await close();
+    assert.deepEqual(parts.map(([name]) => name), ['title', 'weekdays', 'days']);
+    const [title, weekdays, days] = parts.map(([, tasks]) => tasks);
+    assert.ok(title < weekdays && weekdays < days, `in tasks ${title}, ${weekdays}, ${days}`);
+    assert.deepEqual(problems, []);
+  });
+}
