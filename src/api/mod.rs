@@ -284,8 +284,9 @@ async fn fetch_json(url: &str, send: Send<'_>) -> Result<(u16, JsValue), ApiFail
 
 /// Resolves in a later task: what follows runs after the browser has had a turn (to draw,
 /// to take input), however soon the answer before it was there. The widget starts in such
-/// steps (the mount, the profile's step, the month's answer read, the month drawn): in one
-/// task they would hold a slow phone's main thread for a long time.
+/// steps (the mount, the profile's step, the booking step's later parts, the month's answer
+/// read, the month drawn): in one task they would hold a slow phone's main thread for a
+/// long time.
 pub async fn next_task() {
     pause(0).await;
 }
