@@ -51,11 +51,11 @@ const mapping = JSON.parse(
 );
 // Trunk's one `-Oz` leaves more: the control flow flattened and rebuilt (`--flatten
 // --rereloop`) and `-Oz` again until it gains nothing take about 700 bytes gzip more off
-// the booking bundle, in about 10 s (S25). After the renaming, where it gains most. That
-// once more, after `-Oz` has converged, and with loads, divisions and the like taken to
-// trap only where the code says so (`--ignore-implicit-traps`: Rust checks its indexes
-// and divisors itself, and traps with `unreachable`, which the flag leaves alone), about
-// 135 bytes more (S26). A third round gains nothing.
+// the booking bundle, in about 10 s (S25). After the renaming, where it gains most. The
+// round once more after `--converge`, with loads, divisions and the like taken to trap
+// only where the code says so (`--ignore-implicit-traps`: Rust checks its indexes and
+// divisors itself and traps with `unreachable`, which the flag leaves alone): 135 bytes
+// more (S26); a further round is larger again.
 wasmOpt([
   work,
   ...features,

@@ -35,20 +35,32 @@ const RUNS = Number(process.env.RUNS ?? 5);
 const ms = (us) => `${(us / 1000).toFixed(1)} ms`;
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
-/** One cold load's trace: the main thread's events, and when navigation started. */
-const trace = async (browser, base) => {
+/** One cold load on a phone with the CPU slowed down, until two seconds after the first
+ *  free day: `before(page, cdp)` runs before the page is asked for and returns what to do
+ *  after, whose answer is the load's. */
+const coldLoad = async (browser, base, before) => {
   const context = await browser.newContext({ viewport: { width: 412, height: 823 }, isMobile: true, deviceScaleFactor: 1.75 });
   try {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: SLOWDOWN });
-    const events = [];
-    cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
-    const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-    await cdp.send('Tracing.start', { traceConfig: { includedCategories: CATEGORIES }, transferMode: 'ReportEvents' });
+    const after = await before(page, cdp);
     await page.goto(base + PATH);
     await freeDay(cdp);
     await page.waitForTimeout(2000);
+    return await after();
+  } finally {
+    await context.close();
+  }
+};
+
+/** One cold load's trace: the main thread's events, and when navigation started. */
+const trace = (browser, base) => coldLoad(browser, base, async (page, cdp) => {
+  const events = [];
+  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+  const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: CATEGORIES }, transferMode: 'ReportEvents' });
+  return async () => {
     await cdp.send('Tracing.end');
     await done;
     // The renderer's main thread: the thread of the tasks that ran the page's scripts.
@@ -56,42 +68,29 @@ const trace = async (browser, base) => {
     const onMain = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X');
     const start = Math.min(...events.filter((e) => e.name === 'navigationStart' || e.name === 'TracingStartedInBrowser').map((e) => e.ts));
     return { onMain, start };
-  } finally {
-    await context.close();
-  }
-};
+  };
+});
 
 /** One cold load without a trace (a trace lengthens the tasks that compile wasm, by a third
  *  or more): the tasks over 50 ms the page's own observer saw from the wasm's instantiation
  *  on, as `[start, duration]` in ms. */
-const untraced = async (browser, base) => {
-  const context = await browser.newContext({ viewport: { width: 412, height: 823 }, isMobile: true, deviceScaleFactor: 1.75 });
-  try {
-    const page = await context.newPage();
-    await page.addInitScript(() => {
-      window.__long = [];
-      // When the glue starts the wasm: the widget's start-up in the wasm comes after.
-      for (const name of ['instantiateStreaming', 'instantiate']) {
-        const start = WebAssembly[name];
-        WebAssembly[name] = function (...args) {
-          window.__wasmAt ??= performance.now();
-          return start.apply(this, args);
-        };
-      }
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__long.push([e.startTime, e.duration]);
-      }).observe({ type: 'longtask', buffered: true });
-    });
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: SLOWDOWN });
-    await page.goto(base + PATH);
-    await freeDay(cdp);
-    await page.waitForTimeout(2000);
-    return await page.evaluate(() => window.__long.filter(([start]) => start >= window.__wasmAt).map((t) => t.map(Math.round)));
-  } finally {
-    await context.close();
-  }
-};
+const untraced = (browser, base) => coldLoad(browser, base, async (page) => {
+  await page.addInitScript(() => {
+    window.__long = [];
+    // When the glue starts the wasm: the widget's start-up in the wasm comes after.
+    for (const name of ['instantiateStreaming', 'instantiate']) {
+      const start = WebAssembly[name];
+      WebAssembly[name] = function (...args) {
+        window.__wasmAt ??= performance.now();
+        return start.apply(this, args);
+      };
+    }
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__long.push([e.startTime, e.duration]);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  return () => page.evaluate(() => window.__long.filter(([start]) => start >= window.__wasmAt).map((t) => t.map(Math.round)));
+});
 
 const within = (task, e) => e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur;
 /** The wasm functions V8 compiled in `task` on their first call (on the main thread). */

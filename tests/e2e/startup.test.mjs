@@ -312,47 +312,15 @@ test('the booking page parses the widget\'s stylesheet in a task before the moun
   await close();
 });
 
-/// Counts in `window.__dayNumbers` the day numbers asked of `Intl` (a formatter of the day
-/// alone, as the grid's day buttons have theirs written): one for each day button the grid
-/// draws.
-function countDayNumbers() {
-  window.__dayNumbers = 0;
-  const parts = Intl.DateTimeFormat.prototype.formatToParts;
-  Intl.DateTimeFormat.prototype.formatToParts = function (...args) {
-    const options = this.resolvedOptions();
-    if (options.day && !options.month) window.__dayNumbers++;
-    return parts.apply(this, args);
-  };
-}
-
-// The month's answer is drawn once: what follows the answer (the search for the first free
-// day, which picks it) runs before what follows its days (the grid), so the grid is not
-// drawn with its free days and then again with the day picked.
-for (const [where, markup, path] of OPEN_PAGES) {
-  test(`${where}: the month is drawn twice in all, empty and then with its answer`, async (t) => {
-    const { page, problems, close } = await openHost(markup, { path, init: countDayNumbers });
-    await page.waitForFunction(() => window.__seen.at(-1) === 'month', null, { timeout: 30_000 });
-    await page.waitForTimeout(500);
-    const { counted, buttons, month } = await page.evaluate(() => {
-      const shadow = (document.querySelector('booking-widget') ?? document.getElementById('booking-widget')).shadowRoot;
-      const first = shadow.querySelector('button.bw-day').dataset.date;
-      return { counted: window.__dayNumbers, buttons: shadow.querySelectorAll('button.bw-day').length, month: first.slice(0, 7) };
-    });
-    await close();
-    // The profile is open around the clock: only in a month's last half hour does the
-    // widget open on the next month, which is then drawn once more.
-    if (month !== monthInParis()) return t.skip('this month is over for the profile');
-    assert.equal(counted, 2 * buttons, `${counted} day numbers for ${buttons} days`);
-    assert.deepEqual(problems, []);
-  });
-}
-
 /// Notes in `window.__parts`, each with the number of timer callbacks run before it (each
 /// task the widget yields to starts with one: two notes with the same number are in one task):
 /// the profile's title written ('title'), the month's weekday names asked of `Intl`
-/// ('weekdays'), its day numbers ('days'); the first of each.
+/// ('weekdays'), its day numbers ('days'); the first of each. Counts in `window.__dayNumbers`
+/// the day numbers asked of `Intl` (a formatter of the day alone, as the grid's day buttons
+/// have theirs written): one for each day button the grid draws.
 function watchParts() {
   const parts = (window.__parts = []);
+  window.__dayNumbers = 0;
   let tasks = 0;
   const later = window.setTimeout;
   window.setTimeout = function (callback, ...rest) {
@@ -368,7 +336,10 @@ function watchParts() {
   const { formatToParts } = Intl.DateTimeFormat.prototype;
   Intl.DateTimeFormat.prototype.formatToParts = function (...args) {
     const options = this.resolvedOptions();
-    if (options.day && !options.month) note('days');
+    if (options.day && !options.month) {
+      note('days');
+      window.__dayNumbers++;
+    }
     return formatToParts.apply(this, args);
   };
   const formatGetter = Object.getOwnPropertyDescriptor(Intl.DateTimeFormat.prototype, 'format').get;
@@ -379,6 +350,28 @@ function watchParts() {
       if (options.weekday && !options.day && !options.dateStyle) note('weekdays');
       return formatGetter.call(this);
     },
+  });
+}
+
+// The month's answer is drawn once: what follows the answer (the search for the first free
+// day, which picks it) runs before what follows its days (the grid), so the grid is not
+// drawn with its free days and then again with the day picked.
+for (const [where, markup, path] of OPEN_PAGES) {
+  test(`${where}: the month is drawn twice in all, empty and then with its answer`, async (t) => {
+    const { page, problems, close } = await openHost(markup, { path, init: watchParts });
+    await page.waitForFunction(() => window.__seen.at(-1) === 'month', null, { timeout: 30_000 });
+    await page.waitForTimeout(500);
+    const { counted, buttons, month } = await page.evaluate(() => {
+      const shadow = (document.querySelector('booking-widget') ?? document.getElementById('booking-widget')).shadowRoot;
+      const first = shadow.querySelector('button.bw-day').dataset.date;
+      return { counted: window.__dayNumbers, buttons: shadow.querySelectorAll('button.bw-day').length, month: first.slice(0, 7) };
+    });
+    await close();
+    // The profile is open around the clock: only in a month's last half hour does the
+    // widget open on the next month, which is then drawn once more.
+    if (month !== monthInParis()) return t.skip('this month is over for the profile');
+    assert.equal(counted, 2 * buttons, `${counted} day numbers for ${buttons} days`);
+    assert.deepEqual(problems, []);
   });
 }
 
