@@ -57,7 +57,7 @@ test('book by mouse: day, time, form, confirmation (no serious axe violations)',
   const { page, w, errors, close } = await open();
   assert.deepEqual(await axeViolations(page), [], 'calendar step');
   await page.screenshot({ path: artifact('calendar.png'), fullPage: true });
-  await w.freeDay.first().click();
+  await w.pickLaterDay();
   const slots = w.slot;
   await slots.first().waitFor();
   assert.ok((await slots.count()) > 1);

@@ -65,6 +65,15 @@ export class Widget {
   /** Waits until the month shows a free day (20 s). */
   async ready() { await this.freeDay.first().waitFor({ timeout: 20_000 }); }
 
+  /** Clicks the first free day after today, turning to the next month when today is the
+   * month's last: late in the day today may have a single time left, or none once it is taken. */
+  async pickLaterDay() {
+    await this.ready();
+    const later = this.scope.locator(`${SEL.freeDay}:not(.bw-day--today)`);
+    if (!(await later.count())) await this.monthNav.nth(1).click();
+    await later.first().click({ timeout: 20_000 });
+  }
+
   /** Picks the first free day and its first time (or its last, hours away from the
    * minimum notice's edge); resolves to the time's start. */
   async pickFirstTime({ last = false } = {}) {
