@@ -88,14 +88,11 @@ async function managed(link) {
 async function moveIt(page) {
   const w = new Widget(page);
   await w.button('Reschedule').click();
-  // The first free day with a time other than the booking's: late in the day the booking
-  // may hold its day's last time.
+  // A day after today, turning the month if need be: late in the day the booking may
+  // hold today's last time, and today the month's last free day.
+  await w.pickLaterDay();
+  await page.locator(SEL.slot).first().waitFor();
   const other = page.locator(`${SEL.slot}:not([aria-current])`).first();
-  for (let day = 0; day < 3; day++) {
-    await w.freeDay.nth(day).click({ timeout: 20_000 });
-    await page.locator(SEL.slot).first().waitFor();
-    if (await other.count() > 0) break;
-  }
   const start = await other.getAttribute('data-start');
   await other.click();
   await w.formTitle.waitFor();

@@ -74,10 +74,11 @@ export class Widget {
     await later.first().click({ timeout: 20_000 });
   }
 
-  /** Picks the first free day and its first time (or its last, hours away from the
-   * minimum notice's edge); resolves to the time's start. */
-  async pickFirstTime({ last = false } = {}) {
-    await this.freeDay.first().click({ timeout: 20_000 });
+  /** Picks the first free day (or with `later`, the first after today) and its first time
+   * (or its last, hours away from the minimum notice's edge); resolves to the time's start. */
+  async pickFirstTime({ last = false, later = false } = {}) {
+    if (later) await this.pickLaterDay();
+    else await this.freeDay.first().click({ timeout: 20_000 });
     const slot = last ? this.slot.last() : this.slot.first();
     const start = await slot.getAttribute('data-start');
     await slot.click();
