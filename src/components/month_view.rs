@@ -150,10 +150,34 @@ fn day_class(free: bool, selected: bool, when: std::cmp::Ordering) -> &'static s
         (_, _, Less) => "bw-day bw-day--past",
         (true, true, Equal) => "bw-day bw-day--free bw-day--selected bw-day--today",
         (true, false, Equal) => "bw-day bw-day--free bw-day--today",
+        (false, true, Equal) => "bw-day bw-day--selected bw-day--today",
         (false, false, Equal) => "bw-day bw-day--today",
         (true, true, _) => "bw-day bw-day--free bw-day--selected",
         (true, false, _) => "bw-day bw-day--free",
         (false, true, _) => "bw-day bw-day--selected",
         (false, false, _) => "bw-day",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::day_class;
+    use std::cmp::Ordering::{Equal, Greater, Less};
+
+    #[test]
+    fn today_is_marked_free_or_not_chosen_or_not_and_a_past_day_only_as_past() {
+        for free in [false, true] {
+            for selected in [false, true] {
+                let today = day_class(free, selected, Equal);
+                let later = day_class(free, selected, Greater);
+                assert!(today.contains("bw-day--today"), "{today}");
+                assert!(!later.contains("bw-day--today"), "{later}");
+                for class in [today, later] {
+                    assert_eq!(class.contains("bw-day--free"), free, "{class}");
+                    assert_eq!(class.contains("bw-day--selected"), selected, "{class}");
+                }
+                assert_eq!(day_class(free, selected, Less), "bw-day bw-day--past");
+            }
+        }
     }
 }

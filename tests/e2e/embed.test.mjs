@@ -105,7 +105,8 @@ test('inline: books end to end under a strict CSP and sends the six events', asy
   const of = (type) => events.filter((e) => e.type === `booking:${type}`);
   assert.ok(events.every((e) => e.target === 'w'), 'dispatched on the element (composed)');
   assert.equal(of('ready')[0].detail.id, 'intro');
-  assert.ok(of('slots-loaded')[0].detail.count > 0);
+  // Late on its last free day, this month's answer has none and the next month's some.
+  assert.ok(of('slots-loaded').some((e) => e.detail.count > 0));
   assert.equal(of('slot-selected')[0].detail.start, start);
   assert.equal(of('submitted').length, 2);
   assert.ok(!JSON.stringify(of('submitted')).includes('Ada'), 'no personal data in submitted');
