@@ -84,7 +84,8 @@ async function managed(link) {
   return (await fetch(`${proxy.base}/api/v1/bookings/${token}`)).json();
 }
 
-/// Moves the booking shown to the first other free time; resolves to the new start.
+/// Moves the booking shown to another time on the first free day after today; resolves to
+/// the new start.
 async function moveIt(page) {
   const w = new Widget(page);
   await w.button('Reschedule').click();
